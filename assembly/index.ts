@@ -1,0 +1,6 @@
+// Entry point: re-exports only. One kernel per file (STYLE.md).
+export { layoutChecksum } from './layout';
+export { statePtr, recordsPtr, windowPtr, reserve } from './memory';
+export { maskInPlace } from './mask';
+export { unmaskValidate } from './utf8';
+export { parse } from './frame';

@@ -1,0 +1,73 @@
+/**
+ * The WASM backend: one instance per realm, one `parse` call per chunk. The chunk is copied into the window
+ * once; WASM parses every frame, unmasks in place and validates text; the decoders read records through a
+ * cached Int32Array. Views are rebuilt only when `memory.buffer` changes (memory grew).
+ */
+import { RECORD_CAPACITY, REC_WORDS, STATE_WORDS } from '../layout.js';
+import type { Backend } from './types.js';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  layoutChecksum(): number;
+  statePtr(): number;
+  recordsPtr(): number;
+  windowPtr(): number;
+  reserve(length: number): number;
+  maskInPlace(ptr: number, len: number, key: number): void;
+  unmaskValidate(ptr: number, len: number, key: number, state: number): number;
+  parse(len: number, pos: number): number;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly exports: Exports;
+  records!: Int32Array;
+  window!: Uint8Array;
+  private stateView!: Int32Array;
+  private buffer: ArrayBuffer | null = null;
+  private readonly statePtr: number;
+  private readonly recordsPtr: number;
+  readonly windowPtr: number;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as Exports;
+    this.statePtr = this.exports.statePtr();
+    this.recordsPtr = this.exports.recordsPtr();
+    this.windowPtr = this.exports.windowPtr();
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const buffer = this.exports.memory.buffer;
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    this.stateView = new Int32Array(buffer, this.statePtr, STATE_WORDS);
+    this.records = new Int32Array(buffer, this.recordsPtr, RECORD_CAPACITY * REC_WORDS);
+    this.window = new Uint8Array(buffer, this.windowPtr);
+  }
+
+  /** Make the window hold `length` bytes; returns the window (views refreshed if memory grew). */
+  reserve(length: number): Uint8Array {
+    if (!this.exports.reserve(length)) throw new RangeError(`wsframe: cannot grow WASM memory to ${length} bytes`);
+    this.refresh();
+    return this.window;
+  }
+
+  parse(state: Int32Array, chunk: Uint8Array, pos: number): number {
+    if (pos === 0) this.reserve(chunk.length).set(chunk);
+    this.stateView.set(state);
+    const n = this.exports.parse(chunk.length, pos);
+    state.set(this.stateView);
+    return n;
+  }
+
+  maskFrame(header: Uint8Array, headerLength: number, payload: Uint8Array, maskKey: number): Uint8Array {
+    const window = this.reserve(payload.length);
+    window.set(payload, 0);
+    this.exports.maskInPlace(this.windowPtr, payload.length, maskKey);
+    const out = new Uint8Array(headerLength + payload.length);
+    out.set(header.subarray(0, headerLength), 0);
+    out.set(this.window.subarray(0, payload.length), headerLength);
+    return out;
+  }
+}

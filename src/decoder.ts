@@ -1,0 +1,322 @@
+/**
+ * FrameDecoder and MessageDecoder: bytes in, frames/messages out. Both drive the same backend `parse` (one
+ * call per chunk) and read its frame records; they differ only in which rules the parser applies and how
+ * payload segments are assembled.
+ */
+import { pick, resolveBackend, type BackendOption } from './backend/index.js';
+import type { WasmBackend } from './backend/wasm.js';
+import { isValidUtf8 } from './backend/utf8.js';
+import { isValidCloseCode } from './constants.js';
+import { Status, WebSocketError } from './errors.js';
+import {
+  C_MESSAGES, C_SERVER, C_UTF8, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START,
+  M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
+  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
+  S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
+} from './layout.js';
+import { decodeText } from './text.js';
+import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
+
+/** Default maxMessageSize: 64 MiB (fastwebsockets' default; ≥ 16 MiB as Autobahn 9.1.6 needs). */
+export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+/** Default maxFragments: 16× the 65,536 fragments of Autobahn 9.3.1 / 9.4.1. */
+export const DEFAULT_MAX_FRAGMENTS = 1 << 20;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const TWO32 = 4294967296;
+
+function limit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`wsframe: ${name} must be a non-negative number`);
+  return Math.min(Math.floor(value), MAX_SAFE);
+}
+
+function setU64(state: Int32Array, lo: number, value: number): void {
+  state[lo] = value >>> 0;
+  state[lo + 1] = Math.floor(value / TWO32);
+}
+
+type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
+
+/** The parse loop shared by both decoders. */
+abstract class RecordReader {
+  protected readonly state = new Int32Array(STATE_WORDS);
+  protected readonly mode: BackendOption;
+  protected readonly wasm: WasmBackend | null;
+  protected failure: WebSocketError | null = null;
+
+  constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
+    if (opts.role !== 'server' && opts.role !== 'client') throw new TypeError("wsframe: role must be 'server' or 'client'");
+    const backend = opts.backend ?? 'auto';
+    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') throw new TypeError("wsframe: backend must be 'auto', 'wasm' or 'js'");
+    this.mode = backend;
+    this.wasm = resolveBackend(backend).wasm;
+    this.state[S_CONFIG] = config | (opts.role === 'server' ? C_SERVER : 0);
+    setU64(this.state, S_MAXFRAME_LO, maxFrameSize);
+    setU64(this.state, S_MAXMSG_LO, maxMessageSize);
+    this.state[S_MAXFRAGS] = Math.min(maxFragments, 0x7fffffff);
+  }
+
+  /** The backend that parsed the most recent chunk ('wasm' | 'js'). */
+  lastBackend: 'wasm' | 'js' | null = null;
+
+  /** Parse `chunk`, handing each record to `record`; returns when the whole chunk is consumed. */
+  protected run(chunk: Uint8Array, out: unknown[]): void {
+    const state = this.state;
+    if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
+    const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, chunk.length);
+    this.lastBackend = backend.name;
+    let pos = 0;
+    let n: number;
+    do {
+      n = backend.parse(state, chunk, pos);
+      const recs = backend.records;
+      for (let i = 0; i < n; i++) {
+        const r = i * REC_WORDS;
+        const status = recs[r + R_STATUS]!;
+        if (status !== Status.Ok) this.fail(status, out, recs[r + R_FLAGS]!);
+        this.record(recs, r, backend.window, chunk, out);
+      }
+      pos = state[S_POS]!;
+    } while (n === RECORD_CAPACITY && pos < chunk.length);
+  }
+
+  protected abstract record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void;
+
+  protected fail(status: number, out: unknown[], flags = 0, detail?: string): never {
+    const opcode = flags & F_OPCODE;
+    const why = detail ?? (status === Status.InvalidOpcode ? `opcode ${opcode}` : undefined);
+    const error = WebSocketError.fromStatus(status, why, out);
+    this.failure = error;
+    this.state[S_PHASE] = PHASE_FAILED;
+    throw error;
+  }
+
+  protected checkFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Declare the end of the input stream. Throws `WS_ERR_UNEXPECTED_EOF` (close code 1006, "abnormal
+   * closure") if it ends inside a frame header, a frame or a fragmented message and no close frame was
+   * received; rethrows an earlier failure.
+   */
+  end(): void {
+    this.checkFailed();
+    const s = this.state;
+    if (s[S_PHASE] === PHASE_CLOSED) return;
+    const inMessage = (s[S_CONFIG]! & C_MESSAGES) !== 0 && (s[S_MSG]! & M_OPCODE) !== 0;
+    if (s[S_PHASE] === PHASE_PAYLOAD || s[S_HDR_LEN]! > 0 || inMessage) this.fail(Status.UnexpectedEof, []);
+  }
+
+  /** True once a close frame has been received; later bytes are ignored (RFC 6455 §5.5.1). */
+  get closed(): boolean {
+    return this.state[S_PHASE] === PHASE_CLOSED;
+  }
+}
+
+/**
+ * Decodes whole frames with the frame-level rules of RFC 6455 §5.2–§5.5 (RSV bits, opcodes, control frame
+ * FIN and length, masking direction, minimal lengths, maxFrameSize). Fragment sequencing and UTF-8 are
+ * message-level and left to the caller (or use MessageDecoder).
+ *
+ * @example
+ * const decoder = new FrameDecoder({ role: 'server' });
+ * for (const frame of decoder.push(chunk)) console.log(frame.opcode, frame.fin, frame.payload);
+ */
+export class FrameDecoder extends RecordReader {
+  private payload: Uint8Array | null = null;
+  private filled = 0;
+
+  /**
+   * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
+   * @param opts.maxFrameSize largest payload accepted, default 64 MiB (1009 above it).
+   * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`.
+   */
+  constructor(opts: DecoderOptions) {
+    const maxFrameSize = limit('maxFrameSize', opts.maxFrameSize, DEFAULT_MAX_MESSAGE_SIZE);
+    super(opts, 0, maxFrameSize, MAX_SAFE, 0x7fffffff);
+  }
+
+  /**
+   * Feed bytes (any split). Returns the frames completed by this chunk. On a violation throws a
+   * WebSocketError whose `messages` holds the frames completed before it; the decoder stays failed.
+   */
+  push(chunk: Uint8Array): Frame[] {
+    this.checkFailed();
+    const out: Frame[] = [];
+    this.run(chunk, out);
+    return out;
+  }
+
+  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
+    const flags = recs[r + R_FLAGS]!;
+    const off = recs[r + R_OFF]!;
+    const len = recs[r + R_LEN]!;
+    const masked = (flags & F_MASKED) !== 0;
+    const src = masked ? window : chunk;
+    let payload: Uint8Array;
+    if ((flags & (F_START | F_END)) === (F_START | F_END)) {
+      // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once.
+      payload = masked ? src.slice(off, off + len) : chunk.subarray(off, off + len);
+    } else {
+      if ((flags & F_START) !== 0) {
+        // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
+        this.payload = new Uint8Array(recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0));
+        this.filled = 0;
+      }
+      const target = this.payload!;
+      target.set(src.subarray(off, off + len), this.filled);
+      this.filled += len;
+      if ((flags & F_END) === 0) return;
+      payload = target;
+      this.payload = null;
+    }
+    out.push({
+      fin: (flags & F_FIN) !== 0,
+      rsv1: (flags & F_RSV1) !== 0,
+      rsv2: (flags & F_RSV2) !== 0,
+      rsv3: (flags & F_RSV3) !== 0,
+      opcode: flags & F_OPCODE,
+      masked,
+      maskKey: recs[r + R_MASK]! >>> 0,
+      payload,
+    } satisfies Frame);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Decodes complete messages: reassembles fragments (RFC 6455 §5.4), surfaces control frames as they arrive
+ * (even between fragments), validates text as UTF-8 while it streams in (fail fast, §8.1), parses close
+ * frames (§5.5.1, §7.4) and stops reading after one.
+ *
+ * @example
+ * const decoder = new MessageDecoder({ role: 'server' });
+ * socket.on('data', (chunk) => {
+ *   for (const message of decoder.push(chunk)) if (message.type === 'text') console.log(message.data);
+ * });
+ */
+export class MessageDecoder extends RecordReader {
+  private readonly textAsString: boolean;
+  private readonly utf8: boolean;
+  /** Reassembly buffer of the open message (exactly sized for one frame; grows for further fragments). */
+  private buffer: Uint8Array = EMPTY;
+  private filled = 0;
+  private readonly maxMessageSize: number;
+  /** Control frame payload split across chunks (≤ 125 bytes). */
+  private control: Uint8Array = EMPTY;
+  private controlFilled = 0;
+
+  /**
+   * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
+   * @param opts.maxMessageSize default 64 MiB; @param opts.maxFrameSize default = maxMessageSize;
+   * @param opts.maxFragments default 1,048,576; @param opts.validateUtf8 default true;
+   * @param opts.textAs `'string'` (default) or `'bytes'`; @param opts.backend `'auto'` (default).
+   */
+  constructor(opts: MessageDecoderOptions) {
+    const maxMessageSize = limit('maxMessageSize', opts.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+    const maxFrameSize = limit('maxFrameSize', opts.maxFrameSize, maxMessageSize);
+    const maxFragments = limit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS);
+    const utf8 = opts.validateUtf8 ?? true;
+    super(opts, C_MESSAGES | (utf8 ? C_UTF8 : 0), maxFrameSize, maxMessageSize, maxFragments);
+    this.utf8 = utf8;
+    this.textAsString = (opts.textAs ?? 'string') === 'string';
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Feed bytes (any split, any size). Returns the messages and control frames completed by this chunk, in
+   * wire order. On a violation throws a WebSocketError whose `messages` holds what this chunk completed
+   * before the violation; the decoder stays failed and rethrows it. Bytes after a close frame are ignored.
+   */
+  push(chunk: Uint8Array): Message[] {
+    this.checkFailed();
+    const out: Message[] = [];
+    this.run(chunk, out);
+    return out;
+  }
+
+  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
+    const flags = recs[r + R_FLAGS]!;
+    const off = recs[r + R_OFF]!;
+    const len = recs[r + R_LEN]!;
+    const opcode = flags & F_OPCODE;
+    const masked = (flags & F_MASKED) !== 0;
+    const src = masked ? window : chunk;
+    if (opcode >= 8) return this.controlRecord(recs, r, flags, src, off, len, out);
+
+    if ((flags & F_START) !== 0) {
+      const frameLength = recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
+      if (opcode !== 0) {
+        if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+          // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
+          // the window once; unmasked payload is a view on the caller's chunk.
+          out.push(this.message(opcode, src, off, off + len, (flags & F_ASCII) !== 0, masked));
+          return;
+        }
+        this.openType = opcode;
+        this.buffer = frameLength === 0 ? EMPTY : new Uint8Array(frameLength);
+        this.filled = 0;
+      } else if (this.filled + frameLength > this.buffer.length) {
+        // A further fragment: grow geometrically (never past maxMessageSize, already checked from the header)
+        // so a message of many fragments costs O(size) copying, not O(size × fragments).
+        const needed = this.filled + frameLength;
+        const grown = new Uint8Array(Math.max(needed, Math.min(this.buffer.length * 2, this.maxMessageSize)));
+        grown.set(this.buffer.subarray(0, this.filled));
+        this.buffer = grown;
+      }
+    }
+    if (len > 0) {
+      this.buffer.set(src.subarray(off, off + len), this.filled);
+      this.filled += len;
+    }
+    if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+      const message = this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, false);
+      this.buffer = EMPTY;
+      this.filled = 0;
+      out.push(message);
+    }
+  }
+
+  private openType = 0;
+
+  private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, copy: boolean): Message {
+    if (opcode === 1 && this.textAsString) {
+      return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8) };
+    }
+    const data = copy ? bytes.slice(start, end) : start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+    return opcode === 1 ? { type: 'text', data } : { type: 'binary', data };
+  }
+
+  private controlRecord(recs: Int32Array, r: number, flags: number, src: Uint8Array, off: number, len: number, out: unknown[]): void {
+    let payload: Uint8Array;
+    if ((flags & (F_START | F_END)) === (F_START | F_END)) {
+      payload = src.slice(off, off + len);
+    } else {
+      if ((flags & F_START) !== 0) {
+        this.control = new Uint8Array(recs[r + R_FLEN_LO]!); // ≤ 125 (RFC 6455 §5.5), checked from the header
+        this.controlFilled = 0;
+      }
+      this.control.set(src.subarray(off, off + len), this.controlFilled);
+      this.controlFilled += len;
+      if ((flags & F_END) === 0) return;
+      payload = this.control;
+      this.control = EMPTY;
+    }
+    const opcode = flags & F_OPCODE;
+    if (opcode === 9) out.push({ type: 'ping', data: payload });
+    else if (opcode === 10) out.push({ type: 'pong', data: payload });
+    else out.push(this.close(payload, out));
+  }
+
+  /** RFC 6455 §5.5.1: an empty body, or a 2-byte code (§7.4) followed by a UTF-8 reason. */
+  private close(payload: Uint8Array, out: unknown[]): Message {
+    if (payload.length === 0) return { type: 'close', reason: '' };
+    const code = (payload[0]! << 8) | payload[1]!;
+    if (!isValidCloseCode(code)) this.fail(Status.InvalidCloseCode, out, 8, `code ${code}`);
+    const reason = payload.subarray(2);
+    if (this.utf8 && !isValidUtf8(reason)) this.fail(Status.InvalidUtf8, out, 8, 'close reason');
+    return { type: 'close', code, reason: decodeText(reason, 0, reason.length, false) };
+  }
+}

@@ -1,0 +1,52 @@
+import type { BackendOption } from './backend/index.js';
+
+export type Role = 'server' | 'client';
+
+/** A complete message, or a control frame (RFC 6455 §5.5), as delivered by MessageDecoder. */
+export type Message =
+  | { type: 'text'; data: string | Uint8Array }
+  | { type: 'binary'; data: Uint8Array }
+  | { type: 'ping'; data: Uint8Array }
+  | { type: 'pong'; data: Uint8Array }
+  /** `code` is absent when the close frame had no body (1005 "no status", never sent on the wire). */
+  | { type: 'close'; code?: number; reason: string };
+
+/** A whole frame as delivered by FrameDecoder: header fields and the unmasked payload. */
+export interface Frame {
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  opcode: number;
+  masked: boolean;
+  /** The mask key from the header (little-endian u32), 0 when unmasked. */
+  maskKey: number;
+  payload: Uint8Array;
+}
+
+/** What an encoder is asked to write. */
+export type OutgoingMessage =
+  | { type: 'text'; data: string }
+  | { type: 'binary'; data: Uint8Array }
+  | { type: 'ping' | 'pong'; data?: Uint8Array | string }
+  | { type: 'close'; code?: number; reason?: string };
+
+export interface DecoderOptions {
+  /** `'server'` decodes client frames (must be masked); `'client'` decodes server frames (must not be). */
+  role: Role;
+  /** Largest frame payload accepted, checked from the header before buffering (1009). Default: maxMessageSize. */
+  maxFrameSize?: number;
+  /** `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS. */
+  backend?: BackendOption;
+}
+
+export interface MessageDecoderOptions extends DecoderOptions {
+  /** Largest message (sum of its fragments), checked from each header before buffering (1009). Default 64 MiB. */
+  maxMessageSize?: number;
+  /** Most data frames in one message (1008). Default 1,048,576 (Autobahn 9.3.1 needs 65,536). */
+  maxFragments?: number;
+  /** Validate text messages and close reasons as UTF-8, failing fast (1007). Default true. */
+  validateUtf8?: boolean;
+  /** Deliver text as a `string` (default) or as the validated UTF-8 `Uint8Array`. */
+  textAs?: 'string' | 'bytes';
+}
