@@ -70,7 +70,7 @@ function segment(off: usize, take: usize, flags: i32): i32 {
   return ST_OK;
 }
 
-function checkHeader(config: i32, b0: i32, b1: i32, opcode: i32, payloadLength: u64): i32 {
+function checkHeader(config: i32, b0: i32, b1: i32, opcode: i32): i32 {
   if ((b0 & 0x30) != 0) return ST_UNEXPECTED_RSV_2_3;
   if ((b0 & F_RSV1) != 0) return ST_UNEXPECTED_RSV_1;
   if ((opcode > 2 && opcode < 8) || opcode > 10) return ST_INVALID_OPCODE;
@@ -87,13 +87,17 @@ function checkHeader(config: i32, b0: i32, b1: i32, opcode: i32, payloadLength: 
   if ((config & C_SERVER) != 0) {
     if (!masked) return ST_EXPECTED_MASK;
   } else if (masked) return ST_UNEXPECTED_MASK;
-  if (payloadLength > getS64(S_MAXFRAME_LO)) return ST_FRAME_TOO_LARGE;
+  return ST_OK;
+}
+
+function checkLimits(config: i32, opcode: i32, payloadLength: u64): i32 {
   if (opcode < 8 && (config & C_MESSAGES) != 0) {
     const sofar: u64 = opcode == 0 ? getS64(S_MSG_LO) : 0;
     if (sofar + payloadLength > getS64(S_MAXMSG_LO)) return ST_MESSAGE_TOO_LARGE;
     const frags = opcode == 0 ? getS(S_FRAGS) : 0;
     if (frags + 1 > getS(S_MAXFRAGS)) return ST_TOO_MANY_FRAGMENTS;
   }
+  if (payloadLength > getS64(S_MAXFRAME_LO)) return ST_FRAME_TOO_LARGE;
   return ST_OK;
 }
 
@@ -199,8 +203,10 @@ export function parse(len: usize, pos: usize): i32 {
 
     const opcode = b0 & F_OPCODE;
     let flags = b0 | ((b1 & 0x80) != 0 ? F_MASKED : 0);
-    const headerStatus = checkHeader(config, b0, b1, opcode, payloadLength);
-    if (headerStatus != ST_OK) status = headerStatus;
+    // Header rules first, then how the length was encoded, then the size limits (as in js.ts).
+    const ruleStatus = checkHeader(config, b0, b1, opcode);
+    if (ruleStatus != ST_OK) status = ruleStatus;
+    else if (status == ST_OK) status = checkLimits(config, opcode, payloadLength);
     frameLength = payloadLength;
     headerKey = key;
     if (status != ST_OK) {

@@ -102,8 +102,8 @@ export class FrameEncoder {
       target[p++] = maskBit | 127;
       const hi = Math.floor(payloadLength / 4294967296);
       const lo = payloadLength >>> 0;
-      target[p++] = 0; // hi < 2^21, so the top two bytes are zero (and the MSB is 0, RFC 6455 §5.2)
-      target[p++] = 0;
+      target[p++] = 0; // hi < 2^21, so the top byte is zero (and the MSB is 0, RFC 6455 §5.2)
+      target[p++] = (hi >>> 16) & 0xff;
       target[p++] = (hi >>> 8) & 0xff;
       target[p++] = hi & 0xff;
       target[p++] = lo >>> 24;

@@ -40,19 +40,22 @@ export function xorInPlace(bytes: Uint8Array, words: Int32Array, off: number, le
     bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
     i++;
   }
-  const k = rotateKey(key, i - off);
-  let w = i >> 2;
-  const wEnd = end >> 2;
-  // Four words per step: fewer bounds checks and loop branches (bench/kernels.bench.mjs "unmask js").
-  const wEnd4 = wEnd - 3;
-  for (; w < wEnd4; w += 4) {
-    words[w] = words[w]! ^ k;
-    words[w + 1] = words[w + 1]! ^ k;
-    words[w + 2] = words[w + 2]! ^ k;
-    words[w + 3] = words[w + 3]! ^ k;
+  if (i + 4 <= end) {
+    // i is 4-aligned here; XOR whole words with the key rotated to this phase.
+    const k = rotateKey(key, i - off);
+    let w = i >> 2;
+    const wEnd = end >> 2;
+    // Four words per step: fewer bounds checks and loop branches (bench/kernels.bench.mjs "unmask js").
+    const wEnd4 = wEnd - 3;
+    for (; w < wEnd4; w += 4) {
+      words[w] = words[w]! ^ k;
+      words[w + 1] = words[w + 1]! ^ k;
+      words[w + 2] = words[w + 2]! ^ k;
+      words[w + 3] = words[w + 3]! ^ k;
+    }
+    for (; w < wEnd; w++) words[w] = words[w]! ^ k;
+    i = w << 2;
   }
-  for (; w < wEnd; w++) words[w] = words[w]! ^ k;
-  i = w << 2;
   for (; i < end; i++) bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
 }
 
@@ -175,8 +178,10 @@ export class JsBackend implements Backend {
 
       const opcode = b0 & F_OPCODE;
       let flags = b0 | (b1 & 0x80 ? F_MASKED : 0);
-      const headerStatus = checkHeader(state, config, b0, b1, opcode, payloadLength);
-      if (headerStatus !== Status.Ok) status = headerStatus;
+      // Header rules first, then how the length was encoded, then the size limits.
+      const ruleStatus = checkHeader(state, config, b0, b1, opcode);
+      if (ruleStatus !== Status.Ok) status = ruleStatus;
+      else if (status === Status.Ok) status = checkLimits(state, config, opcode, payloadLength);
       this.frameLengthLo = payloadLength >>> 0;
       this.frameLengthHi = Math.floor(payloadLength / TWO32);
       this.headerKey = key;
@@ -284,9 +289,7 @@ function spill(state: Int32Array, chunk: Uint8Array, pos: number, len: number, h
  * sequencing (§5.4), masking direction (§5.1), then the size limits (checked here, before any payload is
  * buffered).
  */
-function checkHeader(
-  state: Int32Array, config: number, b0: number, b1: number, opcode: number, payloadLength: number,
-): number {
+function checkHeader(state: Int32Array, config: number, b0: number, b1: number, opcode: number): number {
   if ((b0 & 0x30) !== 0) return Status.UnexpectedRsv23;
   if ((b0 & F_RSV1) !== 0) return Status.UnexpectedRsv1;
   if ((opcode > 2 && opcode < 8) || opcode > 10) return Status.InvalidOpcode;
@@ -303,13 +306,21 @@ function checkHeader(
   if ((config & C_SERVER) !== 0) {
     if (!masked) return Status.ExpectedMask;
   } else if (masked) return Status.UnexpectedMask;
-  if (payloadLength > readU64(state, S_MAXFRAME_LO)) return Status.FrameTooLarge;
+  return Status.Ok;
+}
+
+/**
+ * Size limits, from the header, before any payload is buffered. The message limit is checked first so that
+ * with the default maxFrameSize (= maxMessageSize) an oversized message reports WS_ERR_UNSUPPORTED_MESSAGE_LENGTH.
+ */
+function checkLimits(state: Int32Array, config: number, opcode: number, payloadLength: number): number {
   if (opcode < 8 && (config & C_MESSAGES) !== 0) {
     const sofar = opcode === 0 ? readU64(state, S_MSG_LO) : 0;
     if (sofar + payloadLength > readU64(state, S_MAXMSG_LO)) return Status.MessageTooLarge;
     const frags = opcode === 0 ? state[S_FRAGS]! : 0;
     if (frags + 1 > state[S_MAXFRAGS]!) return Status.TooManyFragments;
   }
+  if (payloadLength > readU64(state, S_MAXFRAME_LO)) return Status.FrameTooLarge;
   return Status.Ok;
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Encoder → decoder round trips over the length-encoding boundaries (RFC 6455 §5.2), both roles, both
+ * backends, with chunk splits that put the payload start at every mask phase.
+ */
+import { describe, expect, it } from 'vitest';
+import { FrameDecoder, MessageDecoder, MessageEncoder, FrameEncoder, Opcode, type Message } from '../src/index.js';
+import { BACKENDS, concat, rng } from './helpers.js';
+
+const LONG = process.env.WSFRAME_LONG === '1';
+const LENGTHS = [0, 1, 3, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 125, 126, 127, 128, 65535, 65536, 1 << 20, 1 << 24];
+const ROLES = [
+  { sender: 'client', receiver: 'server' },
+  { sender: 'server', receiver: 'client' },
+] as const;
+
+function payloadOf(length: number, seed: number): Uint8Array {
+  const next = rng(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < Math.min(length, 4096); i++) out[i] = (next() * 256) | 0;
+  for (let i = 4096; i < length; i++) out[i] = out[i & 4095]! ^ (i >>> 12);
+  return out;
+}
+
+/** Mixed text: ASCII with 2-, 3- and 4-byte characters, about `length` UTF-8 bytes. */
+function textOf(length: number): string {
+  const parts = ['a', 'é', '€', '𝄞', 'bcdefghij'];
+  let s = '';
+  let bytes = 0;
+  for (let i = 0; bytes < length; i++) {
+    const p = parts[i % parts.length]!;
+    const n = new TextEncoder().encode(p).length;
+    if (bytes + n > length) {
+      s += 'x'.repeat(length - bytes);
+      break;
+    }
+    s += p;
+    bytes += n;
+  }
+  return s;
+}
+
+/** Split points: inside the header, then so the first payload segment starts at mask phase 0..3. */
+function splits(total: number, headerLen: number, length: number): number[][] {
+  const out: number[][] = [[]];
+  for (let k = 1; k < headerLen; k++) out.push([k]);
+  for (let phase = 0; phase < 4 && headerLen + phase < total; phase++) out.push([headerLen + phase]);
+  if (length > 17) out.push([headerLen + 1, headerLen + 6, headerLen + 17]);
+  if (length > 65536) out.push([headerLen + 3, headerLen + 65537, total - 5]);
+  return out;
+}
+
+function cut(bytes: Uint8Array, at: number[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...at, bytes.length]) {
+    out.push(bytes.slice(prev, p));
+    prev = p;
+  }
+  return out;
+}
+
+describe.each(BACKENDS)('round trips on the %s backend', (backend) => {
+  describe.each(ROLES)('$sender → $receiver', ({ sender, receiver }) => {
+    it.each(LENGTHS.filter((n) => LONG || n <= 1 << 20 || backend === 'wasm'))('binary of %i bytes, split at every header byte and mask phase', (length) => {
+      const payload = payloadOf(length, length + 7);
+      const bytes = concat(new MessageEncoder({ role: sender, backend }).binary(payload));
+      const headerLen = bytes.length - length;
+      expect(headerLen).toBe((length < 126 ? 2 : length < 65536 ? 4 : 10) + (sender === 'client' ? 4 : 0));
+      const plans = length >= 1 << 20 ? [[], [headerLen + 3, headerLen + 65537, bytes.length - 5]] : splits(bytes.length, headerLen, length);
+      for (const plan of plans) {
+        const decoder = new MessageDecoder({ role: receiver, backend });
+        const got: Message[] = [];
+        for (const piece of cut(bytes, plan)) got.push(...decoder.push(piece));
+        expect(got.length).toBe(1);
+        expect(got[0]!.type).toBe('binary');
+        const data = (got[0] as { data: Uint8Array }).data;
+        expect(data.length).toBe(length);
+        expect(Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.length), Buffer.from(payload))).toBe(0);
+      }
+    });
+
+    it.each(LENGTHS.filter((n) => n <= 1 << 20))('text of %i UTF-8 bytes, fragmented and whole', (length) => {
+      const text = textOf(length);
+      for (const fragmentSize of [0, 1, 7, 125, 4096]) {
+        if (fragmentSize === 1 && length > 4096) continue;
+        const bytes = concat(new MessageEncoder({ role: sender, backend, fragmentSize }).text(text));
+        for (const feed of ['whole', 'random'] as const) {
+          const decoder = new MessageDecoder({ role: receiver, backend });
+          const got: Message[] = [];
+          if (feed === 'whole') got.push(...decoder.push(bytes));
+          else {
+            const next = rng(length + fragmentSize);
+            for (let i = 0; i < bytes.length; ) {
+              const n = 1 + Math.floor(next() * 300);
+              got.push(...decoder.push(bytes.subarray(i, i + n)));
+              i += n;
+            }
+          }
+          expect(got).toEqual([{ type: 'text', data: text }]);
+        }
+      }
+    });
+  });
+
+  it('FrameDecoder returns header fields and the unmasked payload', () => {
+    const enc = new FrameEncoder({ role: 'client', backend });
+    const bytes = concat([
+      ...enc.encode({ opcode: Opcode.Text, fin: false, payload: new TextEncoder().encode('frag') }),
+      ...enc.encode({ opcode: Opcode.Continuation, payload: new Uint8Array([1, 2, 3]), maskKey: 0x04030201 }),
+    ]);
+    const frames = new FrameDecoder({ role: 'server', backend }).push(bytes);
+    expect(frames.map((f) => [f.opcode, f.fin, f.masked, Array.from(f.payload)])).toEqual([
+      [1, false, true, [102, 114, 97, 103]],
+      [0, true, true, [1, 2, 3]],
+    ]);
+    expect(frames[1]!.maskKey).toBe(0x04030201);
+  });
+});
