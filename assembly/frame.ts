@@ -119,6 +119,13 @@ function endFrame(flags: i32, config: i32): i32 {
     : <i32>load<u8>(WINDOW_PTR + pos + <usize>(i - held));
 }
 
+/** Keep the bytes of an incomplete header in the state for the next chunk (at most 13). */
+function spillHeader(held: i32, avail: i32, pos: usize): void {
+  const spill = STATE_PTR + (<usize>S_HDR << 2);
+  for (let i = held; i < avail; i++) store<u8>(spill + <usize>i, load<u8>(WINDOW_PTR + pos + <usize>(i - held)));
+  setS(S_HDR_LEN, avail);
+}
+
 /** Walk the chunk of `len` bytes in the window from `pos`; see JsBackend.parse. Returns the record count. */
 export function parse(len: usize, pos: usize): i32 {
   let phase = getS(S_PHASE);
@@ -161,52 +168,49 @@ export function parse(len: usize, pos: usize): i32 {
     if (pos >= len) break;
     const held = getS(S_HDR_LEN);
     const avail = held + <i32>(len - pos);
-    let headerLength = 2;
-    if (avail >= 2) {
-      const b1 = headerByte(held, pos, 1);
-      const len7 = b1 & 0x7f;
-      headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
-    }
-    if (avail < headerLength) {
-      // Spill the partial header into the state (at most 13 bytes) and wait for the next chunk.
-      const spill = STATE_PTR + (<usize>S_HDR << 2);
-      for (let i = held; i < avail; i++) store<u8>(spill + <usize>i, load<u8>(WINDOW_PTR + pos + <usize>(i - held)));
-      setS(S_HDR_LEN, avail);
+    if (avail < 2) {
+      spillHeader(held, avail, pos);
       pos = len;
       break;
     }
     const b0 = headerByte(held, pos, 0);
     const b1 = headerByte(held, pos, 1);
-    const len7 = b1 & 0x7f;
-    let payloadLength: u64 = <u64>len7;
-    let status = ST_OK;
-    let k = 2;
-    if (len7 == 126) {
-      payloadLength = <u64>((headerByte(held, pos, 2) << 8) | headerByte(held, pos, 3));
-      k = 4;
-      if (payloadLength < 126) status = ST_NON_MINIMAL_LENGTH;
-    } else if (len7 == 127) {
-      payloadLength = 0;
-      for (let i = 2; i < 10; i++) payloadLength = (payloadLength << 8) | <u64>headerByte(held, pos, i);
-      k = 10;
-      if ((payloadLength >> 63) != 0) status = ST_INVALID_PAYLOAD_LENGTH;
-      else if (payloadLength > 0x1fffffffffffff) status = ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH;
-      else if (payloadLength < 65536) status = ST_NON_MINIMAL_LENGTH;
-    }
-    let key: u32 = 0;
-    if ((b1 & 0x80) != 0) {
-      key = <u32>headerByte(held, pos, k) | (<u32>headerByte(held, pos, k + 1) << 8) |
-        (<u32>headerByte(held, pos, k + 2) << 16) | (<u32>headerByte(held, pos, k + 3) << 24);
-    }
-    pos += <usize>(headerLength - held);
-    setS(S_HDR_LEN, 0);
-
     const opcode = b0 & F_OPCODE;
     let flags = b0 | ((b1 & 0x80) != 0 ? F_MASKED : 0);
-    // Header rules first, then how the length was encoded, then the size limits (as in js.ts).
-    const ruleStatus = checkHeader(config, b0, b1, opcode);
-    if (ruleStatus != ST_OK) status = ruleStatus;
-    else if (status == ST_OK) status = checkLimits(config, opcode, payloadLength);
+    // Rules from the first two bytes first (fail as soon as they arrive), then length encoding, then limits.
+    let status = checkHeader(config, b0, b1, opcode);
+    let payloadLength: u64 = 0;
+    let key: u32 = 0;
+    if (status == ST_OK) {
+      const len7 = b1 & 0x7f;
+      const headerLength = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
+      if (avail < headerLength) {
+        spillHeader(held, avail, pos);
+        pos = len;
+        break;
+      }
+      payloadLength = <u64>len7;
+      let k = 2;
+      if (len7 == 126) {
+        payloadLength = <u64>((headerByte(held, pos, 2) << 8) | headerByte(held, pos, 3));
+        k = 4;
+        if (payloadLength < 126) status = ST_NON_MINIMAL_LENGTH;
+      } else if (len7 == 127) {
+        payloadLength = 0;
+        for (let i = 2; i < 10; i++) payloadLength = (payloadLength << 8) | <u64>headerByte(held, pos, i);
+        k = 10;
+        if ((payloadLength >> 63) != 0) status = ST_INVALID_PAYLOAD_LENGTH;
+        else if (payloadLength > 0x1fffffffffffff) status = ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH;
+        else if (payloadLength < 65536) status = ST_NON_MINIMAL_LENGTH;
+      }
+      if ((b1 & 0x80) != 0) {
+        key = <u32>headerByte(held, pos, k) | (<u32>headerByte(held, pos, k + 1) << 8) |
+          (<u32>headerByte(held, pos, k + 2) << 16) | (<u32>headerByte(held, pos, k + 3) << 24);
+      }
+      pos += <usize>(headerLength - held);
+      setS(S_HDR_LEN, 0);
+      if (status == ST_OK) status = checkLimits(config, opcode, payloadLength);
+    }
     frameLength = payloadLength;
     headerKey = key;
     if (status != ST_OK) {

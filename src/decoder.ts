@@ -14,6 +14,7 @@ import {
   R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
   S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './layout.js';
+import { allocate, copy, view } from './alloc.js';
 import { decodeText } from './text.js';
 import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
 
@@ -157,15 +158,15 @@ export class FrameDecoder extends RecordReader {
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
       // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once.
-      payload = masked ? src.slice(off, off + len) : chunk.subarray(off, off + len);
+      payload = masked ? copy(src, off, len) : view(chunk, off, len);
     } else {
       if ((flags & F_START) !== 0) {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
-        this.payload = new Uint8Array(recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0));
+        this.payload = allocate(recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0));
         this.filled = 0;
       }
       const target = this.payload!;
-      target.set(src.subarray(off, off + len), this.filled);
+      if (len > 0) target.set(view(src, off, len), this.filled);
       this.filled += len;
       if ((flags & F_END) === 0) return;
       payload = target;
@@ -252,27 +253,27 @@ export class MessageDecoder extends RecordReader {
         if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
           // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
           // the window once; unmasked payload is a view on the caller's chunk.
-          out.push(this.message(opcode, src, off, off + len, (flags & F_ASCII) !== 0, masked));
+          out.push(this.message(opcode, src, off, off + len, (flags & F_ASCII) !== 0, !masked));
           return;
         }
         this.openType = opcode;
-        this.buffer = frameLength === 0 ? EMPTY : new Uint8Array(frameLength);
+        this.buffer = frameLength === 0 ? EMPTY : allocate(frameLength);
         this.filled = 0;
       } else if (this.filled + frameLength > this.buffer.length) {
         // A further fragment: grow geometrically (never past maxMessageSize, already checked from the header)
         // so a message of many fragments costs O(size) copying, not O(size × fragments).
         const needed = this.filled + frameLength;
-        const grown = new Uint8Array(Math.max(needed, Math.min(this.buffer.length * 2, this.maxMessageSize)));
-        grown.set(this.buffer.subarray(0, this.filled));
+        const grown = allocate(Math.max(needed, Math.min(this.buffer.length * 2, this.maxMessageSize)));
+        if (this.filled > 0) grown.set(view(this.buffer, 0, this.filled));
         this.buffer = grown;
       }
     }
     if (len > 0) {
-      this.buffer.set(src.subarray(off, off + len), this.filled);
+      this.buffer.set(view(src, off, len), this.filled);
       this.filled += len;
     }
     if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
-      const message = this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, false);
+      const message = this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, true);
       this.buffer = EMPTY;
       this.filled = 0;
       out.push(message);
@@ -281,24 +282,25 @@ export class MessageDecoder extends RecordReader {
 
   private openType = 0;
 
-  private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, copy: boolean): Message {
+  /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */
+  private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, owned: boolean): Message {
     if (opcode === 1 && this.textAsString) {
       return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8) };
     }
-    const data = copy ? bytes.slice(start, end) : start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+    const data = owned ? (start === 0 && end === bytes.length ? bytes : view(bytes, start, end - start)) : copy(bytes, start, end - start);
     return opcode === 1 ? { type: 'text', data } : { type: 'binary', data };
   }
 
   private controlRecord(recs: Int32Array, r: number, flags: number, src: Uint8Array, off: number, len: number, out: unknown[]): void {
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
-      payload = src.slice(off, off + len);
+      payload = copy(src, off, len);
     } else {
       if ((flags & F_START) !== 0) {
-        this.control = new Uint8Array(recs[r + R_FLEN_LO]!); // ≤ 125 (RFC 6455 §5.5), checked from the header
+        this.control = allocate(recs[r + R_FLEN_LO]!); // ≤ 125 (RFC 6455 §5.5), checked from the header
         this.controlFilled = 0;
       }
-      this.control.set(src.subarray(off, off + len), this.controlFilled);
+      if (len > 0) this.control.set(view(src, off, len), this.controlFilled);
       this.controlFilled += len;
       if ((flags & F_END) === 0) return;
       payload = this.control;

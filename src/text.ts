@@ -15,9 +15,9 @@ export function decodeText(bytes: Uint8Array, start: number, end: number, ascii:
   const length = end - start;
   if (length === 0) return '';
   if (ascii && length <= SHORT_ASCII) {
-    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+    return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
   }
-  return decoder.decode(bytes.subarray(start, end));
+  return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length));
 }
 
 export function encodeText(text: string): Uint8Array {

@@ -141,47 +141,48 @@ export class JsBackend implements Backend {
       }
       const b0 = held > 0 ? heldByte(state, 0) : chunk[pos]!;
       const b1 = held > 1 ? heldByte(state, 1) : chunk[pos + 1 - held]!;
-      const len7 = b1 & 0x7f;
-      const headerLength = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
-      if (avail < headerLength) {
-        spill(state, chunk, pos, len, held);
-        pos = len;
-        break;
-      }
-      // Header bytes come straight from the chunk, or (split header) from the spill area joined with it.
-      let h = chunk;
-      let hp = pos;
-      if (held > 0) {
-        h = joinHeader(state, chunk, pos, held, headerLength);
-        hp = 0;
-      }
-      let payloadLength = len7;
-      let status: number = Status.Ok;
-      let k = 2;
-      if (len7 === 126) {
-        payloadLength = (h[hp + 2]! << 8) | h[hp + 3]!;
-        k = 4;
-        if (payloadLength < 126) status = Status.NonMinimalLength; // RFC 6455 §5.2: minimal number of bytes
-      } else if (len7 === 127) {
-        const hi = ((h[hp + 2]! << 24) | (h[hp + 3]! << 16) | (h[hp + 4]! << 8) | h[hp + 5]!) >>> 0;
-        const lo = ((h[hp + 6]! << 24) | (h[hp + 7]! << 16) | (h[hp + 8]! << 8) | h[hp + 9]!) >>> 0;
-        k = 10;
-        if (hi >= 0x80000000) status = Status.InvalidPayloadLength; // RFC 6455 §5.2: MSB must be 0
-        else if (hi > 0x1fffff) status = Status.UnsupportedDataPayloadLength; // above 2^53 - 1
-        else if (hi === 0 && lo < 65536) status = Status.NonMinimalLength;
-        payloadLength = hi * TWO32 + lo;
-      }
-      let key = 0;
-      if (b1 & 0x80) key = h[hp + k]! | (h[hp + k + 1]! << 8) | (h[hp + k + 2]! << 16) | (h[hp + k + 3]! << 24);
-      pos += headerLength - held;
-      state[S_HDR_LEN] = 0;
-
       const opcode = b0 & F_OPCODE;
       let flags = b0 | (b1 & 0x80 ? F_MASKED : 0);
-      // Header rules first, then how the length was encoded, then the size limits.
-      const ruleStatus = checkHeader(state, config, b0, b1, opcode);
-      if (ruleStatus !== Status.Ok) status = ruleStatus;
-      else if (status === Status.Ok) status = checkLimits(state, config, opcode, payloadLength);
+      // The header rules need only the first two bytes: fail as soon as they arrive (as ws does), not when
+      // a peer that may have stalled completes the header. Then the length encoding, then the limits.
+      let status: number = checkHeader(state, config, b0, b1, opcode);
+      let payloadLength = 0;
+      let key = 0;
+      if (status === Status.Ok) {
+        const len7 = b1 & 0x7f;
+        const headerLength = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
+        if (avail < headerLength) {
+          spill(state, chunk, pos, len, held);
+          pos = len;
+          break;
+        }
+        // Header bytes come straight from the chunk, or (split header) from the spill area joined with it.
+        let h = chunk;
+        let hp = pos;
+        if (held > 0) {
+          h = joinHeader(state, chunk, pos, held, headerLength);
+          hp = 0;
+        }
+        payloadLength = len7;
+        let k = 2;
+        if (len7 === 126) {
+          payloadLength = (h[hp + 2]! << 8) | h[hp + 3]!;
+          k = 4;
+          if (payloadLength < 126) status = Status.NonMinimalLength; // RFC 6455 §5.2: minimal number of bytes
+        } else if (len7 === 127) {
+          const hi = ((h[hp + 2]! << 24) | (h[hp + 3]! << 16) | (h[hp + 4]! << 8) | h[hp + 5]!) >>> 0;
+          const lo = ((h[hp + 6]! << 24) | (h[hp + 7]! << 16) | (h[hp + 8]! << 8) | h[hp + 9]!) >>> 0;
+          k = 10;
+          if (hi >= 0x80000000) status = Status.InvalidPayloadLength; // RFC 6455 §5.2: MSB must be 0
+          else if (hi > 0x1fffff) status = Status.UnsupportedDataPayloadLength; // above 2^53 - 1
+          else if (hi === 0 && lo < 65536) status = Status.NonMinimalLength;
+          payloadLength = hi * TWO32 + lo;
+        }
+        if (b1 & 0x80) key = h[hp + k]! | (h[hp + k + 1]! << 8) | (h[hp + k + 2]! << 16) | (h[hp + k + 3]! << 24);
+        pos += headerLength - held;
+        state[S_HDR_LEN] = 0;
+        if (status === Status.Ok) status = checkLimits(state, config, opcode, payloadLength);
+      }
       this.frameLengthLo = payloadLength >>> 0;
       this.frameLengthHi = Math.floor(payloadLength / TWO32);
       this.headerKey = key;

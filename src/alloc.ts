@@ -1,0 +1,47 @@
+/**
+ * Payload buffers for decoded messages.
+ *
+ * In V8, every `new Uint8Array(n)` above 64 bytes gets its own off-heap, zero-filled backing store, which
+ * costs microseconds — more than decoding a small frame — and `subarray()` is several times slower than
+ * `new Uint8Array(buffer, offset, length)` (species lookup). So payloads up to SLAB_MAX bytes are carved
+ * out of a shared 64 KiB slab (Node's `Buffer.allocUnsafe` pools the same way, with 8 KiB), and views are
+ * made with the constructor. Measured with /bench/kernels.bench.mjs "alloc" rows (issue 4); a message kept
+ * for a long time pins its slab, like a Node Buffer pins its pool: `slice()` it if you keep many.
+ */
+
+/** Payloads up to this size come from the slab; larger ones get their own buffer. */
+export const SLAB_MAX = 4096;
+const SLAB_SIZE = 65536;
+/** Up to this size a fresh array is on the V8 heap and cheap. */
+const ON_HEAP_MAX = 64;
+
+let slab = new ArrayBuffer(SLAB_SIZE);
+let used = 0;
+
+/** A new, writable, zero-based view of `length` bytes that nobody else uses. */
+export function allocate(length: number): Uint8Array {
+  if (length <= ON_HEAP_MAX || length > SLAB_MAX) return new Uint8Array(length);
+  if (used + length > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    used = 0;
+  }
+  const out = new Uint8Array(slab, used, length);
+  used = (used + length + 7) & ~7; // keep views 8-aligned
+  return out;
+}
+
+/** A view of `bytes[start, start + length)` without `subarray`'s species lookup. */
+export function view(bytes: Uint8Array, start: number, length: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
+}
+
+/** An owned copy of `bytes[start, start + length)`. */
+export function copy(bytes: Uint8Array, start: number, length: number): Uint8Array {
+  const out = allocate(length);
+  if (length <= ON_HEAP_MAX) {
+    for (let i = 0; i < length; i++) out[i] = bytes[start + i]!;
+  } else {
+    out.set(view(bytes, start, length));
+  }
+  return out;
+}
