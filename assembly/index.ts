@@ -4,3 +4,4 @@ export { statePtr, recordsPtr, windowPtr, reserve } from './memory';
 export { maskInPlace } from './mask';
 export { unmaskValidate } from './utf8';
 export { parse } from './frame';
+export { utf8ToUtf16 } from './text';

@@ -15,7 +15,7 @@ import {
   S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './layout.js';
 import { allocate, copy, view } from './alloc.js';
-import { decodeText } from './text.js';
+import { decodeText, type StringBuilder } from './text.js';
 import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
 
 /** Default maxMessageSize: 64 MiB (fastwebsockets' default; ≥ 16 MiB as Autobahn 9.1.6 needs). */
@@ -57,6 +57,9 @@ abstract class RecordReader {
     this.state[S_MAXFRAGS] = Math.min(maxFragments, 0x7fffffff);
   }
 
+  /** Bytes of the WASM window in use by the chunk being read (0 when the TS backend reads it). */
+  protected keep = 0;
+
   /** The backend that parsed the most recent chunk ('wasm' | 'js'). */
   lastBackend: 'wasm' | 'js' | null = null;
 
@@ -66,12 +69,15 @@ abstract class RecordReader {
     if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
     const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, chunk.length);
     this.lastBackend = backend.name;
+    // The WASM window holds this chunk while its records are read: string building must not overwrite it.
+    this.keep = backend.name === 'wasm' ? chunk.length : 0;
     let pos = 0;
     let n: number;
     do {
       n = backend.parse(state, chunk, pos);
-      const recs = backend.records;
       for (let i = 0; i < n; i++) {
+        // Re-read the views for every record: building a string may grow WASM memory, detaching old views.
+        const recs = backend.records;
         const r = i * REC_WORDS;
         const status = recs[r + R_STATUS]!;
         if (status !== Status.Ok) this.fail(status, out, recs[r + R_FLAGS]!);
@@ -224,7 +230,11 @@ export class MessageDecoder extends RecordReader {
     this.utf8 = utf8;
     this.textAsString = (opts.textAs ?? 'string') === 'string';
     this.maxMessageSize = maxMessageSize;
+    this.strings = this.mode === 'js' ? null : this.wasm;
   }
+
+  /** Who builds strings from non-ASCII text: the WASM transcoder unless the TS backend was forced. */
+  private readonly strings: StringBuilder | null;
 
   /**
    * Feed bytes (any split, any size). Returns the messages and control frames completed by this chunk, in
@@ -285,7 +295,7 @@ export class MessageDecoder extends RecordReader {
   /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */
   private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, owned: boolean): Message {
     if (opcode === 1 && this.textAsString) {
-      return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8) };
+      return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8, this.strings, this.utf8, this.keep) };
     }
     const data = owned ? (start === 0 && end === bytes.length ? bytes : view(bytes, start, end - start)) : copy(bytes, start, end - start);
     return opcode === 1 ? { type: 'text', data } : { type: 'binary', data };

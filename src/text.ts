@@ -10,12 +10,40 @@ const encoder = new TextEncoder();
  * work below this size. Provisional; bench/decode.bench.mjs "text 20 B" (issue 4) tunes it.
  */
 const SHORT_ASCII = 32;
+/**
+ * Non-ASCII text at least this long is transcoded to UTF-16 in WASM and copied out with ucs2Slice (Node);
+ * shorter text goes to TextDecoder. Provisional; bench/kernels.bench.mjs "text: string creation" tunes it.
+ */
+const WASM_TEXT_MIN = 48;
 
-export function decodeText(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
+/** Node's Buffer#latin1Slice: an all-ASCII byte run becomes a one-byte string by a plain copy. */
+const latin1Slice = (globalThis as { Buffer?: { prototype?: { latin1Slice?: unknown } } }).Buffer?.prototype?.latin1Slice as
+  | ((this: Uint8Array, start: number, end: number) => string)
+  | undefined;
+
+/** The part of the WASM backend that builds strings (absent in the pure-TS build or without Node's Buffer). */
+export interface StringBuilder {
+  readonly fastStrings: boolean;
+  utf16String(bytes: Uint8Array, start: number, length: number, keep: number): string;
+}
+
+/**
+ * Bytes → string. `ascii`: every byte is < 0x80 and the bytes are validated UTF-8 (known for free from the
+ * validator). `wasm` (optional) transcodes validated non-ASCII text; `keep` = window bytes it must not touch.
+ */
+export function decodeText(
+  bytes: Uint8Array, start: number, end: number, ascii: boolean,
+  wasm: StringBuilder | null = null, validated = false, keep = 0,
+): string {
   const length = end - start;
   if (length === 0) return '';
-  if (ascii && length <= SHORT_ASCII) {
-    return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
+  if (ascii) {
+    if (length <= SHORT_ASCII) {
+      return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
+    }
+    if (latin1Slice !== undefined) return latin1Slice.call(bytes, start, end);
+  } else if (validated && wasm !== null && wasm.fastStrings && length >= WASM_TEXT_MIN) {
+    return wasm.utf16String(bytes, start, length, keep);
   }
   return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length));
 }

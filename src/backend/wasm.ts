@@ -16,7 +16,13 @@ interface Exports {
   maskInPlace(ptr: number, len: number, key: number): void;
   unmaskValidate(ptr: number, len: number, key: number, state: number): number;
   parse(len: number, pos: number): number;
+  utf8ToUtf16(src: number, len: number, dst: number): number;
 }
+
+/** Node's Buffer#ucs2Slice (UTF-16LE bytes → string by a two-byte copy), if this runtime has it. */
+const ucs2Slice = (globalThis as { Buffer?: { prototype?: { ucs2Slice?: unknown } } }).Buffer?.prototype?.ucs2Slice as
+  | ((this: Uint8Array, start: number, end: number) => string)
+  | undefined;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
@@ -59,6 +65,29 @@ export class WasmBackend implements Backend {
     const n = this.exports.parse(chunk.length, pos);
     state.set(this.stateView);
     return n;
+  }
+
+  /** Whether `utf16String` is available (Node: Buffer#ucs2Slice exists). */
+  readonly fastStrings = typeof ucs2Slice === 'function';
+
+  /**
+   * Build a string from validated UTF-8 `bytes[start, start + length)` by transcoding to UTF-16 in WASM
+   * and copying the code units out with ucs2Slice. `keep` window bytes (the chunk being parsed) are left
+   * intact. May grow memory: callers must re-read `records`/`window` afterwards.
+   */
+  utf16String(bytes: Uint8Array, start: number, length: number, keep: number): string {
+    const inWindow = bytes.buffer === this.buffer && bytes.byteOffset + start >= this.windowPtr;
+    const free = (keep + 15) & ~15;
+    const src = inWindow ? bytes.byteOffset + start - this.windowPtr : free;
+    const dst = inWindow ? free : (free + length + 15) & ~15;
+    // Copy before growing: growing detaches views of WASM memory, and `bytes` may be one.
+    if (!inWindow) {
+      this.reserve(dst + 2 * length + 16).set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), src);
+    } else {
+      this.reserve(dst + 2 * length + 16);
+    }
+    const units = this.exports.utf8ToUtf16(this.windowPtr + src, length, this.windowPtr + dst);
+    return ucs2Slice!.call(this.window, dst, dst + 2 * units);
   }
 
   maskFrame(header: Uint8Array, headerLength: number, payload: Uint8Array, maskKey: number): Uint8Array {
