@@ -6,6 +6,7 @@
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { isValidCloseCode } from './constants.js';
+import { allocate } from './alloc.js';
 import { nextMaskKey } from './mask-keys.js';
 import { encodeText } from './text.js';
 import type { Role } from './types.js';
@@ -39,7 +40,6 @@ export interface EncoderOptions {
  * measures writev vs copy on a socket.
  */
 export const SPLIT_THRESHOLD = 1024;
-const MAX_HEADER = 14;
 
 function checkPayloadLength(length: number): void {
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('wsframe: payload length must be an integer in 0..2^53-1');
@@ -61,7 +61,6 @@ export class FrameEncoder {
   readonly role: Role;
   protected readonly mode: BackendOption;
   protected readonly wasm: WasmBackend | null;
-  private readonly scratch = new Uint8Array(MAX_HEADER);
 
   /**
    * @param opts.role `'client'` or `'server'` (required).
@@ -79,46 +78,9 @@ export class FrameEncoder {
    * `header.maskKey` or a fresh random one, written as the last 4 header bytes.
    */
   encodeHeader(target: Uint8Array, offset: number, header: FrameHeader): number {
-    const { opcode, payloadLength } = header;
-    const fin = header.fin ?? true;
-    if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15 || (opcode > 2 && opcode < 8) || opcode > 10) {
-      throw new RangeError(`wsframe: invalid opcode ${opcode}`);
-    }
-    checkPayloadLength(payloadLength);
-    if (opcode >= 8 && (!fin || payloadLength > 125)) {
-      throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
-    }
+    const b0 = firstByte(header, header.payloadLength);
     const masked = this.role === 'client';
-    let p = offset;
-    target[p++] = (fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) | (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) | opcode;
-    const maskBit = masked ? 0x80 : 0;
-    if (payloadLength < 126) {
-      target[p++] = maskBit | payloadLength;
-    } else if (payloadLength < 65536) {
-      target[p++] = maskBit | 126;
-      target[p++] = payloadLength >>> 8;
-      target[p++] = payloadLength & 0xff;
-    } else {
-      target[p++] = maskBit | 127;
-      const hi = Math.floor(payloadLength / 4294967296);
-      const lo = payloadLength >>> 0;
-      target[p++] = 0; // hi < 2^21, so the top byte is zero (and the MSB is 0, RFC 6455 §5.2)
-      target[p++] = (hi >>> 16) & 0xff;
-      target[p++] = (hi >>> 8) & 0xff;
-      target[p++] = hi & 0xff;
-      target[p++] = lo >>> 24;
-      target[p++] = (lo >>> 16) & 0xff;
-      target[p++] = (lo >>> 8) & 0xff;
-      target[p++] = lo & 0xff;
-    }
-    if (masked) {
-      const key = header.maskKey ?? nextMaskKey();
-      target[p++] = key & 0xff;
-      target[p++] = (key >>> 8) & 0xff;
-      target[p++] = (key >>> 16) & 0xff;
-      target[p++] = (key >>> 24) & 0xff;
-    }
-    return p - offset;
+    return writeHeader(target, offset, b0, header.payloadLength, masked, masked ? (header.maskKey ?? nextMaskKey()) : 0);
   }
 
   /**
@@ -127,19 +89,74 @@ export class FrameEncoder {
    */
   encode(frame: OutgoingFrame): Uint8Array[] {
     const payload = frame.payload;
-    const h = this.scratch;
+    const length = payload.length;
+    const b0 = firstByte(frame, length);
     if (this.role === 'client') {
-      const key = (frame.maskKey ?? nextMaskKey()) | 0;
-      const hl = this.encodeHeader(h, 0, { ...frame, payloadLength: payload.length, maskKey: key });
-      return [pick(this.mode, this.wasm, payload.length).maskFrame(h, hl, payload, key)];
+      const key = frame.maskKey ?? nextMaskKey();
+      const hl = headerLength(length, true);
+      const out = allocate(hl + length);
+      writeHeader(out, 0, b0, length, true, key);
+      pick(this.mode, this.wasm, length).maskInto(out, hl, payload, key);
+      return [out];
     }
-    const hl = this.encodeHeader(h, 0, { ...frame, payloadLength: payload.length });
-    if (payload.length >= SPLIT_THRESHOLD) return [h.slice(0, hl), payload];
-    const out = new Uint8Array(hl + payload.length);
-    out.set(h.subarray(0, hl), 0);
-    out.set(payload, hl);
+    const hl = headerLength(length, false);
+    if (length >= SPLIT_THRESHOLD) {
+      const header = allocate(hl);
+      writeHeader(header, 0, b0, length, false, 0);
+      return [header, payload];
+    }
+    const out = allocate(hl + length);
+    writeHeader(out, 0, b0, length, false, 0);
+    if (length > 0) out.set(payload, hl);
     return [out];
   }
+}
+
+/** Validate a frame's header fields and return its first byte (RFC 6455 §5.2, §5.5). */
+function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): number {
+  const opcode = header.opcode;
+  const fin = header.fin ?? true;
+  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
+    throw new RangeError(`wsframe: invalid opcode ${opcode}`);
+  }
+  checkPayloadLength(payloadLength);
+  if (opcode >= 8 && (!fin || payloadLength > 125)) {
+    throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
+  }
+  return (fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) | (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) | opcode;
+}
+
+/** Write a validated header: byte 0, minimal length (RFC 6455 §5.2), then the mask key if masked. */
+function writeHeader(target: Uint8Array, offset: number, b0: number, length: number, masked: boolean, key: number): number {
+  let p = offset;
+  target[p++] = b0;
+  const maskBit = masked ? 0x80 : 0;
+  if (length < 126) {
+    target[p++] = maskBit | length;
+  } else if (length < 65536) {
+    target[p++] = maskBit | 126;
+    target[p++] = length >>> 8;
+    target[p++] = length & 0xff;
+  } else {
+    target[p++] = maskBit | 127;
+    const hi = Math.floor(length / 4294967296);
+    const lo = length >>> 0;
+    target[p++] = 0; // hi < 2^21, so the top byte is zero (and the MSB is 0, RFC 6455 §5.2)
+    target[p++] = (hi >>> 16) & 0xff;
+    target[p++] = (hi >>> 8) & 0xff;
+    target[p++] = hi & 0xff;
+    target[p++] = lo >>> 24;
+    target[p++] = (lo >>> 16) & 0xff;
+    target[p++] = (lo >>> 8) & 0xff;
+    target[p++] = lo & 0xff;
+  }
+  if (masked) {
+    target[p++] = key & 0xff;
+    target[p++] = (key >>> 8) & 0xff;
+    target[p++] = (key >>> 16) & 0xff;
+    target[p++] = (key >>> 24) & 0xff;
+  }
+  return p - offset;
 }
 
 type Data = Uint8Array | ArrayBuffer | ArrayBufferView;

@@ -16,8 +16,8 @@ export interface Backend {
    */
   parse(state: Int32Array, chunk: Uint8Array, pos: number): number;
   /**
-   * Build one frame: `header` bytes then `payload` XOR-ed with `maskKey` (little-endian u32), in a new array.
-   * Never modifies `payload` (RFC 6455 §5.3 masking for client frames).
+   * Write `payload` XOR-ed with `maskKey` (little-endian u32) into `out` at `offset` (RFC 6455 §5.3 masking
+   * for client frames). Never modifies `payload`.
    */
-  maskFrame(header: Uint8Array, headerLength: number, payload: Uint8Array, maskKey: number): Uint8Array;
+  maskInto(out: Uint8Array, offset: number, payload: Uint8Array, maskKey: number): void;
 }

@@ -90,13 +90,10 @@ export class WasmBackend implements Backend {
     return ucs2Slice!.call(this.window, dst, dst + 2 * units);
   }
 
-  maskFrame(header: Uint8Array, headerLength: number, payload: Uint8Array, maskKey: number): Uint8Array {
-    const window = this.reserve(payload.length);
-    window.set(payload, 0);
-    this.exports.maskInPlace(this.windowPtr, payload.length, maskKey);
-    const out = new Uint8Array(headerLength + payload.length);
-    out.set(header.subarray(0, headerLength), 0);
-    out.set(this.window.subarray(0, payload.length), headerLength);
-    return out;
+  maskInto(out: Uint8Array, offset: number, payload: Uint8Array, maskKey: number): void {
+    const length = payload.length;
+    this.reserve(length).set(payload, 0);
+    this.exports.maskInPlace(this.windowPtr, length, maskKey);
+    out.set(new Uint8Array(this.buffer!, this.windowPtr, length), offset);
   }
 }

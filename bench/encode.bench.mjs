@@ -1,0 +1,75 @@
+// Encode throughput: wsframe FrameEncoder/MessageEncoder (auto / wasm / js) vs ws's `Sender.frame` (with
+// bufferutil, or its JS path under WS_NO_BUFFER_UTIL=1) vs websocket-driver's framer.
+//
+//   node bench/encode.bench.mjs [--quick] [--only-ws]
+import { FrameEncoder, MessageEncoder, initSync } from '../dist/index.js';
+import { QUICK, emit, report, require, runCase, wsFlavour } from './lib/harness.mjs';
+
+initSync();
+const ONLY_WS = process.argv.includes('--only-ws');
+const { Sender } = require('ws');
+const Hybi = require('websocket-driver/lib/websocket/driver/hybi');
+const KiB = 1024;
+
+function bytes(size) {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 13 + 5) & 0xff;
+  return b;
+}
+
+function driver(role) {
+  const d = new Hybi(null, 'ws://bench/', { masking: role === 'client' });
+  d.readyState = 1;
+  d._extensions.generateResponse('');
+  let written = 0;
+  d._write = (chunk) => {
+    written += chunk.length;
+  };
+  return d;
+}
+
+// ws's sender cases (bench/sender.benchmark.js in ws): binary frames, masked (client) and unmasked (server).
+const SIZES = QUICK ? [64, 64 * KiB] : [64, 16 * KiB, 64 * KiB, 200 * KiB, 1024 * KiB];
+for (const role of ['client', 'server']) {
+  for (const size of SIZES) {
+    const payload = bytes(size);
+    const label = size >= KiB ? `${size / KiB} KiB` : `${size} B`;
+    const impls = [];
+    if (!ONLY_WS) {
+      for (const backend of ['auto', 'wasm', 'js']) {
+        const enc = new FrameEncoder({ role, backend });
+        impls.push({ impl: `wsframe ${backend}`, fn: () => enc.encode({ opcode: 2, payload }) });
+      }
+    }
+    // readOnly: true — the caller keeps its buffer (what ws.send does with a user's Buffer), as wsframe.
+    const options = { fin: true, rsv1: false, opcode: 2, mask: role === 'client', readOnly: true };
+    impls.push({ impl: wsFlavour(), fn: () => Sender.frame(payload, options) });
+    if (!ONLY_WS) {
+      const d = driver(role);
+      impls.push({ impl: 'websocket-driver', fn: () => d.binary(payload) });
+    }
+    const rows = runCase({ suite: 'encode', group: 'ws-cases', case: `${role} binary ${label}`, role, kind: 'binary', size, bytes: size, messages: 1 }, impls);
+    report(rows);
+    emit(rows);
+  }
+
+  // Small text: a string in, frame bytes out (string encoding included for everyone).
+  const text = 'hello, wsframe! ✓';
+  const impls = [];
+  if (!ONLY_WS) {
+    for (const backend of ['auto', 'wasm', 'js']) {
+      const enc = new MessageEncoder({ role, backend });
+      impls.push({ impl: `wsframe ${backend}`, fn: () => enc.text(text) });
+    }
+  }
+  const options = { fin: true, rsv1: false, opcode: 1, mask: role === 'client', readOnly: false };
+  impls.push({ impl: wsFlavour(), fn: () => Sender.frame(Buffer.from(text), options) });
+  if (!ONLY_WS) {
+    const d = driver(role);
+    impls.push({ impl: 'websocket-driver', fn: () => d.text(text) });
+  }
+  const size = Buffer.byteLength(text);
+  const rows = runCase({ suite: 'encode', group: 'small-text', case: `${role} text ${size} B`, role, kind: 'text', size, bytes: size, messages: 1 }, impls);
+  report(rows);
+  emit(rows);
+}
