@@ -1,6 +1,12 @@
 /**
- * Opening-handshake helpers. `acceptKey` is synchronous and dependency-free (no node:crypto), so it works the
- * same on every runtime: base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2 step 5.4, §1.3).
+ * Opening handshake (RFC 6455 §4), sans-I/O and isomorphic: no sockets, no `node:` imports. Strings in, strings
+ * out. `acceptKey` is synchronous and dependency-free (no node:crypto), so it works the same on every runtime:
+ * base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2 step 5.4, §1.3).
+ *
+ * Server: `checkUpgradeRequest(request, options)` → accepted (accept key, subprotocol, extension offers) or
+ * rejected (`{ status, reason, headers }`); `buildUpgradeResponse` / `buildRejectResponse` write the HTTP bytes.
+ * Client: `buildUpgradeRequest` writes the request, `verifyUpgradeResponse` checks the 101.
+ * Both: `parseHttpHead` reads a request or response head off a byte stream (for raw TCP transports).
  */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -59,4 +65,548 @@ function base64(bytes: Uint8Array): string {
 export function acceptKey(key: string): string {
   if (typeof key !== 'string') throw new TypeError('wsframe: acceptKey takes the Sec-WebSocket-Key string');
   return base64(sha1(new TextEncoder().encode(key.trim() + GUID)));
+}
+
+/**
+ * A fresh `Sec-WebSocket-Key`: base64 of 16 bytes from `crypto.getRandomValues` (RFC 6455 §4.1: "randomly
+ * selected", a nonce).
+ *
+ * @example
+ * generateKey() // e.g. 'x3JJHMbDL1EzLkh9GBhXDw=='
+ */
+export function generateKey(): string {
+  return base64(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Headers
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Headers in any of the shapes runtimes hand out: a record like Node's `IncomingMessage.headers` (any key case;
+ * arrays for repeated fields), a Fetch `Headers`, a `Map`, or a list of `[name, value]` pairs.
+ */
+export type HeaderInput =
+  | Record<string, string | readonly string[] | undefined>
+  | Iterable<readonly [string, string]>
+  | { forEach(callback: (value: string, name: string) => void): void };
+
+/** Lower-cased name → values in arrival order. */
+type HeaderMap = Map<string, string[]>;
+
+function headerMap(headers: HeaderInput): HeaderMap {
+  const map: HeaderMap = new Map();
+  const add = (name: string, value: string): void => {
+    const key = name.toLowerCase();
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  if (Array.isArray(headers) || (typeof (headers as { forEach?: unknown }).forEach !== 'function' && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function')) {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) add(String(name), String(value));
+  } else if (typeof (headers as { forEach?: unknown }).forEach === 'function') {
+    // Fetch Headers and Map: forEach(value, name)
+    (headers as { forEach(callback: (value: string, name: string) => void): void }).forEach((value, name) => add(String(name), String(value)));
+  } else {
+    for (const [name, value] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
+      if (value === undefined) continue;
+      if (typeof value === 'string') add(name, value);
+      else for (const v of value) add(name, String(v));
+    }
+  }
+  return map;
+}
+
+/** One field's value; repeated fields are joined with ", " (RFC 9110 §5.3). */
+function field(map: HeaderMap, name: string): string | undefined {
+  const list = map.get(name);
+  return list === undefined ? undefined : list.join(', ');
+}
+
+/** RFC 9110 §5.6.2 token characters. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** CR, LF or NUL anywhere in a value: header injection / request smuggling (RFC 9110 §5.5). */
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+
+/** A comma-separated list of tokens (RFC 9110 §5.6.1), lower-cased. Empty elements are skipped. */
+function tokenList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+}
+
+/** Thrown by `parseHttpHead`, `parseExtensions`, `parseProtocols`; `status` is the HTTP status to answer with. */
+export class HandshakeError extends Error {
+  readonly status: number;
+  readonly code = 'WS_ERR_HANDSHAKE';
+  constructor(status: number, message: string) {
+    super(`wsframe: ${message}`);
+    this.name = 'HandshakeError';
+    this.status = status;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sec-WebSocket-Protocol and Sec-WebSocket-Extensions
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Parse a `Sec-WebSocket-Protocol` value: comma-separated tokens, case-sensitive, no duplicates (RFC 6455 §4.1
+ * item 10, §11.3.4). Throws `HandshakeError` (400) on anything else.
+ */
+export function parseProtocols(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const out: string[] = [];
+  for (const raw of value.split(',')) {
+    const p = raw.trim();
+    if (p === '') continue;
+    if (!TOKEN.test(p)) throw new HandshakeError(400, `invalid subprotocol ${JSON.stringify(p)}`);
+    if (out.includes(p)) throw new HandshakeError(400, `duplicate subprotocol ${JSON.stringify(p)}`);
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Pick the subprotocol (RFC 6455 §4.2.2 step 5.4: one of the client's values, or none). By default the
+ * **client's order wins**: the first protocol the client offered that the server supports. With
+ * `prefer: 'server'`, the first entry of the server's list that the client offered. Comparison is exact
+ * (subprotocol names are case-sensitive). Returns `undefined` when nothing matches (the response then has no
+ * `Sec-WebSocket-Protocol` field and the client decides whether to continue).
+ */
+export function selectProtocol(offered: readonly string[], supported: readonly string[], prefer: 'client' | 'server' = 'client'): string | undefined {
+  return prefer === 'client' ? offered.find((p) => supported.includes(p)) : supported.find((p) => offered.includes(p));
+}
+
+/** One extension offer (or response) from `Sec-WebSocket-Extensions`: `params` maps a name to its value, or `true` when it has none. */
+export interface ExtensionOffer {
+  name: string;
+  params: Record<string, string | true>;
+}
+
+/**
+ * Parse `Sec-WebSocket-Extensions` (RFC 6455 §9.1): `extension *( ";" param [ "=" (token | quoted-string) ] )`,
+ * comma-separated, in the offered order (the same extension may be offered several times with different
+ * parameters, e.g. Autobahn 13.7). A quoted value must unescape to a token (§9.1). Parameter names are
+ * lower-cased; a parameter repeated within one offer, or any syntax error, throws `HandshakeError` (400).
+ *
+ * @example
+ * parseExtensions('permessage-deflate; client_max_window_bits, x-foo; level="3"')
+ * // [{ name: 'permessage-deflate', params: { client_max_window_bits: true } }, { name: 'x-foo', params: { level: '3' } }]
+ */
+export function parseExtensions(value: string | undefined): ExtensionOffer[] {
+  if (value === undefined) return [];
+  const s = value;
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new HandshakeError(400, `invalid Sec-WebSocket-Extensions (${why} at ${i})`);
+  };
+  const ows = (): void => {
+    while (s[i] === ' ' || s[i] === '\t') i++;
+  };
+  const token = (): string => {
+    const start = i;
+    while (i < s.length && TOKEN.test(s[i]!)) i++;
+    if (i === start) fail('expected a token');
+    return s.slice(start, i);
+  };
+  const quoted = (): string => {
+    i++; // opening quote
+    let out = '';
+    for (;;) {
+      if (i >= s.length) fail('unterminated quoted-string');
+      const c = s[i++]!;
+      if (c === '"') return out;
+      if (c === '\\') {
+        if (i >= s.length) fail('unterminated quoted-string');
+        out += s[i++]!;
+      } else out += c;
+    }
+  };
+  const offers: ExtensionOffer[] = [];
+  ows();
+  if (i === s.length) return offers;
+  for (;;) {
+    ows();
+    if (s[i] === ',') { i++; continue; } // empty list element (RFC 9110 §5.6.1)
+    const offer: ExtensionOffer = { name: token().toLowerCase(), params: {} };
+    ows();
+    while (s[i] === ';') {
+      i++;
+      ows();
+      const name = token().toLowerCase();
+      ows();
+      let v: string | true = true;
+      if (s[i] === '=') {
+        i++;
+        ows();
+        v = s[i] === '"' ? quoted() : token();
+        if (!TOKEN.test(v)) fail('parameter value is not a token');
+        ows();
+      }
+      if (Object.prototype.hasOwnProperty.call(offer.params, name)) fail(`duplicate parameter ${name}`);
+      offer.params[name] = v;
+    }
+    offers.push(offer);
+    if (i === s.length) return offers;
+    if (s[i] !== ',') fail('expected "," or ";"');
+    i++;
+    ows();
+    if (i === s.length) return offers;
+  }
+}
+
+/** Serialise extension offers/responses for a `Sec-WebSocket-Extensions` header (quoting values only when needed). */
+export function formatExtensions(extensions: readonly ExtensionOffer[]): string {
+  return extensions
+    .map((e) => [e.name, ...Object.entries(e.params).map(([k, v]) => (v === true ? k : `${k}=${v}`))].join('; '))
+    .join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server side
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What the server needs from an HTTP request: Node's `req.method`, `req.httpVersion` and `req.headers` fit. */
+export interface UpgradeRequest {
+  method: string;
+  /** `'1.1'` (Node's `req.httpVersion`) or `'HTTP/1.1'`. */
+  httpVersion: string;
+  headers: HeaderInput;
+}
+
+export interface ServerHandshakeOptions {
+  /** Subprotocols the server speaks. Default: none (no `Sec-WebSocket-Protocol` in the response). */
+  protocols?: readonly string[];
+  /** Whose order picks the subprotocol: `'client'` (default, RFC 6455 §1.9 lists them in client preference) or `'server'`. */
+  protocolPreference?: 'client' | 'server';
+  /**
+   * Allowed `Origin` values (RFC 6455 §4.2.1 item 8, §10.2), compared case-insensitively; a listed origin that
+   * does not match → 403. A request without `Origin` is not from a browser and is accepted (the origin model only
+   * protects browser users; other clients can send any Origin). For a stricter policy pass a function, which gets
+   * the origin (or `undefined`) and returns whether to accept. Default: every origin.
+   */
+  origins?: readonly string[] | ((origin: string | undefined) => boolean);
+  /** Largest total header size (sum of `name: value\r\n`) → 431. Default 16384 (Node's default). */
+  maxHeaderBytes?: number;
+  /** Most header fields → 431. Default 128. */
+  maxHeaderCount?: number;
+}
+
+/** A request the server may accept. Write `buildUpgradeResponse(result)` and start a Connection. */
+export interface AcceptedUpgrade {
+  ok: true;
+  key: string;
+  /** `Sec-WebSocket-Accept` for the response. */
+  accept: string;
+  /** The selected subprotocol, if any. */
+  protocol: string | undefined;
+  /** What the client offered, in its order. */
+  offeredProtocols: string[];
+  /** Extension offers, parsed. wsframe negotiates none, so the response accepts none. */
+  extensions: ExtensionOffer[];
+  origin: string | undefined;
+}
+
+/** A request the server must refuse with `status` (write `buildRejectResponse(result)` and close the socket). */
+export interface RejectedUpgrade {
+  ok: false;
+  status: number;
+  reason: string;
+  /** Extra response headers (426 carries `Sec-WebSocket-Version: 13`, 405 carries `Allow: GET`). */
+  headers: Record<string, string>;
+}
+
+/** The canonical base64 form of exactly 16 bytes (RFC 6455 §4.1 item 7): 22 characters, the last with 4 zero bits, then "==". */
+const KEY = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+
+const reject = (status: number, reason: string, headers: Record<string, string> = {}): RejectedUpgrade => ({ ok: false, status, reason, headers });
+
+/**
+ * Check a WebSocket upgrade request (RFC 6455 §4.2.1) in this order: header limits (431), CR/LF/NUL in any
+ * value (400), method GET (405), HTTP/1.1 or later (400), `Host` (400), `Upgrade: websocket` (400),
+ * `Connection` containing the `upgrade` token (400), `Sec-WebSocket-Version: 13` (426 with
+ * `Sec-WebSocket-Version: 13`), `Sec-WebSocket-Key` = base64 of 16 bytes (400), `Origin` allow-list (403),
+ * well-formed `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` (400). Never throws for a bad request.
+ *
+ * @example
+ * server.on('upgrade', (req, socket) => {
+ *   const result = checkUpgradeRequest(req, { protocols: ['chat'] });
+ *   if (!result.ok) return socket.end(buildRejectResponse(result));
+ *   socket.write(buildUpgradeResponse(result));
+ *   const connection = new Connection({ role: 'server' });
+ *   // …
+ * });
+ */
+export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHandshakeOptions = {}): AcceptedUpgrade | RejectedUpgrade {
+  const maxBytes = options.maxHeaderBytes ?? 16384;
+  const maxCount = options.maxHeaderCount ?? 128;
+  let headers: HeaderMap;
+  try {
+    headers = headerMap(request.headers);
+  } catch {
+    return reject(400, 'Unreadable headers');
+  }
+  let bytes = 0;
+  let count = 0;
+  for (const [name, values] of headers) {
+    for (const v of values) {
+      count++;
+      bytes += name.length + v.length + 4;
+      if (FORBIDDEN_IN_VALUE.test(v) || !TOKEN.test(name)) return reject(400, 'Invalid character in a header');
+    }
+  }
+  if (bytes > maxBytes || count > maxCount) return reject(431, 'Request Header Fields Too Large');
+
+  // RFC 6455 §4.2.1 item 1: "An HTTP/1.1 or higher GET request".
+  if (request.method !== 'GET') return reject(405, 'WebSocket upgrades use GET', { Allow: 'GET' });
+  const version = /^(?:HTTP\/)?(\d+)\.(\d+)$/.exec(request.httpVersion);
+  if (!version || Number(version[1]) < 1 || (Number(version[1]) === 1 && Number(version[2]) < 1)) {
+    return reject(400, 'WebSocket upgrades need HTTP/1.1 or later');
+  }
+  // Item 2: Host. Items 3–4: Upgrade and Connection, both ASCII case-insensitive tokens.
+  if (field(headers, 'host') === undefined) return reject(400, 'Missing Host header');
+  if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return reject(400, 'Missing or invalid Upgrade header');
+  if (!tokenList(field(headers, 'connection')).includes('upgrade')) return reject(400, 'Connection header must contain "upgrade"');
+  // Item 6 and §4.2.2 step 4: an unsupported version gets 426 and the versions we speak.
+  if (field(headers, 'sec-websocket-version')?.trim() !== '13') {
+    return reject(426, 'Unsupported WebSocket version', { 'Sec-WebSocket-Version': '13' });
+  }
+  // Item 5: a base64 nonce that decodes to exactly 16 bytes. A repeated field is joined with ", " and fails too.
+  const key = field(headers, 'sec-websocket-key')?.trim();
+  if (key === undefined || !KEY.test(key)) return reject(400, 'Missing or invalid Sec-WebSocket-Key');
+  // Item 7 / §10.2: browsers send Origin; the server may refuse origins it does not trust.
+  const origin = field(headers, 'origin');
+  const origins = options.origins;
+  if (origins !== undefined) {
+    const allowed =
+      typeof origins === 'function'
+        ? origins(origin)
+        : origin === undefined || origins.some((o) => o.toLowerCase() === origin.trim().toLowerCase());
+    if (!allowed) return reject(403, 'Origin not allowed');
+  }
+  let offeredProtocols: string[];
+  let extensions: ExtensionOffer[];
+  try {
+    offeredProtocols = parseProtocols(field(headers, 'sec-websocket-protocol'));
+    extensions = parseExtensions(field(headers, 'sec-websocket-extensions'));
+  } catch (error) {
+    if (error instanceof HandshakeError) return reject(error.status, error.message.replace(/^wsframe: /, ''));
+    throw error;
+  }
+  const protocol = selectProtocol(offeredProtocols, options.protocols ?? [], options.protocolPreference ?? 'client');
+  return { ok: true, key, accept: acceptKey(key), protocol, offeredProtocols, extensions, origin };
+}
+
+/** Throws a TypeError for a header that would break the HTTP framing (injection) or is not a token name. */
+function checkHeader(name: string, value: string): void {
+  if (!TOKEN.test(name)) throw new TypeError(`wsframe: invalid header name ${JSON.stringify(name)}`);
+  if (FORBIDDEN_IN_VALUE.test(value)) throw new TypeError(`wsframe: CR, LF or NUL in header ${name}`);
+}
+
+function headerLines(headers: Record<string, string> | undefined): string {
+  let out = '';
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    checkHeader(name, String(value));
+    out += `${name}: ${value}\r\n`;
+  }
+  return out;
+}
+
+/**
+ * The exact HTTP/1.1 101 response (RFC 6455 §4.2.2 step 5), as a string of ASCII characters ready to write:
+ * `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, the selected `Sec-WebSocket-Protocol` if any, then `headers`.
+ * No `Sec-WebSocket-Extensions`: wsframe negotiates no extension. Throws a TypeError on CR/LF/NUL in any value.
+ */
+export function buildUpgradeResponse(accepted: Pick<AcceptedUpgrade, 'accept' | 'protocol'>, headers?: Record<string, string>): string {
+  if (!/^[A-Za-z0-9+/]{27}=$/.test(accepted.accept)) throw new TypeError('wsframe: invalid Sec-WebSocket-Accept');
+  if (accepted.protocol !== undefined && !TOKEN.test(accepted.protocol)) throw new TypeError('wsframe: invalid subprotocol');
+  return (
+    'HTTP/1.1 101 Switching Protocols\r\n' +
+    'Upgrade: websocket\r\n' +
+    'Connection: Upgrade\r\n' +
+    `Sec-WebSocket-Accept: ${accepted.accept}\r\n` +
+    (accepted.protocol !== undefined ? `Sec-WebSocket-Protocol: ${accepted.protocol}\r\n` : '') +
+    headerLines(headers) +
+    '\r\n'
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  405: 'Method Not Allowed',
+  426: 'Upgrade Required',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A complete HTTP/1.1 error response for a refused upgrade (`Connection: close`, a short text body). */
+export function buildRejectResponse(rejected: Pick<RejectedUpgrade, 'status' | 'reason'> & { headers?: Record<string, string> }): string {
+  const status = rejected.status;
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError('wsframe: a rejection needs a 4xx or 5xx status');
+  const body = `${rejected.reason.replace(/[^\x20-\x7e]/g, '?')}\n`;
+  return (
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+    'Connection: close\r\n' +
+    'Content-Type: text/plain; charset=utf-8\r\n' +
+    `Content-Length: ${body.length}\r\n` +
+    headerLines(rejected.headers) +
+    '\r\n' +
+    body
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client side
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ClientHandshakeOptions {
+  /** `Host` header value (`host` or `host:port`). Required. */
+  host: string;
+  /** Request target, default `'/'`. */
+  path?: string;
+  /** Default: `generateKey()`. */
+  key?: string;
+  /** Subprotocols to offer, in preference order. Default: none. */
+  protocols?: readonly string[];
+  /** `Origin` header (browsers send one; other clients usually do not). Default: none. */
+  origin?: string;
+  /** Extra headers. CR/LF/NUL in a value throws. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The client's upgrade request (RFC 6455 §4.1): the exact bytes to write as an ASCII string, plus the key to
+ * verify the response with.
+ *
+ * @example
+ * const { request, key } = buildUpgradeRequest({ host: '127.0.0.1:8080', path: '/chat', protocols: ['chat'] });
+ * socket.write(request);
+ */
+export function buildUpgradeRequest(options: ClientHandshakeOptions): { request: string; key: string; headers: Record<string, string> } {
+  const key = options.key ?? generateKey();
+  const path = options.path ?? '/';
+  if (!/^[\x21-\x7e]+$/.test(path)) throw new TypeError('wsframe: the request path must be visible ASCII without spaces');
+  const headers: Record<string, string> = {
+    Host: options.host,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': key,
+    'Sec-WebSocket-Version': '13',
+  };
+  const protocols = options.protocols ?? [];
+  if (protocols.length > 0) {
+    for (const p of protocols) if (!TOKEN.test(p)) throw new TypeError(`wsframe: invalid subprotocol ${JSON.stringify(p)}`);
+    headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
+  }
+  if (options.origin !== undefined) headers.Origin = options.origin;
+  Object.assign(headers, options.headers);
+  return { request: `GET ${path} HTTP/1.1\r\n${headerLines(headers)}\r\n`, key, headers };
+}
+
+export interface VerifyOptions {
+  /** The key sent in the request. */
+  key: string;
+  /** Subprotocols offered; the response may pick one of them or none. */
+  protocols?: readonly string[];
+  /** Extension names offered; the response may not accept any other. Default: none. */
+  extensions?: readonly string[];
+}
+
+/**
+ * Verify the server's response (RFC 6455 §4.1, "the client MUST validate the server's response"): status 101,
+ * `Upgrade: websocket`, `Connection: upgrade`, the right `Sec-WebSocket-Accept`, a subprotocol only if it was
+ * offered, no extension that was not offered. `reason` says what was wrong.
+ */
+export function verifyUpgradeResponse(
+  response: { status: number; headers: HeaderInput },
+  options: VerifyOptions,
+): { ok: true; protocol: string | undefined; extensions: ExtensionOffer[] } | { ok: false; reason: string } {
+  const headers = headerMap(response.headers);
+  for (const values of headers.values()) for (const v of values) if (FORBIDDEN_IN_VALUE.test(v)) return { ok: false, reason: 'invalid character in a response header' };
+  if (response.status !== 101) return { ok: false, reason: `expected status 101, got ${response.status}` };
+  if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return { ok: false, reason: 'missing or invalid Upgrade header' };
+  if (!tokenList(field(headers, 'connection')).includes('upgrade')) return { ok: false, reason: 'missing or invalid Connection header' };
+  if (field(headers, 'sec-websocket-accept')?.trim() !== acceptKey(options.key)) return { ok: false, reason: 'Sec-WebSocket-Accept does not match the key' };
+  const protocolField = field(headers, 'sec-websocket-protocol');
+  let protocol: string | undefined;
+  if (protocolField !== undefined) {
+    protocol = protocolField.trim();
+    if (!(options.protocols ?? []).includes(protocol)) return { ok: false, reason: `server selected a subprotocol that was not offered: ${JSON.stringify(protocol)}` };
+  }
+  let extensions: ExtensionOffer[];
+  try {
+    extensions = parseExtensions(field(headers, 'sec-websocket-extensions'));
+  } catch {
+    return { ok: false, reason: 'malformed Sec-WebSocket-Extensions' };
+  }
+  const offered = options.extensions ?? [];
+  const unrequested = extensions.find((e) => !offered.includes(e.name));
+  if (unrequested) return { ok: false, reason: `server accepted an extension that was not offered: ${unrequested.name}` };
+  return { ok: true, protocol, extensions };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP head parsing, for transports that hand over raw bytes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A parsed request or response head. `length` is the number of bytes it took, including the blank line. */
+export interface HttpHead {
+  /** Request line: method and target. Response line: status and its text. */
+  method?: string;
+  target?: string;
+  status?: number;
+  statusText?: string;
+  /** `'1.1'`. */
+  httpVersion: string;
+  headers: [string, string][];
+  length: number;
+}
+
+/**
+ * Read one HTTP/1.x request or response head (RFC 9112 §2–§5) from the start of `bytes`. Returns `null` while
+ * the blank line has not arrived yet. Strict: lines end with CRLF, no obsolete line folding, header names are
+ * tokens, values hold no CR/LF/NUL. Throws `HandshakeError` — 400 when malformed, 431 when the head is longer
+ * than `maxBytes` (default 16384) before it is complete.
+ */
+export function parseHttpHead(bytes: Uint8Array, maxBytes = 16384): HttpHead | null {
+  let end = -1;
+  const limit = Math.min(bytes.length, maxBytes);
+  for (let i = 3; i < limit; i++) {
+    if (bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (end < 0) {
+    if (bytes.length >= maxBytes) throw new HandshakeError(431, 'HTTP head too large');
+    return null;
+  }
+  let text = '';
+  for (let i = 0; i < end - 4; i++) text += String.fromCharCode(bytes[i]!);
+  const lines = text.split('\r\n');
+  const start = lines[0]!;
+  const head: HttpHead = { httpVersion: '', headers: [], length: end };
+  let m: RegExpExecArray | null;
+  if ((m = /^HTTP\/(\d\.\d) (\d{3})(?: ([^\r\n\0]*))?$/.exec(start))) {
+    head.httpVersion = m[1]!;
+    head.status = Number(m[2]);
+    head.statusText = m[3] ?? '';
+  } else if ((m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/(\d\.\d)$/.exec(start))) {
+    head.method = m[1]!;
+    head.target = m[2]!;
+    head.httpVersion = m[3]!;
+  } else {
+    throw new HandshakeError(400, 'malformed HTTP start line');
+  }
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    if (!TOKEN.test(name) || FORBIDDEN_IN_VALUE.test(value)) throw new HandshakeError(400, 'malformed header line');
+    head.headers.push([name, value]);
+  }
+  return head;
 }

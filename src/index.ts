@@ -9,5 +9,12 @@ export { WebSocketError } from './errors.js';
 export { FrameDecoder, MessageDecoder, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_FRAGMENTS } from './decoder.js';
 export { FrameEncoder, MessageEncoder, SPLIT_THRESHOLD, headerLength } from './encoder.js';
 export type { FrameHeader, OutgoingFrame, EncoderOptions, MessageEncoderOptions } from './encoder.js';
-export { acceptKey } from './handshake.js';
+export {
+  acceptKey, generateKey, checkUpgradeRequest, buildUpgradeResponse, buildRejectResponse, buildUpgradeRequest,
+  verifyUpgradeResponse, parseHttpHead, parseProtocols, parseExtensions, formatExtensions, selectProtocol, HandshakeError,
+} from './handshake.js';
+export type {
+  HeaderInput, ExtensionOffer, UpgradeRequest, ServerHandshakeOptions, AcceptedUpgrade, RejectedUpgrade,
+  ClientHandshakeOptions, VerifyOptions, HttpHead,
+} from './handshake.js';
 export type { Message, Frame, OutgoingMessage, Role, DecoderOptions, MessageDecoderOptions } from './types.js';
