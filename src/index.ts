@@ -17,4 +17,6 @@ export type {
   HeaderInput, ExtensionOffer, UpgradeRequest, ServerHandshakeOptions, AcceptedUpgrade, RejectedUpgrade,
   ClientHandshakeOptions, VerifyOptions, HttpHead,
 } from './handshake.js';
+export { Connection, ConnectionState, Heartbeat } from './connection.js';
+export type { ConnectionEvent, ConnectionOptions, HeartbeatOptions } from './connection.js';
 export type { Message, Frame, OutgoingMessage, Role, DecoderOptions, MessageDecoderOptions } from './types.js';

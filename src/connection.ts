@@ -1,0 +1,386 @@
+/**
+ * A sans-I/O WebSocket endpoint (in the spirit of python's wsproto): bytes in → events out, method calls →
+ * bytes to send. It owns the connection state (RFC 6455 §4–§7) around a MessageDecoder / MessageEncoder pair
+ * and fulfils the protocol's obligations itself — a pong per ping, in order (§5.5.2); the echo of a received
+ * close (§5.5.1); a close frame with the right code when the peer breaks the protocol (§7.1.7) — but never
+ * touches a socket or a timer. Heartbeats take the current time as an argument.
+ */
+import { MessageDecoder } from './decoder.js';
+import { MessageEncoder } from './encoder.js';
+import { WebSocketError } from './errors.js';
+import {
+  buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, HandshakeError,
+  parseHttpHead, verifyUpgradeResponse,
+  type ClientHandshakeOptions, type ExtensionOffer, type ServerHandshakeOptions,
+} from './handshake.js';
+import type { Message, MessageDecoderOptions, Role } from './types.js';
+
+/** Connection states, as in the WHATWG WebSocket API and RFC 6455 §4–§7. */
+export const ConnectionState = Object.freeze({
+  /** Opening handshake in progress (only with the `handshake` option). */
+  CONNECTING: 'CONNECTING',
+  OPEN: 'OPEN',
+  /** A close frame was sent or received; the other one is outstanding (or queued, not yet taken). */
+  CLOSING: 'CLOSING',
+  /** Both close frames exchanged, or the connection failed: flush `bytesToSend()` and close the transport. */
+  CLOSED: 'CLOSED',
+} as const);
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+/** What `receive` and `receiveEof` report. Text, binary, ping and pong are the decoder's messages as they are. */
+export type ConnectionEvent =
+  | Exclude<Message, { type: 'close' }>
+  /** Opening handshake completed (only with the `handshake` option). */
+  | { type: 'open'; protocol: string | undefined; extensions: ExtensionOffer[]; headers: [string, string][]; target?: string }
+  /**
+   * The peer's close frame (`code` 1005 when it had no body), or the transport ended without one (1006).
+   * The close reply is queued for you.
+   */
+  | { type: 'close'; code: number; reason: string }
+  /** The peer broke the protocol (a WebSocketError, whose close code is queued) or the handshake failed. */
+  | { type: 'error'; error: WebSocketError | HandshakeError };
+
+export interface HeartbeatOptions {
+  /** Ping after this many ms without any byte from the peer. */
+  interval: number;
+  /** Declare the peer dead when nothing arrived this many ms after that ping. */
+  timeout: number;
+}
+
+export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role'> {
+  /** `'server'` (reads masked frames, writes unmasked ones) or `'client'` (the reverse). */
+  role: Role;
+  /** Split outgoing messages into frames of this many payload bytes; 0 (default) = never. */
+  fragmentSize?: number;
+  /** Answer every ping with a pong carrying its payload (RFC 6455 §5.5.2). Default true. */
+  autoPong?: boolean;
+  /**
+   * Do the opening handshake too: the connection starts CONNECTING. Client: the request goes out with the first
+   * `bytesToSend()` and `receive` verifies the response. Server: `receive` parses and checks the request and
+   * answers 101 (or an error status, then CLOSED). Default: none — the connection starts OPEN, for when the
+   * handshake happened elsewhere (e.g. node:http's `upgrade` event with `checkUpgradeRequest`).
+   */
+  handshake?: ClientHandshakeOptions | ServerHandshakeOptions;
+  /** Ping an idle peer and detect a dead one; see `tick(now)`. Default: off. */
+  heartbeat?: HeartbeatOptions;
+  /** Start time for the heartbeat (ms, any clock). Default 0. */
+  now?: number;
+}
+
+/**
+ * When to ping and when to give up on a silent peer, given the time (ms) by the caller. Any byte from the peer
+ * counts as a sign of life, so a long transfer never looks dead.
+ *
+ * @example
+ * const heartbeat = new Heartbeat({ interval: 30_000, timeout: 10_000 }, Date.now());
+ * // on data: heartbeat.seen(Date.now()); on a timer set for heartbeat.deadline():
+ * // switch (heartbeat.poll(Date.now())) { case 'ping': sendPing(); break; case 'dead': socket.destroy(); }
+ */
+export class Heartbeat {
+  private lastSeen: number;
+  private pingSentAt = -1;
+
+  constructor(private readonly options: HeartbeatOptions, now: number) {
+    if (!(options.interval > 0) || !(options.timeout > 0)) throw new RangeError('wsframe: heartbeat interval and timeout must be positive');
+    this.lastSeen = now;
+  }
+
+  /** Record that bytes arrived from the peer at `now`. */
+  seen(now: number): void {
+    this.lastSeen = now;
+    this.pingSentAt = -1;
+  }
+
+  /** `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to do. */
+  poll(now: number): 'ping' | 'dead' | 'idle' {
+    if (this.pingSentAt >= 0) return now - this.pingSentAt >= this.options.timeout ? 'dead' : 'idle';
+    if (now - this.lastSeen < this.options.interval) return 'idle';
+    this.pingSentAt = now;
+    return 'ping';
+  }
+
+  /** When `poll` has something to say next (ms, same clock). Schedule one timer for it. */
+  deadline(): number {
+    return this.pingSentAt >= 0 ? this.pingSentAt + this.options.timeout : this.lastSeen + this.options.interval;
+  }
+}
+
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+/** Largest HTTP head accepted during the handshake (431 above). */
+const MAX_HEAD = 16384;
+
+type Data = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/**
+ * A WebSocket endpoint without I/O. Feed it what the transport reads (`receive`, `receiveEof`), act on the events,
+ * call `send`/`ping`/`close`, and write whatever `bytesToSend()` returns.
+ *
+ * Obligations are queued for you: a pong per ping (in order, before anything you send in reply to the same
+ * `receive`), the close reply, and the close frame after a protocol error (with `error.closeCode`; 1006 is never
+ * sent). The close frame that ends the connection is appended when you next call `bytesToSend()`, so replies you
+ * send to the messages delivered together with it still go out first (Autobahn 3.2, 5.15, 7.1.6).
+ *
+ * @example
+ * const connection = new Connection({ role: 'server' });
+ * socket.on('data', (chunk) => {
+ *   for (const event of connection.receive(chunk)) {
+ *     if (event.type === 'text' || event.type === 'binary') connection.send(event.data);
+ *   }
+ *   for (const bytes of connection.bytesToSend()) socket.write(bytes);
+ *   if (connection.state === 'CLOSED') socket.end();
+ * });
+ * socket.on('end', () => connection.receiveEof());
+ */
+export class Connection {
+  readonly role: Role;
+  private currentState: ConnectionState;
+  private readonly decoder: MessageDecoder;
+  private readonly encoder: MessageEncoder;
+  private readonly autoPong: boolean;
+  private out: Uint8Array[] = [];
+  private closeSent = false;
+  private closeReceived = false;
+  /** The close frame that ends the connection, queued at the next `bytesToSend()` (see the class comment). */
+  private pendingClose: { code: number | undefined; reason: string; failure: boolean } | null = null;
+  private readonly heartbeatTimer: Heartbeat | null;
+  /** Handshake bookkeeping (CONNECTING only). */
+  private handshake: { options: ClientHandshakeOptions | ServerHandshakeOptions; key: string; head: Uint8Array } | null = null;
+  /** The negotiated subprotocol (with the `handshake` option). */
+  protocol: string | undefined;
+
+  constructor(options: ConnectionOptions) {
+    const { role, fragmentSize, autoPong, handshake, heartbeat, now, ...decoderOptions } = options;
+    this.role = role;
+    this.decoder = new MessageDecoder({ ...decoderOptions, role });
+    this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend });
+    this.autoPong = autoPong ?? true;
+    this.heartbeatTimer = heartbeat ? new Heartbeat(heartbeat, now ?? 0) : null;
+    this.currentState = ConnectionState.OPEN;
+    if (handshake) {
+      this.currentState = ConnectionState.CONNECTING;
+      let key = '';
+      if (role === 'client') {
+        const request = buildUpgradeRequest(handshake as ClientHandshakeOptions);
+        key = request.key;
+        this.out.push(ascii(request.request));
+      }
+      this.handshake = { options: handshake, key, head: new Uint8Array(0) };
+    }
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Bytes queued and not yet taken by `bytesToSend()`. */
+  get bufferedAmount(): number {
+    return this.out.reduce((n, b) => n + b.length, 0);
+  }
+
+  /**
+   * Feed bytes read from the transport (any split). Returns the events they complete, in order. `now` (ms) feeds
+   * the heartbeat. Bytes after the connection closed are ignored.
+   */
+  receive(bytes: Uint8Array, now?: number): ConnectionEvent[] {
+    if (now !== undefined) this.heartbeatTimer?.seen(now);
+    if (this.currentState === ConnectionState.CONNECTING) return this.receiveHandshake(bytes);
+    // After a close was received or the protocol failed, the decoder ignores or refuses everything (§5.5.1).
+    if (this.currentState === ConnectionState.CLOSED || this.closeReceived || this.pendingClose) return [];
+    const events: ConnectionEvent[] = [];
+    let messages: Message[];
+    let failure: WebSocketError | null = null;
+    try {
+      messages = this.decoder.push(bytes);
+    } catch (error) {
+      if (!(error instanceof WebSocketError)) throw error;
+      messages = error.messages as Message[];
+      failure = error;
+    }
+    for (const message of messages) this.deliver(message, events);
+    if (failure) this.fail(failure, events);
+    return events;
+  }
+
+  /** The transport's read side ended (TCP FIN or an error). Returns a 1006 close event unless the close handshake already happened. */
+  receiveEof(): ConnectionEvent[] {
+    if (this.currentState === ConnectionState.CLOSED || this.closeReceived) return [];
+    const wasConnecting = this.currentState === ConnectionState.CONNECTING;
+    this.currentState = ConnectionState.CLOSED;
+    this.pendingClose = null;
+    if (wasConnecting) return [{ type: 'error', error: new HandshakeError(0, 'connection closed during the opening handshake') }];
+    return [{ type: 'close', code: 1006, reason: '' }];
+  }
+
+  /**
+   * Send a message: text for a string, binary otherwise. Returns false (and sends nothing) once a close frame was
+   * sent (RFC 6455 §5.5.1: no data after a close). Throws while CONNECTING.
+   */
+  send(data: Data): boolean {
+    if (!this.canSend()) return false;
+    this.queue(typeof data === 'string' ? this.encoder.text(data) : this.encoder.binary(data));
+    return true;
+  }
+
+  /** Send a ping (≤ 125 bytes, RFC 6455 §5.5.2). Returns false once a close frame was sent. */
+  ping(data?: Data): boolean {
+    if (!this.canSend()) return false;
+    this.queue(this.encoder.ping(data));
+    return true;
+  }
+
+  /** Send a pong, e.g. unsolicited as a one-way heartbeat (§5.5.3). Returns false once a close frame was sent. */
+  pong(data?: Data): boolean {
+    if (!this.canSend()) return false;
+    this.queue(this.encoder.pong(data));
+    return true;
+  }
+
+  /**
+   * Start the closing handshake (RFC 6455 §7.1.2) with `code` (default 1000; `null` sends an empty body)
+   * and `reason` (≤ 123 UTF-8 bytes). After a peer's close, replaces the queued echo. No-op once a close frame
+   * was sent. While CONNECTING, abandons the handshake (nothing is sent).
+   */
+  close(code: number | null = 1000, reason = ''): void {
+    if (this.currentState === ConnectionState.CONNECTING) {
+      this.currentState = ConnectionState.CLOSED;
+      this.out = [];
+      return;
+    }
+    if (this.closeSent || this.currentState === ConnectionState.CLOSED) return;
+    if (this.pendingClose && this.pendingClose.failure) return;
+    const frames = this.encoder.close(code ?? undefined, reason); // validates code and reason before any state changes
+    this.queue(frames);
+    this.closeSent = true;
+    this.pendingClose = null;
+    this.currentState = this.closeReceived ? ConnectionState.CLOSED : ConnectionState.CLOSING;
+  }
+
+  /** Take everything queued for the transport, in order. Write it all, in order. */
+  bytesToSend(): Uint8Array[] {
+    const pending = this.pendingClose;
+    if (pending) {
+      this.pendingClose = null;
+      this.queue(this.encoder.close(pending.code, pending.reason));
+      this.closeSent = true;
+      this.currentState = ConnectionState.CLOSED;
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /**
+   * Heartbeat step at time `now` (needs the `heartbeat` option and `now` passed to `receive`): `'ping'` — a ping
+   * was queued; `'dead'` — the peer stayed silent past the timeout, the connection is CLOSED, destroy the
+   * transport; `'idle'` — nothing to do until `nextTick()`.
+   */
+  tick(now: number): 'ping' | 'dead' | 'idle' {
+    const heartbeat = this.heartbeatTimer;
+    if (!heartbeat || this.currentState !== ConnectionState.OPEN) return 'idle';
+    const verdict = heartbeat.poll(now);
+    if (verdict === 'ping') this.ping(ascii(String(now)).subarray(0, 125));
+    if (verdict === 'dead') {
+      this.currentState = ConnectionState.CLOSED;
+      this.out = [];
+    }
+    return verdict;
+  }
+
+  /** When `tick` should run next (ms), or Infinity without a heartbeat. */
+  nextTick(): number {
+    return this.heartbeatTimer ? this.heartbeatTimer.deadline() : Infinity;
+  }
+
+  private canSend(): boolean {
+    if (this.currentState === ConnectionState.CONNECTING) throw new Error('wsframe: the connection is not open yet');
+    return !this.closeSent && this.currentState !== ConnectionState.CLOSED;
+  }
+
+  private queue(frames: Uint8Array[]): void {
+    for (const f of frames) this.out.push(f);
+  }
+
+  private deliver(message: Message, events: ConnectionEvent[]): void {
+    if (message.type !== 'close') {
+      events.push(message);
+      // §5.5.2: a pong "as soon as practical", in order; none after our close frame (§5.5.1).
+      if (message.type === 'ping' && this.autoPong && !this.closeSent) this.queue(this.encoder.pong(message.data));
+      return;
+    }
+    this.closeReceived = true;
+    events.push({ type: 'close', code: message.code ?? 1005, reason: message.reason });
+    if (this.closeSent) {
+      this.currentState = ConnectionState.CLOSED; // the reply to our close: handshake complete (§7.1.2)
+    } else {
+      // §5.5.1: reply with a close frame, "typically echoing the status code"; an empty body gets an empty body,
+      // so 1005 never reaches the wire (Autobahn 7.3.1). Queued at the next bytesToSend().
+      this.pendingClose = { code: message.code, reason: '', failure: false };
+      this.currentState = ConnectionState.CLOSING;
+    }
+  }
+
+  /** §7.1.7 "Fail the WebSocket Connection": a close frame with the error's code (never 1006), then CLOSED. */
+  private fail(error: WebSocketError, events: ConnectionEvent[]): void {
+    events.push({ type: 'error', error });
+    if (this.closeSent || error.closeCode === 1006) {
+      this.currentState = ConnectionState.CLOSED;
+      return;
+    }
+    this.pendingClose = { code: error.closeCode, reason: '', failure: true };
+    this.currentState = ConnectionState.CLOSING;
+  }
+
+  private receiveHandshake(bytes: Uint8Array): ConnectionEvent[] {
+    const hs = this.handshake!;
+    const head = new Uint8Array(hs.head.length + bytes.length);
+    head.set(hs.head);
+    head.set(bytes, hs.head.length);
+    hs.head = head;
+    let parsed;
+    try {
+      parsed = parseHttpHead(head, MAX_HEAD);
+    } catch (error) {
+      if (!(error instanceof HandshakeError)) throw error;
+      return this.handshakeFailed(error);
+    }
+    if (parsed === null) return [];
+    const rest = head.subarray(parsed.length);
+    this.handshake = null;
+    let open: ConnectionEvent;
+    if (this.role === 'client') {
+      const options = hs.options as ClientHandshakeOptions;
+      const verdict =
+        parsed.status === undefined
+          ? { ok: false as const, reason: 'expected an HTTP response' }
+          : verifyUpgradeResponse({ status: parsed.status, headers: parsed.headers }, { key: hs.key, protocols: options.protocols });
+      if (!verdict.ok) {
+        this.currentState = ConnectionState.CLOSED;
+        return [{ type: 'error', error: new HandshakeError(parsed.status ?? 0, verdict.reason) }];
+      }
+      this.protocol = verdict.protocol;
+      open = { type: 'open', protocol: verdict.protocol, extensions: verdict.extensions, headers: parsed.headers };
+    } else {
+      const result =
+        parsed.method === undefined
+          ? ({ ok: false, status: 400, reason: 'expected an HTTP request', headers: {} } as const)
+          : checkUpgradeRequest({ method: parsed.method, httpVersion: parsed.httpVersion, headers: parsed.headers }, hs.options as ServerHandshakeOptions);
+      if (!result.ok) return this.handshakeFailed(new HandshakeError(result.status, result.reason), result.headers);
+      this.out.push(ascii(buildUpgradeResponse(result)));
+      this.protocol = result.protocol;
+      open = { type: 'open', protocol: result.protocol, extensions: result.extensions, headers: parsed.headers, target: parsed.target };
+    }
+    this.currentState = ConnectionState.OPEN;
+    return rest.length > 0 ? [open, ...this.receive(rest)] : [open];
+  }
+
+  /** Server: answer with the error status, then CLOSED. Client: just CLOSED. */
+  private handshakeFailed(error: HandshakeError, headers?: Record<string, string>): ConnectionEvent[] {
+    this.handshake = null;
+    this.currentState = ConnectionState.CLOSED;
+    this.out = [];
+    if (this.role === 'server') {
+      this.out.push(ascii(buildRejectResponse({ status: error.status, reason: error.message.replace(/^wsframe: /, ''), headers })));
+    }
+    return [{ type: 'error', error }];
+  }
+}
