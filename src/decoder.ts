@@ -36,6 +36,15 @@ function setU64(state: Int32Array, lo: number, value: number): void {
   state[lo + 1] = Math.floor(value / TWO32);
 }
 
+/** Copy `len` bytes; a loop for short runs (views for `set` cost more than the copy there). */
+function copyInto(target: Uint8Array, at: number, src: Uint8Array, off: number, len: number): void {
+  if (len < 32) {
+    for (let i = 0; i < len; i++) target[at + i] = src[off + i]!;
+  } else {
+    target.set(view(src, off, len), at);
+  }
+}
+
 type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
 
 /** The parse loop shared by both decoders. */
@@ -172,7 +181,7 @@ export class FrameDecoder extends RecordReader {
         this.filled = 0;
       }
       const target = this.payload!;
-      if (len > 0) target.set(view(src, off, len), this.filled);
+      copyInto(target, this.filled, src, off, len);
       this.filled += len;
       if ((flags & F_END) === 0) return;
       payload = target;
@@ -279,7 +288,7 @@ export class MessageDecoder extends RecordReader {
       }
     }
     if (len > 0) {
-      this.buffer.set(view(src, off, len), this.filled);
+      copyInto(this.buffer, this.filled, src, off, len);
       this.filled += len;
     }
     if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
@@ -310,7 +319,7 @@ export class MessageDecoder extends RecordReader {
         this.control = allocate(recs[r + R_FLEN_LO]!); // ≤ 125 (RFC 6455 §5.5), checked from the header
         this.controlFilled = 0;
       }
-      if (len > 0) this.control.set(view(src, off, len), this.controlFilled);
+      copyInto(this.control, this.controlFilled, src, off, len);
       this.controlFilled += len;
       if ((flags & F_END) === 0) return;
       payload = this.control;

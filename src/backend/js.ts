@@ -15,6 +15,12 @@ import type { Backend } from './types.js';
 import { UTF8_INVALID, UTF8_NON_ASCII, validateUtf8 } from './utf8.js';
 
 const TWO32 = 4294967296;
+/**
+ * Segments shorter than this are unmasked by a byte loop straight from the chunk: creating the views for
+ * `set` + word XOR costs more below it (bench/decode.bench.mjs "1 byte per push", /tmp-free microbench in
+ * the issue 4 note).
+ */
+const SMALL_SEGMENT = 32;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Rotate a little-endian mask key so that byte `n & 3` comes first (RFC 6455 §5.3: j = i MOD 4). */
@@ -235,10 +241,15 @@ export class JsBackend implements Backend {
     let words: Int32Array | null = null;
     if ((flags & F_MASKED) !== 0) {
       const key = state[S_MASK]!;
-      this.window.set(chunk.subarray(off, off + take), off);
-      xorInPlace(this.window, this.words, off, take, key);
+      const window = this.window;
+      if (take < SMALL_SEGMENT) {
+        for (let i = 0; i < take; i++) window[off + i] = chunk[off + i]! ^ ((key >>> ((i & 3) << 3)) & 0xff);
+      } else {
+        window.set(new Uint8Array(chunk.buffer, chunk.byteOffset + off, take), off);
+        xorInPlace(window, this.words, off, take, key);
+      }
       state[S_MASK] = rotateKey(key, take);
-      src = this.window;
+      src = window;
       words = this.words;
     }
     if ((flags & F_TEXT) !== 0) {

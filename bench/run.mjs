@@ -1,0 +1,112 @@
+// `npm run bench` — runs every suite in its own process (ws with and without bufferutil: the switch must be
+// set before ws loads), one after another so they do not compete for the 2 cores, then writes
+// bench/results/latest.json, latest.md and chart.svg. `npm run bench -- --quick` runs a ~1 minute subset.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chart } from './lib/chart.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const quick = process.argv.includes('--quick');
+const q = quick ? ['--quick'] : [];
+
+const runs = [
+  { file: 'decode.bench.mjs', args: q },
+  { file: 'decode.bench.mjs', args: [...q, '--only-ws'], env: { WS_NO_BUFFER_UTIL: '1' } },
+  { file: 'encode.bench.mjs', args: q },
+  { file: 'encode.bench.mjs', args: [...q, '--only-ws'], env: { WS_NO_BUFFER_UTIL: '1' } },
+  { file: 'kernels.bench.mjs', args: q },
+  { file: 'memory.bench.mjs', args: q, node: ['--expose-gc'] },
+];
+
+const started = Date.now();
+const rows = [];
+for (const run of runs) {
+  const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
+  process.stderr.write(`\n== ${label}\n`);
+  const r = spawnSync(process.execPath, [...(run.node ?? []), join(here, run.file), ...run.args], {
+    cwd: root,
+    env: { ...process.env, ...run.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`${label} failed with status ${r.status}`);
+  for (const line of r.stdout.toString().split('\n')) if (line.trim()) rows.push(JSON.parse(line));
+}
+
+// Ratios against ws with its native add-on, from the same run. Text rows that build strings compare with
+// ws + data.toString() (what a ws user does to get a string); byte rows with ws's Buffer.
+const KERNEL_BASE = { unmask: 'bufferutil (native)', utf8: 'node isUtf8 (simdutf)', strings: 'Buffer#toString' };
+function baseFor(row) {
+  if (row.suite === 'kernels') {
+    if (row.case.startsWith('unmask+validate')) return 'bufferutil + isUtf8';
+    return KERNEL_BASE[row.group];
+  }
+  if (row.suite === 'memory') return 'ws (native)';
+  const stringRow = row.kind === 'text' && row.suite === 'decode' && !row.impl.includes('(bytes)') && !/^ws \((native|js)\)$/.test(row.impl);
+  return stringRow ? 'ws (native) +toString' : 'ws (native)';
+}
+for (const row of rows) {
+  const base = rows.find((b) => b.suite === row.suite && b.case === row.case && b.impl === baseFor(row));
+  if (!base) continue;
+  row.ratio = row.suite === 'memory' ? row.value / base.value : row.hz / base.hz;
+}
+
+const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+const meta = {
+  date: new Date().toISOString(),
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+  runtime: { node: process.version, v8: process.versions.v8 },
+  versions: { wsframe: '', ws: pkg('ws'), bufferutil: pkg('bufferutil'), 'websocket-driver': pkg('websocket-driver'), benchmark: pkg('benchmark') },
+};
+meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
+const out = join(here, 'results');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows }, null, 1) + '\n');
+writeFileSync(join(out, 'latest.md'), markdown(meta, rows));
+writeFileSync(join(out, 'chart.svg'), chart(rows));
+process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg in ${meta.seconds} s\n`);
+
+function fmt(row) {
+  if (row.suite === 'memory') return `${row.value.toFixed(2)} ${row.unit}`;
+  const parts = [];
+  if (row.bytes) parts.push(`${((row.hz * row.bytes) / 1e9).toFixed(3)} GB/s`);
+  if (row.messages && (row.size ?? 0) <= 4096) parts.push(`${((row.hz * row.messages) / 1e6).toFixed(3)} M msg/s`);
+  if (!parts.length) parts.push(`${row.hz.toFixed(0)} ops/s`);
+  return parts.join(', ');
+}
+
+function markdown(meta, rows) {
+  const lines = [
+    `# wsframe benchmark results`,
+    '',
+    `${meta.date.slice(0, 10)} · ${meta.machine.cpu} × ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB · ${meta.machine.platform}`,
+    `Node ${meta.runtime.node} (V8 ${meta.runtime.v8}) · wsframe ${meta.versions.wsframe} · ws ${meta.versions.ws} · bufferutil ${meta.versions.bufferutil} · websocket-driver ${meta.versions['websocket-driver']} · benchmark.js ${meta.versions.benchmark}${meta.quick ? ' · **quick run**' : ''}`,
+    '',
+    'Medians of benchmark.js samples. **×ws** = ratio to ws with bufferutil in the same run (text rows that',
+    'produce strings are compared with ws + `data.toString()`; byte rows with ws\'s Buffer). Every decoder',
+    'copies each input chunk into a scratch buffer first (ws unmasks its input in place), so all rows pay',
+    'the same memcpy. ±: relative margin of error.',
+    '',
+  ];
+  const suites = [...new Set(rows.map((r) => r.suite))];
+  for (const suite of suites) {
+    lines.push(`## ${suite}`, '');
+    const cases = [...new Set(rows.filter((r) => r.suite === suite).map((r) => r.case))];
+    lines.push('| case | implementation | result | ×ws | ± |', '|---|---|---|---|---|');
+    for (const c of cases) {
+      for (const r of rows.filter((x) => x.suite === suite && x.case === c)) {
+        lines.push(`| ${c} | ${r.impl} | ${fmt(r)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.rme !== undefined ? r.rme.toFixed(1) + '%' : ''} |`);
+      }
+    }
+    lines.push('');
+  }
+  lines.push('![throughput vs payload size](chart.svg)', '');
+  return lines.join('\n');
+}
