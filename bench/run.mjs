@@ -37,6 +37,15 @@ for (const run of runs) {
   for (const line of r.stdout.toString().split('\n')) if (line.trim()) rows.push(JSON.parse(line));
 }
 
+// Other runtimes: the portable sweep on Node, Deno, Bun and a Chromium worker (wasm vs js backends).
+process.stderr.write(`\n== runtimes.mjs ${q.join(' ')}\n`);
+const runtimes = [];
+{
+  const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  for (const line of r.stdout.toString().split('\n')) if (line.trim()) runtimes.push(JSON.parse(line));
+  for (const rt of runtimes) process.stderr.write(`${rt.runtime}: ${rt.error ? 'FAILED ' + rt.error : `${rt.rows.length} rows, backend ${rt.backend}`}\n`);
+}
+
 // Ratios against ws with its native add-on, from the same run. Text rows that build strings compare with
 // ws + data.toString() (what a ws user does to get a string); byte rows with ws's Buffer.
 const KERNEL_BASE = { unmask: 'bufferutil (native)', utf8: 'node isUtf8 (simdutf)', strings: 'Buffer#toString' };
@@ -68,10 +77,30 @@ meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf
 
 const out = join(here, 'results');
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows }, null, 1) + '\n');
-writeFileSync(join(out, 'latest.md'), markdown(meta, rows));
+writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
+writeFileSync(join(out, 'latest.md'), markdown(meta, rows) + runtimeTables(runtimes));
 writeFileSync(join(out, 'chart.svg'), chart(rows));
 process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg in ${meta.seconds} s\n`);
+
+function runtimeTables(runtimes) {
+  const lines = ['## other runtimes: what WASM buys', '', 'Portable decode sweep (bench/portable/sweep.mjs): server role, masked, 64 KiB chunks, text as strings;',
+    'median of 20 ms batches. ws is Node-only territory (Deno\'s npm layer and Bun\'s built-in `ws` shim lack its Receiver).', ''];
+  for (const rt of runtimes) {
+    lines.push(`### ${rt.runtime}`, '');
+    if (rt.error) {
+      lines.push(`not measured: ${rt.error}`, '');
+      continue;
+    }
+    lines.push('| case | wasm GB/s | js GB/s | auto GB/s | wasm ÷ js |', '|---|---|---|---|---|');
+    for (const c of [...new Set(rt.rows.map((r) => r.case))]) {
+      const get = (impl) => rt.rows.find((r) => r.case === c && r.impl === impl)?.gbps ?? NaN;
+      const [w, j, a] = [get('wsframe wasm'), get('wsframe js'), get('wsframe auto')];
+      lines.push(`| ${c} | ${w.toFixed(3)} | ${j.toFixed(3)} | ${a.toFixed(3)} | ${(w / j).toFixed(2)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
 
 function fmt(row) {
   if (row.suite === 'memory') return `${row.value.toFixed(2)} ${row.unit}`;

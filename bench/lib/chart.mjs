@@ -22,7 +22,7 @@ export function chart(rows) {
     const ymax = Math.max(...data.map(gbps)) * 1.1 || 1;
     const lx = (s) => x0 + M.l + ((Math.log2(s) - Math.log2(sizes[0])) / Math.max(1, Math.log2(sizes.at(-1)) - Math.log2(sizes[0]))) * (W - M.l - M.r);
     const ly = (v) => M.t + (1 - v / ymax) * (H - M.t - M.b);
-    svg.push(`<text x="${x0 + W / 2}" y="16" text-anchor="middle" font-size="13">decode, server role, ${kind}${kind === 'text' ? ' (strings)' : ''} — GB/s</text>`);
+    svg.push(`<text x="${x0 + W / 2}" y="16" text-anchor="middle" font-size="13">decode, server role, ${kind} — GB/s (64 KiB chunks)</text>`);
     for (let i = 0; i <= 4; i++) {
       const v = (ymax * i) / 4;
       svg.push(`<line x1="${x0 + M.l}" x2="${x0 + W - M.r}" y1="${ly(v)}" y2="${ly(v)}" stroke="#eee"/>`);

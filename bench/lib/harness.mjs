@@ -9,7 +9,7 @@ const Benchmark = require('benchmark');
 
 export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 /** Seconds benchmark.js spends per row: enough samples for a median on a noisy 2-core box. */
-export const MAX_TIME = QUICK ? 0.15 : 0.6;
+export const MAX_TIME = QUICK ? 0.1 : 0.5;
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -29,7 +29,7 @@ export function runCase(meta, impls) {
     if (setup) setup();
     // Warm up outside the timer so the first-run JIT does not dominate short rows.
     for (let i = 0; i < 3; i++) fn();
-    suite.add(impl, fn, { maxTime: MAX_TIME, minSamples: 8, initCount: 1 });
+    suite.add(impl, fn, { maxTime: MAX_TIME, minSamples: QUICK ? 5 : 8, initCount: 1 });
   }
   suite.on('cycle', (event) => {
     const b = event.target;
