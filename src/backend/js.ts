@@ -66,11 +66,12 @@ export function xorInPlace(bytes: Uint8Array, words: Int32Array, off: number, le
 }
 
 function readU64(state: Int32Array, lo: number): number {
-  return (state[lo + 1]! >>> 0) * TWO32 + (state[lo]! >>> 0);
+  const hi = state[lo + 1]!;
+  return hi === 0 ? state[lo]! >>> 0 : (hi >>> 0) * TWO32 + (state[lo]! >>> 0);
 }
 function writeU64(target: Int32Array, lo: number, value: number): void {
   target[lo] = value >>> 0;
-  target[lo + 1] = Math.floor(value / TWO32);
+  target[lo + 1] = value < TWO32 ? 0 : Math.floor(value / TWO32); // no division for the common < 4 GiB case
 }
 
 export class JsBackend implements Backend {
@@ -190,7 +191,7 @@ export class JsBackend implements Backend {
         if (status === Status.Ok) status = checkLimits(state, config, opcode, payloadLength);
       }
       this.frameLengthLo = payloadLength >>> 0;
-      this.frameLengthHi = Math.floor(payloadLength / TWO32);
+      this.frameLengthHi = payloadLength < TWO32 ? 0 : Math.floor(payloadLength / TWO32);
       this.headerKey = key;
       if (status !== Status.Ok) {
         const r = n * REC_WORDS;
