@@ -50,14 +50,20 @@ export class WasmBackend implements Backend {
     this.stateView = new Int32Array(buffer, this.statePtr, STATE_WORDS);
     this.records = new Int32Array(buffer, this.recordsPtr, RECORD_CAPACITY * REC_WORDS);
     this.window = new Uint8Array(buffer, this.windowPtr);
+    this.capacity = buffer.byteLength - this.windowPtr - 64; // 64 = PAD in assembly/memory.ts
   }
 
   /** Make the window hold `length` bytes; returns the window (views refreshed if memory grew). */
   reserve(length: number): Uint8Array {
+    // Fast path without a WASM call or a `memory.buffer` read (both show up for small pushes).
+    if (length <= this.capacity) return this.window;
     if (!this.exports.reserve(length)) throw new RangeError(`wsframe: cannot grow WASM memory to ${length} bytes`);
     this.refresh();
     return this.window;
   }
+
+  /** Window bytes usable without growing (memory size minus window start and trailing padding). */
+  private capacity = 0;
 
   parse(state: Int32Array, chunk: Uint8Array, pos: number): number {
     if (pos === 0) this.reserve(chunk.length).set(chunk);
