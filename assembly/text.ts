@@ -24,6 +24,19 @@ export function utf8ToUtf16(src: usize, len: usize, dst: usize): usize {
     }
     // Decode by code point to the end of this block (the last sequence may run past it).
     while (p < blockEnd) {
+      // Runs of 8 ASCII bytes inside a mixed block: widen them together (mixed text is mostly ASCII runs).
+      if (p + 8 <= end && (load<u64>(p) & 0x8080808080808080) == 0) {
+        v128.store(q, i16x8.extend_low_i8x16_u(v128.load64_zero(p)));
+        p += 8;
+        q += 16;
+        continue;
+      }
+      if (p + 4 <= end && (load<u32>(p) & 0x80808080) == 0) {
+        store<u64>(q, i64x2.extract_lane(i16x8.extend_low_i8x16_u(v128.load32_zero(p)), 0));
+        p += 4;
+        q += 8;
+        continue;
+      }
       const b0 = <u32>load<u8>(p);
       if (b0 < 0x80) {
         store<u16>(q, <u16>b0);
