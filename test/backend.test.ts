@@ -50,3 +50,22 @@ describe('backends', () => {
     }
   });
 });
+
+describe('UTF-8 → UTF-16 transcoder (string building for non-ASCII text)', () => {
+  it('matches TextDecoder on random valid text of every length 0..400, from inside and outside the window', () => {
+    const next = rng(23);
+    const pieces = ['a', 'bc', 'é', 'ß', 'κ', '€', '中', '\u{1F600}', '\u{10FFFF}', '\uFFFD', ' ', '0123456789'];
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    for (let n = 0; n < 400; n++) {
+      let s = '';
+      while (new TextEncoder().encode(s).length < n) s += pieces[(next() * pieces.length) | 0];
+      const bytes = new TextEncoder().encode(s);
+      const expected = decoder.decode(bytes);
+      expect(wasm.utf16String(bytes, 0, bytes.length, 0)).toBe(expected);
+      // Already in the window (as after parsing a chunk), with `keep` protecting bytes before it.
+      const window = wasm.reserve(bytes.length + 64);
+      window.set(bytes, 0);
+      expect(wasm.utf16String(window, 0, bytes.length, bytes.length)).toBe(expected);
+    }
+  });
+});
