@@ -1,72 +1,96 @@
 /**
  * Backend selection. `init()` / `initSync()` compile the embedded WASM once per realm; until then (or when
  * WASM is unavailable or switched off) the pure-TS backend serves with identical results.
+ *
+ * Runtimes: Node, Deno, Bun and workers (dedicated, shared, service) compile synchronously on first use. A
+ * browser main thread (a realm with `document`) never compiles on its own: a synchronous compile blocks the
+ * page, and browsers cap it there (Chromium 156: 8 MB; older Chromium: 4 KiB, less than this module). Call
+ * `await init()`; the TS backend serves until it resolves. A page whose CSP lacks 'wasm-unsafe-eval' cannot
+ * compile at all: `init()` then resolves 'js' and everything keeps working on the TS backend.
  */
-import { LAYOUT_CHECKSUM } from '../layout.js';
-import { WASM_BASE64 } from '../generated/wasm.js';
 import { JsBackend } from './js.js';
 import type { Backend } from './types.js';
-import { WasmBackend } from './wasm.js';
+import type { WasmBackend } from './wasm.js';
+import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
 
 export type BackendName = 'wasm' | 'js';
 export type BackendOption = 'auto' | BackendName;
 
 const js = new JsBackend();
 let wasm: WasmBackend | null = null;
-let attempted = false;
+/** A synchronous compile failed (e.g. refused on a browser main thread); `init()` may still succeed. */
+let syncFailed = false;
+/** An asynchronous compile failed: WebAssembly is missing or forbidden here; stop trying. */
+let unavailable = false;
 let pending: Promise<BackendName> | null = null;
 
-/**
- * `WSFRAME_NO_WASM=1` in the environment, or `globalThis.WSFRAME_NO_WASM = true`, forces the TS backend
- * (like ws's `WS_NO_BUFFER_UTIL`).
- */
-function wasmDisabled(): boolean {
-  const g = globalThis as { WSFRAME_NO_WASM?: unknown; process?: { env?: Record<string, string | undefined> } };
-  if (g.WSFRAME_NO_WASM === true || g.WSFRAME_NO_WASM === '1') return true;
+const FLAG = 'WSFRAME_NO_WASM';
+
+interface Globals {
+  WSFRAME_NO_WASM?: unknown;
+  process?: { env?: Record<string, string | undefined> };
+  Deno?: { permissions?: { querySync?(d: { name: 'env'; variable: string }): { state: string } } };
+}
+
+/** The environment variable, read only where that needs no permission prompt (Deno asks on a TTY). */
+function envFlag(g: Globals): string | undefined {
   try {
-    const v = g.process?.env?.WSFRAME_NO_WASM;
-    return v !== undefined && v !== '' && v !== '0' && v !== 'false';
+    const query = g.Deno?.permissions?.querySync;
+    if (query && query.call(g.Deno!.permissions, { name: 'env', variable: FLAG }).state !== 'granted') return undefined;
+    return g.process?.env?.[FLAG];
   } catch {
-    return false; // Deno without --allow-env throws on env access
+    return undefined;
   }
 }
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const binary = atob(WASM_BASE64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
+let disabled: boolean | undefined;
 
-function adopt(instance: WebAssembly.Instance): BackendName {
-  const backend = new WasmBackend(instance);
-  if (backend.exports.layoutChecksum() !== LAYOUT_CHECKSUM) throw new Error('wsframe: WASM layout mismatch');
-  wasm = backend;
-  return 'wasm';
+/**
+ * `WSFRAME_NO_WASM=1` in the environment (Node, Bun; Deno with --allow-env), or `globalThis.WSFRAME_NO_WASM =
+ * true` (any runtime), forces the TS backend (like ws's `WS_NO_BUFFER_UTIL`). Read once, by the first decoder,
+ * encoder, `init()`, `initSync()` or `activeBackend()`. The `wsframe/js` build has no WASM to begin with.
+ */
+function wasmDisabled(): boolean {
+  if (disabled === undefined) {
+    const g = globalThis as Globals;
+    const v = envFlag(g);
+    disabled = !WASM_EMBEDDED || g.WSFRAME_NO_WASM === true || g.WSFRAME_NO_WASM === '1'
+      || (v !== undefined && v !== '' && v !== '0' && v !== 'false');
+  }
+  return disabled;
 }
 
 /** Compile the embedded WASM synchronously (Node, Deno, Bun, workers). Idempotent; never throws. */
 export function initSync(): BackendName {
   if (wasm) return 'wasm';
-  if (attempted || wasmDisabled()) return 'js';
-  attempted = true;
+  if (syncFailed || unavailable || wasmDisabled()) return 'js';
   try {
-    return adopt(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), {}));
+    wasm = compileWasmSync();
+    return 'wasm';
   } catch {
+    syncFailed = true;
     return 'js';
   }
 }
 
-/** Compile the embedded WASM asynchronously (any runtime, including a browser main thread). Never throws. */
+/**
+ * Compile the embedded WASM asynchronously (any runtime; the way on a browser main thread). Idempotent; never
+ * throws: resolves 'js' when WASM is switched off or cannot be compiled here.
+ */
 export function init(): Promise<BackendName> {
   if (wasm) return Promise.resolve('wasm');
-  if (attempted || wasmDisabled()) return Promise.resolve('js');
-  pending ??= WebAssembly.instantiate(wasmBytes(), {}).then(
-    (result) => (wasm ? 'wasm' : adopt(result.instance)),
-    () => 'js' as const,
-  ).finally(() => {
-    attempted = true;
-  });
+  if (unavailable || wasmDisabled()) return Promise.resolve('js');
+  pending ??= compileWasm().then(
+    (backend) => {
+      wasm ??= backend;
+      return 'wasm' as const;
+    },
+    () => {
+      unavailable = true;
+      pending = null;
+      return 'js' as const;
+    },
+  );
   return pending;
 }
 
@@ -75,7 +99,7 @@ export function init(): Promise<BackendName> {
  * millisecond). On a browser main thread (which has `document`) only `init()` compiles.
  */
 function lazyInit(): void {
-  if (!wasm && !attempted && typeof (globalThis as { document?: unknown }).document === 'undefined') initSync();
+  if (!wasm && !syncFailed && typeof (globalThis as { document?: unknown }).document === 'undefined') initSync();
 }
 
 /** What new decoders and encoders with `backend: 'auto'` will use. */
@@ -97,7 +121,11 @@ export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend;
   lazyInit();
   if (option === 'wasm') {
     if (!wasm) initSync();
-    if (!wasm) throw new Error('wsframe: WASM backend requested but unavailable (call init() first, or use "auto")');
+    if (!wasm) {
+      throw new Error(WASM_EMBEDDED
+        ? 'wsframe: WASM backend requested but unavailable (call init() first, or use "auto")'
+        : 'wsframe: WASM backend requested from wsframe/js, which has none (import "wsframe" instead)');
+    }
   }
   return { js, wasm };
 }
