@@ -20,3 +20,4 @@ export type {
 export { Connection, ConnectionState, Heartbeat } from './connection.js';
 export type { ConnectionEvent, ConnectionOptions, HeartbeatOptions } from './connection.js';
 export type { Message, Frame, OutgoingMessage, Role, DecoderOptions, MessageDecoderOptions } from './types.js';
+export { DecoderStream, EncoderStream, decodeMessages } from './streams.js';
