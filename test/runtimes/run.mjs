@@ -46,7 +46,7 @@ export async function pack() {
   writeFileSync(join(appDir, 'package.json'), `${JSON.stringify({ name: 'wsframe-runtime-matrix', private: true, type: 'module' }, null, 2)}\n`);
   const runtimes = join(appDir, 'runtimes');
   mkdirSync(runtimes, { recursive: true });
-  for (const file of ['cases.mjs', 'launcher.mjs', 'require.cjs']) cpSync(join(here, file), join(runtimes, file));
+  for (const file of ['cases.mjs', 'catalogue.mjs', 'launcher.mjs', 'require.cjs']) cpSync(join(here, file), join(runtimes, file));
   cpSync(join(here, 'browser'), join(runtimes, 'browser'), { recursive: true });
   cpSync(join(root, 'examples', 'service-worker'), join(appDir, 'examples', 'service-worker'), { recursive: true });
   const vectors = readFileSync(join(root, 'test', 'fixtures', 'utf8-cases.json'), 'utf8');
