@@ -20,15 +20,21 @@ export function connect(url, { protocols, backend = 'auto', onEvent = () => {} }
   socket.setNoDelay(true);
 
   let outcome = { code: 1006, reason: '' };
+  let handling = false; // replies sent from onEvent go out together, before a close that came with the events
   const flush = () => {
     for (const bytes of connection.bytesToSend()) socket.write(bytes);
     if (connection.state === 'CLOSED') socket.end(); // may close TCP once both close frames are through (§7.1.1)
   };
   const handle = (events) => {
-    for (const event of events) {
-      if (event.type === 'close') outcome = { code: event.code, reason: event.reason };
-      if (event.type === 'error') outcome = { code: event.error.closeCode ?? 1006, reason: event.error.message };
-      onEvent(event, client);
+    handling = true;
+    try {
+      for (const event of events) {
+        if (event.type === 'close') outcome = { code: event.code, reason: event.reason };
+        if (event.type === 'error') outcome = { code: event.error.closeCode ?? 1006, reason: event.error.message };
+        onEvent(event, client);
+      }
+    } finally {
+      handling = false;
     }
     flush();
   };
@@ -36,12 +42,17 @@ export function connect(url, { protocols, backend = 'auto', onEvent = () => {} }
     connection,
     send(data) {
       const sent = connection.send(data);
-      flush();
+      if (!handling) flush();
+      return sent;
+    },
+    ping(data) {
+      const sent = connection.ping(data);
+      if (!handling) flush();
       return sent;
     },
     close(code = 1000, reason = '') {
       connection.close(code, reason);
-      flush();
+      if (!handling) flush();
     },
     closed: new Promise((resolve) => socket.on('close', () => resolve(outcome))),
   };

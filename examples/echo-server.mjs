@@ -4,10 +4,11 @@
 //
 // Open that address in a browser: the page's native WebSocket talks to this server. Other clients:
 // `node examples/client.mjs ws://127.0.0.1:8080/ hello`. Importable too: `startEchoServer({ port: 0 })`.
+// `ws://…/?close=4001` makes the server close at once with that code (to try close codes from the client side).
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Connection, buildRejectResponse, buildUpgradeResponse, checkUpgradeRequest } from '../dist/index.js';
+import { Connection, buildRejectResponse, buildUpgradeResponse, checkUpgradeRequest, isValidCloseCode } from '../dist/index.js';
 
 const page = readFileSync(new URL('./echo-page.html', import.meta.url));
 
@@ -65,6 +66,11 @@ export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend
       socket.end();
     });
     if (head.length > 0) onData(head);
+    const closeWith = Number(new URL(req.url, 'http://localhost').searchParams.get('close'));
+    if (isValidCloseCode(closeWith)) {
+      connection.close(closeWith, 'closed by the server');
+      flush();
+    }
   });
 
   await new Promise((resolve, reject) => {
