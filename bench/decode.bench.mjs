@@ -121,7 +121,36 @@ for (const role of ROLES) {
   }
 }
 
-// 3. Worst case: a small frame fed one byte per push.
+// 3. Where 'auto' switches from the TS backend to WASM (src/backend/index.ts AUTO_WASM_MIN_CHUNK): one small
+//    frame pushed 1 byte, 4 bytes or all of it at a time, wsframe backends only.
+if (!ONLY_WS) {
+  for (const size of QUICK ? [20] : [0, 8, 20, 125]) {
+    const bytes = stream('server', 'binary', size, 1);
+    for (const piece of [1, 4, bytes.length]) {
+      const pieces = chunked(bytes, piece);
+      const scratch = pieces.map((p) => Buffer.allocUnsafe(p.length));
+      const rows = runCase(
+        { suite: 'decode', group: 'auto-threshold', case: `binary ${size} B in ${piece}-byte pushes`, role: 'server', kind: 'binary', size, bytes: size, messages: 1 },
+        ['auto', 'wasm', 'js'].map((backend) => {
+          const d = wsframe(backend)('server');
+          return {
+            impl: `wsframe ${backend}`,
+            fn() {
+              for (let i = 0; i < pieces.length; i++) {
+                scratch[i].set(pieces[i]);
+                d.push(scratch[i]);
+              }
+            },
+          };
+        }),
+      );
+      report(rows);
+      emit(rows);
+    }
+  }
+}
+
+// 4. Worst case: a small frame fed one byte per push.
 {
   const bytes = stream('server', 'binary', 20, 1);
   const pieces = chunked(bytes, 1);

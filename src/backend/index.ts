@@ -110,10 +110,12 @@ export function activeBackend(): BackendName {
 
 /**
  * Chunks shorter than this are parsed by the TS backend even when WASM is ready: below it, copying into
- * WASM and crossing the boundary costs more than the work saved. Provisional value; issue 4's
- * bench/decode.bench.mjs ("auto vs wasm vs js, small frames") is where it gets tuned.
+ * WASM and crossing the boundary costs more than the work saved. Set by bench/decode.bench.mjs group
+ * "auto-threshold" (one small frame pushed 1, 4 or all bytes at a time): on Node 20 here the TS backend
+ * wins for pushes of ≤ 8 bytes (1-byte pushes: 1.4–2x), WASM from 14 bytes up (whole 14–208-byte frames:
+ * 1.2–1.4x).
  */
-export const AUTO_WASM_MIN_CHUNK = 192;
+export const AUTO_WASM_MIN_CHUNK = 12;
 
 /** @internal */
 export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend; wasm: WasmBackend | null } {
