@@ -15,7 +15,8 @@ rmSync(fileURLToPath(new URL('./dist', import.meta.url)), { recursive: true, for
 
 const common: Options = {
   format: ['esm', 'cjs'],
-  dts: true,
+  // stripInternal: members marked @internal (backend plumbing, WebAssembly types) stay out of the .d.ts.
+  dts: { compilerOptions: { stripInternal: true } },
   clean: false,
   sourcemap: false,
   target: 'es2022',

@@ -49,9 +49,13 @@ type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Arra
 
 /** The parse loop shared by both decoders. */
 abstract class RecordReader {
+  /** @internal */
   protected readonly state = new Int32Array(STATE_WORDS);
+  /** @internal */
   protected readonly mode: BackendOption;
+  /** @internal */
   protected readonly wasm: WasmBackend | null;
+  /** @internal */
   protected failure: WebSocketError | null = null;
 
   constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
@@ -66,13 +70,13 @@ abstract class RecordReader {
     this.state[S_MAXFRAGS] = Math.min(maxFragments, 0x7fffffff);
   }
 
-  /** Bytes of the WASM window in use by the chunk being read (0 when the TS backend reads it). */
+  /** @internal Bytes of the WASM window in use by the chunk being read (0 when the TS backend reads it). */
   protected keep = 0;
 
   /** The backend that parsed the most recent chunk ('wasm' | 'js'). */
   lastBackend: 'wasm' | 'js' | null = null;
 
-  /** Parse `chunk`, handing each record to `record`; returns when the whole chunk is consumed. */
+  /** @internal Parse `chunk`, handing each record to `record`; returns when the whole chunk is consumed. */
   protected run(chunk: Uint8Array, out: unknown[]): void {
     const state = this.state;
     if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
@@ -96,8 +100,10 @@ abstract class RecordReader {
     } while (n === RECORD_CAPACITY && pos < chunk.length);
   }
 
+  /** @internal */
   protected abstract record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void;
 
+  /** @internal */
   protected fail(status: number, out: unknown[], flags = 0, detail?: string): never {
     const opcode = flags & F_OPCODE;
     const why = detail ?? (status === Status.InvalidOpcode ? `opcode ${opcode}` : undefined);
@@ -107,6 +113,7 @@ abstract class RecordReader {
     throw error;
   }
 
+  /** @internal */
   protected checkFailed(): void {
     if (this.failure) throw this.failure;
   }
@@ -164,6 +171,7 @@ export class FrameDecoder extends RecordReader {
     return out;
   }
 
+  /** @internal */
   protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
     const flags = recs[r + R_FLAGS]!;
     const off = recs[r + R_OFF]!;
@@ -257,6 +265,7 @@ export class MessageDecoder extends RecordReader {
     return out;
   }
 
+  /** @internal */
   protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
     const flags = recs[r + R_FLAGS]!;
     const off = recs[r + R_OFF]!;

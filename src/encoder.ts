@@ -59,7 +59,9 @@ export function headerLength(payloadLength: number, masked: boolean): number {
  */
 export class FrameEncoder {
   readonly role: Role;
+  /** @internal */
   protected readonly mode: BackendOption;
+  /** @internal */
   protected readonly wasm: WasmBackend | null;
 
   /**
