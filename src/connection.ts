@@ -9,10 +9,10 @@ import { MessageDecoder } from './decoder.js';
 import { MessageEncoder } from './encoder.js';
 import { WebSocketError } from './errors.js';
 import {
-  buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, HandshakeError,
-  parseHttpHead, verifyUpgradeResponse,
-  type ClientHandshakeOptions, type ExtensionOffer, type ServerHandshakeOptions,
+  buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
+  type ClientHandshakeOptions, type ServerHandshakeOptions,
 } from './handshake.js';
+import { HandshakeError, parseHttpHead, type ExtensionOffer } from './http.js';
 import type { Message, MessageDecoderOptions, Role } from './types.js';
 
 /** Connection states, as in the WHATWG WebSocket API and RFC 6455 §4–§7. */
@@ -183,7 +183,7 @@ export class Connection {
    */
   receive(bytes: Uint8Array, now?: number): ConnectionEvent[] {
     if (now !== undefined) this.heartbeatTimer?.seen(now);
-    if (this.currentState === ConnectionState.CONNECTING) return this.receiveHandshake(bytes);
+    if (this.currentState === ConnectionState.CONNECTING) return this.receiveHandshake(bytes, now);
     // After a close was received or the protocol failed, the decoder ignores or refuses everything (§5.5.1).
     if (this.currentState === ConnectionState.CLOSED || this.closeReceived || this.pendingClose) return [];
     const events: ConnectionEvent[] = [];
@@ -330,7 +330,7 @@ export class Connection {
     this.currentState = ConnectionState.CLOSING;
   }
 
-  private receiveHandshake(bytes: Uint8Array): ConnectionEvent[] {
+  private receiveHandshake(bytes: Uint8Array, now: number | undefined): ConnectionEvent[] {
     const hs = this.handshake!;
     const head = new Uint8Array(hs.head.length + bytes.length);
     head.set(hs.head);
@@ -370,7 +370,7 @@ export class Connection {
       open = { type: 'open', protocol: result.protocol, extensions: result.extensions, headers: parsed.headers, target: parsed.target };
     }
     this.currentState = ConnectionState.OPEN;
-    return rest.length > 0 ? [open, ...this.receive(rest)] : [open];
+    return rest.length > 0 ? [open, ...this.receive(rest, now)] : [open];
   }
 
   /** Server: answer with the error status, then CLOSED. Client: just CLOSED. */
