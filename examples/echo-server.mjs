@@ -16,8 +16,9 @@ const page = readFileSync(new URL('./echo-page.html', import.meta.url));
  * Start an echo server on `host:port` (port 0 = any free port). Every text/binary message comes back unchanged;
  * pings get pongs and closes get answered by the Connection itself. Resolves to `{ port, close() }`.
  * `backend`: 'auto' | 'wasm' | 'js'. `origins`: allowed browser origins (default: this server's own).
+ * `heartbeat`: `{ interval, timeout }` in ms (default: ping after 30 s of silence, give up 10 s later).
  */
-export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend = 'auto', origins, onError } = {}) {
+export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend = 'auto', origins, heartbeat: beat, onError } = {}) {
   const sockets = new Set();
   const server = createServer((req, res) => {
     if (req.headers.upgrade !== undefined) {
@@ -45,7 +46,15 @@ export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend
     socket.setNoDelay(true);
     socket.write(buildUpgradeResponse(result));
 
-    const connection = new Connection({ role: 'server', backend });
+    // The Connection does the heartbeat's arithmetic (when to ping, when the peer is dead); the timer is ours.
+    const heartbeat = beat ?? { interval: 30_000, timeout: 10_000 };
+    const connection = new Connection({ role: 'server', backend, heartbeat, now: Date.now() });
+    let timer;
+    const tick = () => {
+      if (connection.tick(Date.now()) === 'dead') return socket.destroy();
+      flush();
+      if (connection.state === 'OPEN') timer = setTimeout(tick, Math.max(0, connection.nextTick() - Date.now()));
+    };
     const flush = () => {
       for (const bytes of connection.bytesToSend()) {
         if (!socket.write(bytes)) socket.pause(); // back-pressure: stop reading until the peer catches up
@@ -53,19 +62,21 @@ export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend
       if (connection.state === 'CLOSED') socket.end(); // the server closes TCP first (RFC 6455 §7.1.1)
     };
     const onData = (chunk) => {
-      for (const event of connection.receive(chunk)) {
+      for (const event of connection.receive(chunk, Date.now())) {
         if (event.type === 'text' || event.type === 'binary') connection.send(event.data);
         else if (event.type === 'error') onError?.(event.error);
       }
       flush();
     };
     socket.on('drain', () => socket.resume());
+    socket.on('close', () => clearTimeout(timer));
     socket.on('data', onData);
     socket.on('end', () => {
       connection.receiveEof();
       socket.end();
     });
     if (head.length > 0) onData(head);
+    tick();
     const closeWith = Number(new URL(req.url, 'http://localhost').searchParams.get('close'));
     if (isValidCloseCode(closeWith)) {
       connection.close(closeWith, 'closed by the server');

@@ -286,9 +286,9 @@ export class Connection {
     return verdict;
   }
 
-  /** When `tick` should run next (ms), or Infinity without a heartbeat. */
+  /** When `tick` should run next (ms); Infinity without a heartbeat or once the connection is no longer OPEN. */
   nextTick(): number {
-    return this.heartbeatTimer ? this.heartbeatTimer.deadline() : Infinity;
+    return this.heartbeatTimer && this.currentState === ConnectionState.OPEN ? this.heartbeatTimer.deadline() : Infinity;
   }
 
   private canSend(): boolean {

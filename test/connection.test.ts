@@ -236,6 +236,8 @@ for (const backend of BACKENDS) {
         expect(c.tick(2950)).toBe('dead');
         expect(c.state).toBe(ConnectionState.CLOSED);
         expect(c.tick(9999)).toBe('idle');
+        expect(c.nextTick()).toBe(Infinity);
+        expect(open().nextTick()).toBe(Infinity);
       });
     });
   }

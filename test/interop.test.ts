@@ -243,6 +243,38 @@ describe('the wsframe client with other servers', () => {
   }
 });
 
+describe('heartbeat over real sockets (the echo server drives Connection.tick with its own timer)', () => {
+  it('pings an idle ws client, which answers and stays connected; drops a peer that never answers', async () => {
+    const { startEchoServer } = await load<{ startEchoServer(o: object): Promise<Running> }>('examples', 'echo-server.mjs');
+    const server = await startEchoServer({ port: 0, heartbeat: { interval: 150, timeout: 300 } });
+    try {
+      const alive = new WebSocket(`ws://127.0.0.1:${server.port}/`);
+      let pings = 0;
+      alive.on('ping', () => pings++); // ws answers with a pong by itself
+      await new Promise((resolve) => alive.once('open', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(pings).toBeGreaterThanOrEqual(3);
+      expect(alive.readyState).toBe(WebSocket.OPEN);
+      alive.close(1000);
+
+      // A peer that completes the handshake and then says nothing: pinged after 150 ms, dropped 300 ms later.
+      const started = Date.now();
+      const silent = tcp({ host: '127.0.0.1', port: server.port });
+      silent.on('error', () => {});
+      silent.write(`GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      let received = Buffer.alloc(0);
+      silent.on('data', (d) => (received = Buffer.concat([received, d])));
+      await new Promise((resolve) => silent.once('close', resolve));
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(400);
+      expect(elapsed).toBeLessThan(3000);
+      expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 101 [^]*\r\n\r\n\x89/); // the 101, then a ping frame
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+});
+
 describe('bad handshakes get the right status and never reach the codec', () => {
   /** A masked text frame "not for the codec": if anything decoded it, the echo would show up in the response. */
   const FRAME = Buffer.from([0x81, 0x92, 1, 2, 3, 4, ...Buffer.from('not for the codec!').map((b, i) => b ^ [1, 2, 3, 4][i & 3]!)]);
