@@ -59,11 +59,11 @@ function impls(kind) {
  * One benchmark case: `bytes` (the stream) is split into `pieces`; each op copies every piece into its
  * scratch buffer (see lib/impls.mjs) and pushes it. Checks that each op delivers `count` messages.
  */
-function decodeCase(meta, role, bytes, pieces, count) {
+function decodeCase(meta, role, bytes, pieces, count, list = impls(meta.kind)) {
   const scratch = pieces.map((p) => Buffer.allocUnsafe(p.length));
   const rows = runCase(
     meta,
-    impls(meta.kind).map(([impl, make]) => {
+    list.map(([impl, make]) => {
       let d;
       return {
         impl,
@@ -127,25 +127,11 @@ if (!ONLY_WS) {
   for (const size of QUICK ? [20] : [0, 8, 20, 125]) {
     const bytes = stream('server', 'binary', size, 1);
     for (const piece of [1, 4, bytes.length]) {
-      const pieces = chunked(bytes, piece);
-      const scratch = pieces.map((p) => Buffer.allocUnsafe(p.length));
-      const rows = runCase(
+      decodeCase(
         { suite: 'decode', group: 'auto-threshold', case: `binary ${size} B in ${piece}-byte pushes`, role: 'server', kind: 'binary', size, bytes: size, messages: 1 },
-        ['auto', 'wasm', 'js'].map((backend) => {
-          const d = wsframe(backend)('server');
-          return {
-            impl: `wsframe ${backend}`,
-            fn() {
-              for (let i = 0; i < pieces.length; i++) {
-                scratch[i].set(pieces[i]);
-                d.push(scratch[i]);
-              }
-            },
-          };
-        }),
+        'server', bytes, chunked(bytes, piece), 1,
+        ['auto', 'wasm', 'js'].map((backend) => [`wsframe ${backend}`, wsframe(backend)]),
       );
-      report(rows);
-      emit(rows);
     }
   }
 }

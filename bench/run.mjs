@@ -23,27 +23,34 @@ const runs = [
 ];
 
 const started = Date.now();
-const rows = [];
-for (const run of runs) {
-  const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
-  process.stderr.write(`\n== ${label}\n`);
-  const r = spawnSync(process.execPath, [...(run.node ?? []), join(here, run.file), ...run.args], {
-    cwd: root,
-    env: { ...process.env, ...run.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0) throw new Error(`${label} failed with status ${r.status}`);
-  for (const line of r.stdout.toString().split('\n')) if (line.trim()) rows.push(JSON.parse(line));
-}
+// `--report-only`: re-render latest.md / chart.svg from latest.json without measuring again.
+const reportOnly = process.argv.includes('--report-only');
+const previous = reportOnly ? JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')) : null;
+const rows = previous ? previous.rows : [];
+const runtimes = previous ? previous.runtimes ?? [] : [];
+if (!reportOnly) {
+  for (const run of runs) {
+    const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
+    process.stderr.write(`\n== ${label}\n`);
+    const r = spawnSync(process.execPath, [...(run.node ?? []), join(here, run.file), ...run.args], {
+      cwd: root,
+      env: { ...process.env, ...run.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 << 20,
+    });
+    if (r.status !== 0) throw new Error(`${label} failed with status ${r.status}`);
+    for (const line of r.stdout.toString().split('\n')) if (line.trim()) rows.push(JSON.parse(line));
+  }
 
-// Other runtimes: the portable sweep on Node, Deno, Bun and a Chromium worker (wasm vs js backends).
-process.stderr.write(`\n== runtimes.mjs ${q.join(' ')}\n`);
-const runtimes = [];
-{
-  const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  for (const line of r.stdout.toString().split('\n')) if (line.trim()) runtimes.push(JSON.parse(line));
-  for (const rt of runtimes) process.stderr.write(`${rt.runtime}: ${rt.error ? 'FAILED ' + rt.error : `${rt.rows.length} rows, backend ${rt.backend}`}\n`);
+  // Other runtimes: the portable sweep on Node, Deno, Bun and a Chromium worker (wasm vs js backends).
+  process.stderr.write(`\n== runtimes.mjs ${q.join(' ')}\n`);
+  {
+    const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+    for (const line of r.stdout.toString().split('\n')) if (line.trim()) runtimes.push(JSON.parse(line));
+    for (const rt of runtimes) process.stderr.write(`${rt.runtime}: ${rt.error ? 'FAILED ' + rt.error : `${rt.rows.length} rows, backend ${rt.backend}`}\n`);
+  }
+
+
 }
 
 // Ratios against ws with its native add-on, from the same run. Text rows that build strings compare with
@@ -65,7 +72,7 @@ for (const row of rows) {
 }
 
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-const meta = {
+const meta = previous ? previous.meta : {
   date: new Date().toISOString(),
   quick,
   seconds: Math.round((Date.now() - started) / 1000),
@@ -73,14 +80,52 @@ const meta = {
   runtime: { node: process.version, v8: process.versions.v8 },
   versions: { wsframe: '', ws: pkg('ws'), bufferutil: pkg('bufferutil'), 'websocket-driver': pkg('websocket-driver'), benchmark: pkg('benchmark') },
 };
-meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+if (!previous) meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 const out = join(here, 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
-writeFileSync(join(out, 'latest.md'), markdown(meta, rows) + runtimeTables(runtimes));
+writeFileSync(join(out, 'latest.md'), markdown(meta, rows, targets(rows)) + runtimeTables(runtimes));
 writeFileSync(join(out, 'chart.svg'), chart(rows));
 process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg in ${meta.seconds} s\n`);
+
+/** The issue-4 targets, each as the list of rows it covers with the worst (minimum) ratio. */
+function targets(rows) {
+  const pick = (f) => rows.filter((r) => r.hz && f(r));
+  const find = (suite, c, impl) => rows.find((r) => r.suite === suite && r.case === c && r.impl === impl);
+  const worst = (list, value) => {
+    const scored = list.map((r) => ({ r, v: value(r) })).filter((x) => Number.isFinite(x.v));
+    if (!scored.length) return { min: NaN, where: '—', n: 0 };
+    const m = scored.reduce((a, b) => (b.v < a.v ? b : a));
+    return { min: m.v, where: `${m.r.case} (${m.r.impl})`, n: scored.length };
+  };
+  // memcpy reference: the largest size the kernels suite measured.
+  const memcpy = (impl) => rows.filter((r) => r.suite === 'kernels' && r.group === 'unmask' && r.impl === impl).sort((a, b) => b.size - a.size)[0];
+  const decodeAuto = (f) => pick((r) => r.suite === 'decode' && f(r) && (r.impl === 'wsframe auto' || r.impl === 'wsframe auto (bytes)'));
+  const out = [];
+  const add = (name, goal, res) => out.push({ name, goal, ...res, met: res.min >= goal });
+  add('≥ 3× ws msg/s, 16–125 B frames (decode, auto)', 3, worst(decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group !== 'auto-threshold' && r.group !== 'bytewise'), (r) => r.ratio));
+  add('≥ 2× ws throughput, 1 KiB–16 MiB (decode, auto)', 2, worst(decodeAuto((r) => r.group === 'sweep' && r.size >= 1024), (r) => r.ratio));
+  add('TS backend ≥ 4× ws without add-on, ≥ 1 KiB', 4, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.size >= 1024 && r.impl === 'wsframe js'), (r) => {
+    const base = find('decode', r.case, r.kind === 'text' ? 'ws (js) +toString' : 'ws (js)');
+    return base ? r.hz / base.hz : NaN;
+  }));
+  add('encoder (client, masked) ≥ 1.5× ws Sender.frame', 1.5, worst(pick((r) => r.suite === 'encode' && r.role === 'client' && r.impl === 'wsframe auto'), (r) => r.ratio));
+  add('large binary decode ≥ 50 % of memcpy (reused target)', 0.5, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.kind === 'binary' && r.size >= 1 << 20 && r.impl === 'wsframe auto'), (r) => {
+    const m = memcpy('memcpy (Uint8Array#set)');
+    return m ? r.hz * r.bytes / (m.hz * m.bytes) : NaN;
+  }));
+  add('large binary decode ≥ 50 % of memcpy into a fresh buffer', 0.5, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.kind === 'binary' && r.size >= 1 << 20 && r.impl === 'wsframe auto'), (r) => {
+    const m = memcpy('memcpy into a fresh buffer (slice)');
+    return m ? r.hz * r.bytes / (m.hz * m.bytes) : NaN;
+  }));
+  add('auto within 10 % of the better of wasm/js', 0.9, worst(pick((r) => r.suite === 'decode' && r.impl === 'wsframe auto'), (r) => {
+    const w = find('decode', r.case, 'wsframe wasm');
+    const j = find('decode', r.case, 'wsframe js');
+    return w && j ? r.hz / Math.max(w.hz, j.hz) : NaN;
+  }));
+  return out;
+}
 
 function runtimeTables(runtimes) {
   const lines = ['## other runtimes: what WASM buys', '', 'Portable decode sweep (bench/portable/sweep.mjs): server role, masked, 64 KiB chunks, text as strings;',
@@ -111,7 +156,7 @@ function fmt(row) {
   return parts.join(', ');
 }
 
-function markdown(meta, rows) {
+function markdown(meta, rows, goals) {
   const lines = [
     `# wsframe benchmark results`,
     '',
@@ -124,6 +169,9 @@ function markdown(meta, rows) {
     'the same memcpy. ±: relative margin of error.',
     '',
   ];
+  lines.push('## targets (issue 4)', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
+  for (const g of goals) lines.push(`| ${g.name} | ${g.min.toFixed(2)} | ${g.where} | ${g.n} | ${g.met ? 'yes' : '**no**'} |`);
+  lines.push('');
   const suites = [...new Set(rows.map((r) => r.suite))];
   for (const suite of suites) {
     lines.push(`## ${suite}`, '');
