@@ -116,3 +116,27 @@ describe.each(BACKENDS)('round trips on the %s backend', (backend) => {
     expect(frames[1]!.maskKey).toBe(0x04030201);
   });
 });
+
+describe('chunks at any byte offset of their buffer (aligned and unaligned word paths)', () => {
+  it.each(BACKENDS)('decodes masked binary and text from chunks at byteOffset 0..7 (%s)', (backend) => {
+    const payload = payloadOf(5000, 99);
+    const text = textOf(3000);
+    const enc = new MessageEncoder({ role: 'client', backend });
+    const bytes = concat([...enc.binary(payload), ...enc.text(text)]);
+    for (let shift = 0; shift < 8; shift++) {
+      for (const size of [37, 1000, 4096]) {
+        const decoder = new MessageDecoder({ role: 'server', backend });
+        const got: Message[] = [];
+        for (let i = 0; i < bytes.length; i += size) {
+          const piece = bytes.subarray(i, i + size);
+          const host = new Uint8Array(piece.length + 8);
+          host.set(piece, shift);
+          got.push(...decoder.push(host.subarray(shift, shift + piece.length)));
+        }
+        expect(got.length).toBe(2);
+        expect(Buffer.compare(Buffer.from((got[0] as { data: Uint8Array }).data), Buffer.from(payload))).toBe(0);
+        expect(got[1]).toEqual({ type: 'text', data: text });
+      }
+    }
+  });
+});

@@ -67,6 +67,34 @@ export function xorInPlace(bytes: Uint8Array, words: Int32Array, off: number, le
   for (; i < end; i++) bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
 }
 
+/**
+ * `dst[off, off+len) = src[off, off+len) XOR key` (phase 0 at `off`), where `srcWords`/`dstWords` view the
+ * same memory as `src`/`dst` from their (4-aligned) first byte. Little-endian only (callers check).
+ */
+function xorCopy(srcWords: Int32Array, src: Uint8Array, dst: Uint8Array, dstWords: Int32Array, off: number, len: number, key: number): void {
+  const end = off + len;
+  let i = off;
+  while (i < end && (i & 3) !== 0) {
+    dst[i] = src[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+    i++;
+  }
+  if (i + 4 <= end) {
+    const k = rotateKey(key, i - off);
+    let w = i >> 2;
+    const wEnd = end >> 2;
+    const wEnd4 = wEnd - 3;
+    for (; w < wEnd4; w += 4) {
+      dstWords[w] = srcWords[w]! ^ k;
+      dstWords[w + 1] = srcWords[w + 1]! ^ k;
+      dstWords[w + 2] = srcWords[w + 2]! ^ k;
+      dstWords[w + 3] = srcWords[w + 3]! ^ k;
+    }
+    for (; w < wEnd; w++) dstWords[w] = srcWords[w]! ^ k;
+    i = w << 2;
+  }
+  for (; i < end; i++) dst[i] = src[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+}
+
 function readU64(state: Int32Array, lo: number): number {
   const hi = state[lo + 1]!;
   return hi === 0 ? state[lo]! >>> 0 : (hi >>> 0) * TWO32 + (state[lo]! >>> 0);
@@ -247,6 +275,9 @@ export class JsBackend implements Backend {
       const window = this.window;
       if (take < SMALL_SEGMENT) {
         for (let i = 0; i < take; i++) window[off + i] = chunk[off + i]! ^ ((key >>> ((i & 3) << 3)) & 0xff);
+      } else if ((chunk.byteOffset & 3) === 0 && LITTLE_ENDIAN) {
+        // Chunk and window share 4-byte alignment at every offset: XOR word by word while copying (one pass).
+        xorCopy(new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2), chunk, window, this.words, off, take, key);
       } else {
         window.set(new Uint8Array(chunk.buffer, chunk.byteOffset + off, take), off);
         xorInPlace(window, this.words, off, take, key);
