@@ -201,10 +201,15 @@ export class MessageEncoder {
     this.fragmentSize = size;
   }
 
-  /** A text message (UTF-8 encoded). */
-  text(data: string): Uint8Array[] {
-    if (typeof data !== 'string') throw new TypeError('wsframe: text() takes a string');
-    return this.data(1, encodeText(data));
+  /**
+   * A text message: a string (UTF-8 encoded here), or bytes that already are valid UTF-8 — e.g. a message
+   * received with `textAs: 'bytes'` and echoed or forwarded without a string round trip. Bytes are sent as
+   * they are, not re-validated (RFC 6455 §5.6: the payload of a text message MUST be valid UTF-8).
+   */
+  text(data: string | Uint8Array): Uint8Array[] {
+    if (typeof data === 'string') return this.data(1, encodeText(data));
+    if (data instanceof Uint8Array) return this.data(1, data);
+    throw new TypeError('wsframe: text() takes a string or UTF-8 bytes');
   }
 
   /** A binary message. The caller's buffer is never modified. */

@@ -26,7 +26,7 @@ export interface Frame {
 
 /** What an encoder is asked to write. */
 export type OutgoingMessage =
-  | { type: 'text'; data: string }
+  | { type: 'text'; data: string | Uint8Array }
   | { type: 'binary'; data: Uint8Array }
   | { type: 'ping' | 'pong'; data?: Uint8Array | string }
   | { type: 'close'; code?: number; reason?: string };

@@ -71,3 +71,13 @@ describe.each(BACKENDS)('encoders on the %s backend', (backend) => {
     ]);
   });
 });
+
+describe.each(BACKENDS)('text from UTF-8 bytes on the %s backend', (backend) => {
+  it('sends bytes as a text message unchanged (echo with textAs: "bytes" without a string round trip)', () => {
+    const bytes = new TextEncoder().encode('Grüße ✓');
+    const out = concat(new MessageEncoder({ role: 'server', backend }).text(bytes));
+    expect(Array.from(out.subarray(0, 2))).toEqual([0x81, bytes.length]);
+    expect(new MessageDecoder({ role: 'client', backend, textAs: 'bytes' }).push(out)).toEqual([{ type: 'text', data: bytes }]);
+    expect(() => new MessageEncoder({ role: 'server', backend }).text(42 as unknown as string)).toThrow(TypeError);
+  });
+});

@@ -9,7 +9,7 @@ const Benchmark = require('benchmark');
 
 export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 /** Seconds benchmark.js spends per row: enough samples for a median on a noisy 2-core box. */
-export const MAX_TIME = QUICK ? 0.1 : 0.5;
+export const MAX_TIME = QUICK ? 0.1 : 0.3;
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -55,6 +55,7 @@ export function websocketDriver() {
     driver._extensions.generateResponse(''); // builds the (empty) extension pipeline, as a handshake would
     let n = 0;
     driver.on('message', () => n++);
+    driver.on('ping', () => n++);
     driver.on('error', (e) => {
       throw e;
     });
