@@ -58,3 +58,8 @@ export function decodeText(
 export function encodeText(text: string): Uint8Array {
   return encoder.encode(text);
 }
+
+/** UTF-8 of `text` written into `target` (which must have room for 3 bytes per UTF-16 unit); returns bytes written. */
+export function encodeTextInto(text: string, target: Uint8Array): number {
+  return encoder.encodeInto(text, target).written;
+}

@@ -81,3 +81,19 @@ describe.each(BACKENDS)('text from UTF-8 bytes on the %s backend', (backend) => 
     expect(() => new MessageEncoder({ role: 'server', backend }).text(42 as unknown as string)).toThrow(TypeError);
   });
 });
+
+describe.each(BACKENDS)('short strings encoded in place on the %s backend', (backend) => {
+  it.each(['client', 'server'] as const)('round-trips every length 0..45 with 1-, 2-, 3- and 4-byte characters (%s)', (role) => {
+    const enc = new MessageEncoder({ role, backend });
+    const peer = role === 'client' ? 'server' : 'client';
+    for (const unit of ['a', 'é', '€', '𝄞']) {
+      for (let n = 0; n <= 45; n++) {
+        const text = [...unit.repeat(n)].slice(0, n).join(''); // n code points (never a lone surrogate)
+        const frames = enc.text(text);
+        const utf8Length = new TextEncoder().encode(text).length;
+        expect(frames[0]!.length).toBe(utf8Length + (utf8Length < 126 ? 2 : 4) + (role === 'client' ? 4 : 0));
+        expect(new MessageDecoder({ role: peer, backend }).push(concat(frames))).toEqual([{ type: 'text', data: text }]);
+      }
+    }
+  });
+});
