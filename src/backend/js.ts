@@ -37,34 +37,11 @@ export function rotateKey(key: number, n: number): number {
  */
 export function xorInPlace(bytes: Uint8Array, words: Int32Array, off: number, len: number, key: number): void {
   if (key === 0 || len === 0) return; // an all-zero key is legal and leaves the payload unchanged
-  const end = off + len;
-  let i = off;
   if (!LITTLE_ENDIAN) {
-    for (; i < end; i++) bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+    for (let i = off; i < off + len; i++) bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
     return;
   }
-  // Head: bytes until i is 4-aligned.
-  while (i < end && (i & 3) !== 0) {
-    bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
-    i++;
-  }
-  if (i + 4 <= end) {
-    // i is 4-aligned here; XOR whole words with the key rotated to this phase.
-    const k = rotateKey(key, i - off);
-    let w = i >> 2;
-    const wEnd = end >> 2;
-    // Four words per step: fewer bounds checks and loop branches (bench/kernels.bench.mjs "unmask js").
-    const wEnd4 = wEnd - 3;
-    for (; w < wEnd4; w += 4) {
-      words[w] = words[w]! ^ k;
-      words[w + 1] = words[w + 1]! ^ k;
-      words[w + 2] = words[w + 2]! ^ k;
-      words[w + 3] = words[w + 3]! ^ k;
-    }
-    for (; w < wEnd; w++) words[w] = words[w]! ^ k;
-    i = w << 2;
-  }
-  for (; i < end; i++) bytes[i] = bytes[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+  xorCopy(words, bytes, bytes, words, off, len, key); // in place: source and destination are the same
 }
 
 /**
@@ -79,6 +56,8 @@ function xorCopy(srcWords: Int32Array, src: Uint8Array, dst: Uint8Array, dstWord
     i++;
   }
   if (i + 4 <= end) {
+    // i is 4-aligned here; XOR whole words with the key rotated to this phase, four per step (fewer bounds
+    // checks and loop branches: bench/kernels.bench.mjs "unmask js").
     const k = rotateKey(key, i - off);
     let w = i >> 2;
     const wEnd = end >> 2;
