@@ -156,30 +156,58 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
   let prevIncomplete = i8x16.splat(0);
   let error = i8x16.splat(0);
   let high = i8x16.splat(0);
+  // Two loops, so neither branches on content per block: ASCII blocks are skipped until the first non-ASCII
+  // one, whose run is then checked block by block until a block is all ASCII again. Against one loop with an
+  // if/else per block (best of 30 interleaved rounds, 64 KiB, Node 20): ASCII 1.6–1.7x faster (13.8 -> 21.3
+  // GB/s in a fast spell of this VM), mixed text 1.0–1.1x, CJK unchanged. Re-measure with
+  // bench/kernels.bench.mjs "validate UTF-8".
   while (p + 64 <= end) {
-    let a = v128.load(p);
-    let b = v128.load(p + 16);
-    let c = v128.load(p + 32);
-    let d = v128.load(p + 48);
-    if (masked) {
-      a = v128.xor(a, k); b = v128.xor(b, k); c = v128.xor(c, k); d = v128.xor(d, k);
-      v128.store(p, a); v128.store(p + 16, b); v128.store(p + 32, c); v128.store(p + 48, d);
+    // ASCII run: nothing to check (the block before it was ASCII too, or none).
+    while (p + 64 <= end) {
+      let a = v128.load(p);
+      let b = v128.load(p + 16);
+      let c = v128.load(p + 32);
+      let d = v128.load(p + 48);
+      if (masked) {
+        a = v128.xor(a, k); b = v128.xor(b, k); c = v128.xor(c, k); d = v128.xor(d, k);
+        v128.store(p, a); v128.store(p + 16, b); v128.store(p + 32, c); v128.store(p + 48, d);
+      }
+      p += 64;
+      if (i8x16.bitmask(v128.or(v128.or(a, b), v128.or(c, d))) != 0) {
+        // First non-ASCII block: check it, then stay in the checking loop below.
+        high = v128.or(high, v128.or(v128.or(a, b), v128.or(c, d)));
+        error = v128.or(error, checkBlock(a, prev));
+        error = v128.or(error, checkBlock(b, a));
+        error = v128.or(error, checkBlock(c, b));
+        error = v128.or(error, checkBlock(d, c));
+        prevIncomplete = incompleteAtEnd(d);
+        prev = d;
+        break;
+      }
+      // (prevIncomplete is zero throughout this loop: it is entered at the start or after an ASCII block.)
+      prev = d;
     }
-    const any = v128.or(v128.or(a, b), v128.or(c, d));
-    if (i8x16.bitmask(any) == 0) {
-      // All ASCII: only an incomplete sequence at the end of the previous block can be wrong.
-      error = v128.or(error, prevIncomplete);
-      prevIncomplete = i8x16.splat(0);
-    } else {
+    // Non-ASCII run: every block fully checked, no branch on content until a block is all ASCII.
+    while (p + 64 <= end) {
+      let a = v128.load(p);
+      let b = v128.load(p + 16);
+      let c = v128.load(p + 32);
+      let d = v128.load(p + 48);
+      if (masked) {
+        a = v128.xor(a, k); b = v128.xor(b, k); c = v128.xor(c, k); d = v128.xor(d, k);
+        v128.store(p, a); v128.store(p + 16, b); v128.store(p + 32, c); v128.store(p + 48, d);
+      }
+      p += 64;
+      const any = v128.or(v128.or(a, b), v128.or(c, d));
       high = v128.or(high, any);
       error = v128.or(error, checkBlock(a, prev));
       error = v128.or(error, checkBlock(b, a));
       error = v128.or(error, checkBlock(c, b));
       error = v128.or(error, checkBlock(d, c));
       prevIncomplete = incompleteAtEnd(d);
+      prev = d;
+      if (i8x16.bitmask(any) == 0) break; // back to the ASCII loop (checking an ASCII block is harmless)
     }
-    prev = d;
-    p += 64;
   }
   while (p + 16 <= end) {
     let a = v128.load(p);

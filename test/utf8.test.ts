@@ -308,6 +308,26 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
       }
     });
 
+    it('every pattern of ASCII / multi-byte 64-byte blocks, with a sequence cut at a block end followed by either kind', () => {
+      // The SIMD validator runs an ASCII loop and a checking loop and switches between them on block content:
+      // a sequence left open at the end of a block must fail whichever loop reads the next block.
+      const multi = hex('c3a9'); // é
+      const block = (kind: number): Uint8Array =>
+        kind === 0 ? filler(64) : concat([filler(8), concat(Array.from({ length: 28 }, () => multi))]);
+      for (let pattern = 0; pattern < 64; pattern++) {
+        const blocks = Array.from({ length: 6 }, (_, i) => block((pattern >> i) & 1));
+        const valid = concat([...blocks, filler(20)]);
+        check(one(valid), valid, true, opts);
+        for (const tail of [hex('e2'), hex('e282')]) {
+          for (const at of [0, 2, 4]) {
+            // The last bytes of block `at` start a 3-byte sequence; block at + 1 starts with ASCII either way.
+            const broken = withAt(valid, (at + 1) * 64 - tail.length, tail);
+            check(one(broken), broken, false, opts);
+          }
+        }
+      }
+    });
+
     it('a truncated sequence at the very end of a long payload fails 1007 (and is valid if completed by a continuation)', () => {
       const truncated = ['c2', 'df', 'e0a0', 'e282', 'ed9f', 'ef', 'f0', 'f09f', 'f09f98', 'f48fbf'].map(hex);
       const completions = ['a9', 'bf', '80', 'ac', 'bf', 'bfbd', '9f9880', '9880', '80', 'bf'].map(hex);
