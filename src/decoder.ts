@@ -45,6 +45,24 @@ function copyInto(target: Uint8Array, at: number, src: Uint8Array, off: number, 
   }
 }
 
+/**
+ * inPlace: masked payloads of at least this many bytes are handed out as views of the caller's chunk; smaller
+ * ones are still copied (from the slab, see alloc.ts), which is cheaper than making a view of a big chunk.
+ * Set by bench/decode.bench.mjs "server binary 125 B / 1 KiB / 16 KiB", rows "wsframe auto (in place)":
+ * in place 0.73x the copy at 125 B, ~1x at 1 KiB, 1.6x at 2 KiB, 2.6x at 16 KiB (Node 20, this VM).
+ */
+export const IN_PLACE_MIN = 1024;
+
+/**
+ * inPlace: copy an unmasked payload from the backend's window back over its masked bytes in the caller's
+ * chunk (both backends keep window offset = chunk offset) and return a view of it. The copy is into memory
+ * that is already mapped and warm; a fresh buffer per message costs more (bench "alloc" rows, issue 4).
+ */
+function unmaskBack(chunk: Uint8Array, window: Uint8Array, off: number, len: number): Uint8Array {
+  copyInto(chunk, off, window, off, len);
+  return view(chunk, off, len);
+}
+
 type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
 
 /** The parse loop shared by both decoders. */
@@ -57,12 +75,15 @@ abstract class RecordReader {
   protected readonly wasm: WasmBackend | null;
   /** @internal */
   protected failure: WebSocketError | null = null;
+  /** @internal May unmask pushed chunks and return views of them (DecoderOptions.inPlace). */
+  protected readonly inPlace: boolean;
 
   constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
     if (opts.role !== 'server' && opts.role !== 'client') throw new TypeError("wsframe: role must be 'server' or 'client'");
     const backend = opts.backend ?? 'auto';
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') throw new TypeError("wsframe: backend must be 'auto', 'wasm' or 'js'");
     this.mode = backend;
+    this.inPlace = opts.inPlace === true;
     this.wasm = resolveBackend(backend).wasm;
     this.state[S_CONFIG] = config | (opts.role === 'server' ? C_SERVER : 0);
     setU64(this.state, S_MAXFRAME_LO, maxFrameSize);
@@ -180,8 +201,9 @@ export class FrameDecoder extends RecordReader {
     const src = masked ? window : chunk;
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
-      // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once.
-      payload = masked ? copy(src, off, len) : view(chunk, off, len);
+      // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once
+      // (or, inPlace, written back unmasked into the chunk and viewed there).
+      payload = !masked ? view(chunk, off, len) : this.inPlace && len >= IN_PLACE_MIN ? unmaskBack(chunk, src, off, len) : copy(src, off, len);
     } else {
       if ((flags & F_START) !== 0) {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
@@ -280,8 +302,15 @@ export class MessageDecoder extends RecordReader {
       if (opcode !== 0) {
         if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
           // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
-          // the window once; unmasked payload is a view on the caller's chunk.
-          out.push(this.message(opcode, src, off, off + len, (flags & F_ASCII) !== 0, !masked));
+          // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
+          // written back unmasked into the chunk and viewed there (strings are built from the window).
+          const ascii = (flags & F_ASCII) !== 0;
+          if (masked && this.inPlace && len >= IN_PLACE_MIN && (opcode === 2 || !this.textAsString)) {
+            unmaskBack(chunk, src, off, len);
+            out.push(this.message(opcode, chunk, off, off + len, ascii, true));
+          } else {
+            out.push(this.message(opcode, src, off, off + len, ascii, !masked));
+          }
           return;
         }
         this.openType = opcode;

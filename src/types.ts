@@ -38,6 +38,14 @@ export interface DecoderOptions {
   maxFrameSize?: number;
   /** `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS. */
   backend?: BackendOption;
+  /**
+   * Default false: pushed chunks are never written to, and every payload of a masked frame is a fresh copy.
+   * `true` (what ws and fastwebsockets do): the decoder may unmask pushed chunks in place and hand out
+   * payloads that arrive whole in one chunk as views of it — no allocation per message. Only for chunks you
+   * give away on push (a Node socket's 'data' chunks are): reusing or reading a pushed chunk afterwards sees
+   * unmasked bytes, and rewriting it changes payloads already handed out.
+   */
+  inPlace?: boolean;
 }
 
 export interface MessageDecoderOptions extends DecoderOptions {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, MessageDecoder, MessageEncoder, FrameEncoder, Opcode, type Message } from '../src/index.js';
+import { IN_PLACE_MIN } from '../src/decoder.js';
 import { BACKENDS, concat, rng } from './helpers.js';
 
 const LONG = process.env.WSFRAME_LONG === '1';
@@ -138,5 +139,81 @@ describe('chunks at any byte offset of their buffer (aligned and unaligned word 
         expect(got[1]).toEqual({ type: 'text', data: text });
       }
     }
+  });
+});
+
+describe.each(BACKENDS)('inPlace: payloads as views of the pushed chunk (%s)', (backend) => {
+  const eq = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+  it('unmasks a whole frame into the chunk and returns a view of it; the default never writes the chunk', () => {
+    const payload = payloadOf(5000, 7);
+    const wire = concat(new MessageEncoder({ role: 'client', backend }).binary(payload));
+    const original = wire.slice();
+    // Default: a fresh copy, input untouched.
+    const copied = new MessageDecoder({ role: 'server', backend }).push(wire)[0] as { data: Uint8Array };
+    expect(eq(copied.data, payload)).toBe(true);
+    expect(copied.data.buffer).not.toBe(wire.buffer);
+    expect(eq(wire, original)).toBe(true);
+    // inPlace: the payload is the chunk's own bytes, now unmasked.
+    const chunk = wire.slice();
+    const viewed = new MessageDecoder({ role: 'server', backend, inPlace: true }).push(chunk)[0] as { data: Uint8Array };
+    expect(viewed.data.buffer).toBe(chunk.buffer);
+    expect(viewed.data.byteOffset).toBe(chunk.byteOffset + 8); // 2 + 2 length bytes + 4 key bytes
+    expect(eq(viewed.data, payload)).toBe(true);
+  });
+
+  it('FrameDecoder too; small payloads (< IN_PLACE_MIN) and payloads split across chunks are still owned copies', () => {
+    const enc = new FrameEncoder({ role: 'client', backend });
+    const big = payloadOf(IN_PLACE_MIN, 3);
+    const small = payloadOf(IN_PLACE_MIN - 1, 4);
+    const chunk = concat([...enc.encode({ opcode: Opcode.Binary, payload: big }), ...enc.encode({ opcode: Opcode.Binary, payload: small })]);
+    const frames = new FrameDecoder({ role: 'server', backend, inPlace: true }).push(chunk);
+    expect(frames.map((f) => f.payload.buffer === chunk.buffer)).toEqual([true, false]);
+    expect(eq(frames[0]!.payload, big) && eq(frames[1]!.payload, small)).toBe(true);
+
+    const wire = concat(enc.encode({ opcode: Opcode.Binary, payload: big }));
+    const decoder = new FrameDecoder({ role: 'server', backend, inPlace: true });
+    const a = wire.slice(0, 500);
+    const b = wire.slice(500);
+    expect(decoder.push(a)).toEqual([]);
+    const [split] = decoder.push(b);
+    expect(split!.payload.buffer === a.buffer || split!.payload.buffer === b.buffer).toBe(false);
+    expect(eq(split!.payload, big)).toBe(true);
+  });
+
+  it('text as bytes is a validated view; text as string is unaffected; later pushes never change earlier messages', () => {
+    const text = textOf(3000);
+    const enc = new MessageEncoder({ role: 'client', backend });
+    for (const textAs of ['bytes', 'string'] as const) {
+      const decoder = new MessageDecoder({ role: 'server', backend, inPlace: true, textAs });
+      const chunks = [0, 1, 2].map(() => concat([...enc.text(text), ...enc.binary(payloadOf(2048, 5))]));
+      const got = chunks.flatMap((c) => decoder.push(c));
+      expect(got).toHaveLength(6);
+      for (let i = 0; i < 6; i += 2) {
+        const m = got[i] as { data: Uint8Array | string };
+        if (textAs === 'string') expect(m.data).toBe(text);
+        else {
+          expect((m.data as Uint8Array).buffer).toBe(chunks[i / 2]!.buffer);
+          expect(new TextDecoder().decode(m.data as Uint8Array)).toBe(text);
+        }
+        expect(eq((got[i + 1] as { data: Uint8Array }).data, payloadOf(2048, 5))).toBe(true);
+      }
+    }
+  });
+
+  it('an error mid-chunk keeps the messages decoded before it (as views)', () => {
+    const enc = new MessageEncoder({ role: 'client', backend });
+    const payload = payloadOf(4096, 9);
+    const chunk = concat([...enc.binary(payload), new Uint8Array([0x83, 0x80, 0, 0, 0, 0])]); // opcode 3: reserved
+    const decoder = new MessageDecoder({ role: 'server', backend, inPlace: true });
+    let error: { code?: string; closeCode?: number; messages?: Message[] } = {};
+    try {
+      decoder.push(chunk);
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect([error.code, error.closeCode]).toEqual(['WS_ERR_INVALID_OPCODE', 1002]);
+    expect(error.messages).toHaveLength(1);
+    expect(eq((error.messages![0] as { data: Uint8Array }).data, payload)).toBe(true);
   });
 });

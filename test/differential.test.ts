@@ -94,7 +94,11 @@ interface RunOptions {
   role: Role;
   backend: 'wasm' | 'js' | 'auto';
   textAs?: 'string' | 'bytes';
+  inPlace?: boolean;
 }
+
+/** Payloads handed out as views of a pushed chunk by `inPlace` decoders (coverage check). */
+let inPlaceViews = 0;
 
 /** Streams on which backend 'auto' parsed some chunks with WASM and others with TS (coverage check). */
 let autoSwitched = 0;
@@ -103,12 +107,23 @@ const usedBackends = new Set<string>();
 function runFrame(pieces: readonly Uint8Array[], opts: RunOptions, callEnd = true): FrameOutcome {
   const decoder = new MessageDecoder({ ...opts, maxMessageSize: MAX_MESSAGE, maxFrameSize: MAX_SAFE });
   const events: string[] = [];
+  // Every message is shown when it is delivered and again after the last push: later pushes (and the slab
+  // or the chunks behind inPlace views) must never change what was already handed out.
+  const kept: Message[] = [];
+  const check = (): void => expect(kept.map(showMessage), 'messages changed after delivery').toEqual(events);
+  const deliver = (m: Message, chunk: Uint8Array): void => {
+    events.push(showMessage(m));
+    kept.push(m);
+    if ('data' in m && m.data instanceof Uint8Array && m.data.buffer === chunk.buffer && m.data.length > 0) inPlaceViews++;
+  };
   for (let i = 0; i < pieces.length; i++) {
+    const chunk = pieces[i]!.slice();
     try {
-      for (const m of decoder.push(pieces[i]!.slice())) events.push(showMessage(m));
+      for (const m of decoder.push(chunk)) deliver(m, chunk);
     } catch (e) {
       if (!(e instanceof WebSocketError)) throw e;
-      for (const m of e.messages as Message[]) events.push(showMessage(m));
+      for (const m of e.messages as Message[]) deliver(m, chunk);
+      check();
       // The decoder stays failed and rethrows the same error.
       let again: unknown = null;
       try {
@@ -123,6 +138,7 @@ function runFrame(pieces: readonly Uint8Array[], opts: RunOptions, callEnd = tru
   }
   if (opts.backend === 'auto' && usedBackends.size === 2) autoSwitched++;
   usedBackends.clear();
+  check();
   let eof: string | null = null;
   if (callEnd) {
     try {
@@ -536,6 +552,10 @@ function compareBackends(built: Built, cuts: readonly number[]): void {
         for (const backend of ['wasm', 'auto'] as const) {
           expect(runFrame(pieces, { role, backend, textAs }), `${backend} vs js, textAs ${textAs}`).toEqual(js);
         }
+        // inPlace (views of the pushed chunks) decodes exactly what the copying default does, on both backends.
+        for (const backend of ['wasm', 'js'] as const) {
+          expect(runFrame(pieces, { role, backend, textAs, inPlace: true }), `${backend} inPlace vs js, textAs ${textAs}`).toEqual(js);
+        }
         if (textAs === 'string') {
           // Chunking never changes what is decoded (only which push throws).
           const { at: _at, ...rest } = js;
@@ -569,6 +589,10 @@ describe('backends agree (wasm vs js vs auto)', () => {
 
   it("exercised 'auto' switching between WASM and TS chunk by chunk within one stream", () => {
     expect(autoSwitched).toBeGreaterThan(0);
+  });
+
+  it('exercised inPlace views of pushed chunks', () => {
+    expect(inPlaceViews).toBeGreaterThan(0);
   });
 });
 
