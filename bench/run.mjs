@@ -39,6 +39,7 @@ if (!reportOnly) {
       maxBuffer: 64 << 20,
     });
     if (r.status !== 0) throw new Error(`${label} failed with status ${r.status}`);
+    process.stderr.write(`== ${label}: ${Math.round((Date.now() - started) / 1000)} s since start\n`);
     for (const line of r.stdout.toString().split('\n')) if (line.trim()) rows.push(JSON.parse(line));
   }
 
@@ -48,6 +49,7 @@ if (!reportOnly) {
     const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
     for (const line of r.stdout.toString().split('\n')) if (line.trim()) runtimes.push(JSON.parse(line));
     for (const rt of runtimes) process.stderr.write(`${rt.runtime}: ${rt.error ? 'FAILED ' + rt.error : `${rt.rows.length} rows, backend ${rt.backend}`}\n`);
+    process.stderr.write(`== runtimes.mjs: ${Math.round((Date.now() - started) / 1000)} s since start\n`);
   }
 
 
@@ -62,7 +64,7 @@ function baseFor(row) {
     return KERNEL_BASE[row.group];
   }
   if (row.suite === 'memory') return 'ws (native)';
-  const stringRow = row.kind === 'text' && row.suite === 'decode' && !row.impl.includes('(bytes)') && !/^ws \((native|js)\)$/.test(row.impl);
+  const stringRow = row.kind === 'text' && row.suite === 'decode' && !row.impl.includes('(bytes') && !/^ws \((native|js)\)$/.test(row.impl);
   return stringRow ? 'ws (native) +toString' : 'ws (native)';
 }
 for (const row of rows) {
@@ -105,7 +107,12 @@ function targets(rows) {
   const out = [];
   const add = (name, goal, res) => out.push({ name, goal, ...res, met: res.min >= goal });
   add('≥ 3× ws msg/s, 16–125 B frames (decode, auto)', 3, worst(decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group !== 'auto-threshold' && r.group !== 'bytewise'), (r) => r.ratio));
+  add('… many frames per 64 KiB chunk only', 3, worst(decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group === 'sweep'), (r) => r.ratio));
   add('≥ 2× ws throughput, 1 KiB–16 MiB (decode, auto)', 2, worst(decodeAuto((r) => r.group === 'sweep' && r.size >= 1024), (r) => r.ratio));
+  // ws's semantics (unmask the pushed chunk, hand out views): the inPlace option, server (masked) rows.
+  const inPlace = (r) => r.impl === 'wsframe auto (in place)' || r.impl === 'wsframe auto (bytes, in place)';
+  add('… with inPlace (ws\'s semantics), server rows', 2, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.size >= 1024 && inPlace(r)), (r) => r.ratio));
+  add('… bound for fresh copies: one fresh copy per message ÷ ws, server binary', 2, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.impl === 'bound: fresh copy per message'), (r) => r.ratio));
   add('TS backend ≥ 4× ws without add-on, ≥ 1 KiB', 4, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.size >= 1024 && r.impl === 'wsframe js'), (r) => {
     const base = find('decode', r.case, r.kind === 'text' ? 'ws (js) +toString' : 'ws (js)');
     return base ? r.hz / base.hz : NaN;
@@ -119,7 +126,9 @@ function targets(rows) {
     const m = memcpy('memcpy into a fresh buffer (slice)');
     return m ? r.hz * r.bytes / (m.hz * m.bytes) : NaN;
   }));
-  add('auto within 10 % of the better of wasm/js', 0.9, worst(pick((r) => r.suite === 'decode' && r.impl === 'wsframe auto'), (r) => {
+  // Only the interleaved rows (decode.bench.mjs part 3): benchmark.js rows of one case run seconds apart, and
+  // this VM's drift between them is larger than the 10 % asked about.
+  add('auto within 10 % of the better of wasm/js (interleaved rounds)', 0.9, worst(pick((r) => r.suite === 'decode' && r.interleaved && r.impl === 'wsframe auto'), (r) => {
     const w = find('decode', r.case, 'wsframe wasm');
     const j = find('decode', r.case, 'wsframe js');
     return w && j ? r.hz / Math.max(w.hz, j.hz) : NaN;
@@ -163,7 +172,9 @@ function markdown(meta, rows, goals) {
     `${meta.date.slice(0, 10)} · ${meta.machine.cpu} × ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB · ${meta.machine.platform}`,
     `Node ${meta.runtime.node} (V8 ${meta.runtime.v8}) · wsframe ${meta.versions.wsframe} · ws ${meta.versions.ws} · bufferutil ${meta.versions.bufferutil} · websocket-driver ${meta.versions['websocket-driver']} · benchmark.js ${meta.versions.benchmark}${meta.quick ? ' · **quick run**' : ''}`,
     '',
-    'Medians of benchmark.js samples. **×ws** = ratio to ws with bufferutil in the same run (text rows that',
+    'Each row: the median of its benchmark.js samples, from the fastest of 3 passes over all implementations of',
+    'the case (2 in --quick; bench/lib/harness.mjs says why). "(interleaved)" and auto-threshold rows: median of',
+    '31 alternating ~5 ms rounds per backend (± = interquartile range). **×ws** = ratio to ws with bufferutil in the same run (text rows that',
     'produce strings are compared with ws + `data.toString()`; byte rows with ws\'s Buffer). Every decoder',
     'copies each input chunk into a scratch buffer first (ws unmasks its input in place), so all rows pay',
     'the same memcpy. ±: relative margin of error.',

@@ -1,7 +1,8 @@
 // A dependency-free SVG line chart: decode throughput vs payload size (server role, 64 KiB chunks), one line
 // per implementation, one panel for binary and one for text (strings).
 const COLORS = {
-  'wsframe auto': '#1f77b4', 'wsframe wasm': '#17becf', 'wsframe js': '#9467bd', 'wsframe auto (bytes)': '#2ca02c',
+  'wsframe auto': '#1f77b4', 'wsframe wasm': '#17becf', 'wsframe js': '#9467bd', 'wsframe auto (bytes)': '#2ca02c', 'wsframe auto (in place)': '#bcbd22',
+  'wsframe auto (bytes, in place)': '#bcbd22', 'bound: fresh copy per message': '#000000',
   'ws (native)': '#d62728', 'ws (native) +toString': '#ff7f0e', 'ws (js)': '#8c564b', 'ws (js) +toString': '#e377c2',
   'websocket-driver': '#7f7f7f',
 };

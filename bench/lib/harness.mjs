@@ -1,15 +1,25 @@
 // Shared bench harness: benchmark.js with medians, one JSON row per (case, implementation).
 //
 // Machines here are 2-core and noisy: every row reports the median of benchmark.js's samples (seconds per
-// op), not the mean, and the relative margin of error alongside.
+// op), not the mean, from the fastest of PASSES passes, and the relative margin of error alongside.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const Benchmark = require('benchmark');
 
 export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-/** Seconds benchmark.js spends per row: enough samples for a median on a noisy 2-core box. */
-export const MAX_TIME = QUICK ? 0.1 : 0.3;
+/**
+ * Every case runs in PASSES passes over all its implementations (order reversed every other pass); each pass
+ * gives a row the median of its benchmark.js samples, and the row keeps its fastest pass. Why: benchmark.js
+ * runs the implementations of a case one after another, seconds apart, and this 2-core VM's speed drifts by
+ * up to 2x over that time (the same code measured 0.7 and 1.9 GB/s in one run); contention only ever slows
+ * a pass down, so the fastest pass is the least disturbed one, and each implementation gets a chance at it.
+ */
+export const PASSES = QUICK ? 2 : 3;
+/** Seconds benchmark.js spends per row and pass, and per sample (its default minTime, 50 ms, made the full
+ *  run take 12 minutes; process.hrtime resolves far below 25 ms). */
+export const MAX_TIME = QUICK ? 0.05 : 0.08;
+const MIN_TIME = QUICK ? 0.015 : 0.025;
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -18,27 +28,34 @@ function median(values) {
 }
 
 /**
- * Run one case against several implementations, interleaved by benchmark.js's suite order.
- * `impls`: [{ impl, fn }]; `meta`: { suite, case, bytes (payload bytes per op), messages (per op), ... }.
- * Returns rows { ...meta, impl, hz, rme, samples }.
+ * Run one case against several implementations. `impls`: [{ impl, fn, setup? }]; `meta`: { suite, case,
+ * bytes (payload bytes per op), messages (per op), ... }. Returns rows { ...meta, impl, hz, rme, samples,
+ * passes } — hz from the fastest pass (1 / median sample), rme of that pass, passes = hz of every pass.
  */
 export function runCase(meta, impls) {
-  const rows = [];
-  const suite = new Benchmark.Suite(meta.case);
-  for (const { impl, fn, setup } of impls) {
+  for (const { setup, fn } of impls) {
     if (setup) setup();
     // Warm up outside the timer so the first-run JIT does not dominate short rows.
     for (let i = 0; i < 3; i++) fn();
-    suite.add(impl, fn, { maxTime: MAX_TIME, minSamples: QUICK ? 5 : 8, initCount: 1 });
   }
-  suite.on('cycle', (event) => {
-    const b = event.target;
-    if (b.error) throw b.error;
-    const hz = 1 / median(b.stats.sample);
-    rows.push({ ...meta, impl: b.name, hz, rme: b.stats.rme, samples: b.stats.sample.length });
+  const results = new Map(impls.map(({ impl }) => [impl, []]));
+  for (let pass = 0; pass < PASSES; pass++) {
+    const suite = new Benchmark.Suite(meta.case);
+    for (const { impl, fn } of pass % 2 ? [...impls].reverse() : impls) {
+      suite.add(impl, fn, { maxTime: MAX_TIME, minTime: MIN_TIME, minSamples: 3, initCount: 1 });
+    }
+    suite.on('cycle', (event) => {
+      const b = event.target;
+      if (b.error) throw b.error;
+      results.get(b.name).push({ hz: 1 / median(b.stats.sample), rme: b.stats.rme, samples: b.stats.sample.length });
+    });
+    suite.run({ async: false });
+  }
+  return impls.map(({ impl }) => {
+    const passes = results.get(impl);
+    const best = passes.reduce((a, b) => (b.hz > a.hz ? b : a));
+    return { ...meta, impl, hz: best.hz, rme: best.rme, samples: passes.reduce((n, p) => n + p.samples, 0), passes: passes.map((p) => p.hz) };
   });
-  suite.run({ async: false });
-  return rows;
 }
 
 /** Print rows of one case to stderr as they finish (stdout carries JSON). */

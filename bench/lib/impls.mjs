@@ -12,9 +12,9 @@ const Hybi = require('websocket-driver/lib/websocket/driver/hybi');
 
 const noop = () => {};
 
-export function wsframe(backend, textAs = 'string') {
+export function wsframe(backend, textAs = 'string', inPlace = false) {
   return (role) => {
-    const decoder = new MessageDecoder({ role, backend, textAs, maxMessageSize: 1 << 30 });
+    const decoder = new MessageDecoder({ role, backend, textAs, inPlace, maxMessageSize: 1 << 30 });
     let n = 0;
     return {
       push(chunk) {

@@ -111,9 +111,10 @@ export function activeBackend(): BackendName {
 /**
  * Chunks shorter than this are parsed by the TS backend even when WASM is ready: below it, copying into
  * WASM and crossing the boundary costs more than the work saved. Set by bench/decode.bench.mjs group
- * "auto-threshold" (one small frame pushed 1, 4 or all bytes at a time): on Node 20 here the TS backend
- * wins for pushes of ≤ 8 bytes (1-byte pushes: 1.4–2x), WASM from 14 bytes up (whole 14–208-byte frames:
- * 1.2–1.4x).
+ * "auto-threshold" (one small frame pushed 1, 4, 5, 6, 8, 12 bytes or all of it at a time; the backends
+ * alternate in ~5 ms rounds, medians): on Node 20 here the TS backend is ahead or level for pushes of up to
+ * 12 bytes (1-byte pushes: 1.2–1.3x; 4–12 bytes: 0.96–1.1x), WASM from 14 bytes up (whole 14–131-byte
+ * frames: 1.1–1.4x).
  */
 export const AUTO_WASM_MIN_CHUNK = 12;
 
