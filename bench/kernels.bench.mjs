@@ -94,3 +94,51 @@ for (const size of SIZES) {
     ]);
   }
 }
+
+// Copying a payload out of the decoder's window (src/alloc.ts thresholds ON_HEAP_MAX, SLICE_MIN, SLAB_MAX):
+// a fresh on-heap array filled by a loop, `slice`, a slab view filled by `set`, a fresh buffer filled by `set`.
+{
+  const window = new Uint8Array(new WebAssembly.Memory({ initial: 2 }).buffer, 4096, 65536);
+  for (let i = 0; i < window.length; i++) window[i] = i * 7;
+  let slab = new ArrayBuffer(65536);
+  let used = 0;
+  let at = 0;
+  const next = (n) => (at = (at + n + 13) & 0x7fff); // walk the window like consecutive frames do
+  for (const size of QUICK ? [16, 64, 1024] : [8, 16, 32, 64, 125, 1024, 4096]) {
+    run({ group: 'copy-out', case: `copy out ${label(size)}`, size, bytes: size }, [
+      {
+        impl: 'new array + loop',
+        fn: () => {
+          const o = new Uint8Array(size);
+          const s = next(size);
+          for (let i = 0; i < size; i++) o[i] = window[s + i];
+          return o;
+        },
+      },
+      { impl: 'slice', fn: () => window.slice(next(size), at + size) },
+      {
+        impl: 'slab view + set',
+        fn: () => {
+          if (used + size > 65536) {
+            slab = new ArrayBuffer(65536);
+            used = 0;
+          }
+          const o = new Uint8Array(slab, used, size);
+          used = (used + size + 7) & ~7;
+          const s = next(size);
+          o.set(new Uint8Array(window.buffer, window.byteOffset + s, size));
+          return o;
+        },
+      },
+      {
+        impl: 'new array + set',
+        fn: () => {
+          const o = new Uint8Array(size);
+          const s = next(size);
+          o.set(new Uint8Array(window.buffer, window.byteOffset + s, size));
+          return o;
+        },
+      },
+    ]);
+  }
+}

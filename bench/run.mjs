@@ -57,7 +57,7 @@ if (!reportOnly) {
 
 // Ratios against ws with its native add-on, from the same run. Text rows that build strings compare with
 // ws + data.toString() (what a ws user does to get a string); byte rows with ws's Buffer.
-const KERNEL_BASE = { unmask: 'bufferutil (native)', utf8: 'node isUtf8 (simdutf)', strings: 'Buffer#toString' };
+const KERNEL_BASE = { unmask: 'bufferutil (native)', utf8: 'node isUtf8 (simdutf)', strings: 'Buffer#toString', 'copy-out': 'new array + loop' };
 function baseFor(row) {
   if (row.suite === 'kernels') {
     if (row.case.startsWith('unmask+validate')) return 'bufferutil + isUtf8';
