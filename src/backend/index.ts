@@ -112,11 +112,11 @@ export function activeBackend(): BackendName {
  * Chunks shorter than this are parsed by the TS backend even when WASM is ready: below it, copying into
  * WASM and crossing the boundary costs more than the work saved. Set by bench/decode.bench.mjs group
  * "auto-threshold" (one small frame pushed 1, 4, 5, 6, 8, 12 bytes or all of it at a time; the backends
- * alternate in ~5 ms rounds, medians): on Node 20 here the TS backend is ahead or level for pushes of up to
- * 12 bytes (1-byte pushes: 1.2–1.3x; 4–12 bytes: 0.96–1.1x), WASM from 14 bytes up (whole 14–131-byte
- * frames: 1.1–1.4x).
+ * alternate in ~5 ms rounds, medians). Two full runs on Node 20 here: TS ahead for 1-byte pushes (1.2–1.4x)
+ * and 4–8-byte pushes of longer frames; 12-byte pushes split (TS 1.14x on a 125 B frame, WASM 1.03x on 8
+ * and 20 B frames); WASM from 14 bytes up (whole 14–131-byte frames: 1.2–1.4x). So WASM above 12 bytes.
  */
-export const AUTO_WASM_MIN_CHUNK = 12;
+export const AUTO_WASM_MIN_CHUNK = 13;
 
 /** @internal */
 export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend; wasm: WasmBackend | null } {
