@@ -187,7 +187,8 @@ function markdown(meta, rows, goals) {
   for (const suite of suites) {
     lines.push(`## ${suite}`, '');
     const cases = [...new Set(rows.filter((r) => r.suite === suite).map((r) => r.case))];
-    lines.push('| case | implementation | result | ×ws | ± |', '|---|---|---|---|---|');
+    if (suite === 'kernels') lines.push(`×ref: ratio to ${Object.entries(KERNEL_BASE).map(([g, b]) => `${b} (${g})`).join(', ')}, bufferutil + isUtf8 (unmask+validate).`, '');
+    lines.push(`| case | implementation | result | ${suite === 'kernels' ? '×ref' : '×ws'} | ± |`, '|---|---|---|---|---|');
     for (const c of cases) {
       for (const r of rows.filter((x) => x.suite === suite && x.case === c)) {
         lines.push(`| ${c} | ${r.impl} | ${fmt(r)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.rme !== undefined ? r.rme.toFixed(1) + '%' : ''} |`);
