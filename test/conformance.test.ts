@@ -693,11 +693,11 @@ function errorShape(e: WebSocketError | null): { code: string; closeCode: number
   return e && { code: e.code, closeCode: e.closeCode };
 }
 
-function runCase(c: Case, backend: BackendName, role: Role, feed: FeedName): void {
+function runCase(c: Case, backend: BackendName, role: Role, feed: FeedName, inPlace = false): void {
   const built = build(c.frames, maskedFor(role));
   const pieces = piecesFor(feed, built, c);
   expect(Buffer.compare(concat(pieces), built.bytes), 'the feed must cover the stream exactly').toBe(0);
-  const outcome = decode(pieces, { role, backend });
+  const outcome = decode(pieces, { role, backend, inPlace });
   expectMessages(outcome.messages, c.messages);
   if (!c.error) {
     expect(errorShape(outcome.error)).toBeNull();
@@ -732,6 +732,15 @@ describe.each(BACKENDS)('Autobahn catalogue — %s backend', (backend) => {
       const rows = CASES.filter((c) => applies(c, role, feed)).map((c) => [`${c.id} ${c.title}`, c] as const);
       it.each(rows)('%s', (_name, c) => runCase(c, backend, role, feed));
     });
+  });
+});
+
+// The same catalogue with `inPlace: true` (payloads as views of the pushed chunks, unmasked in place): server
+// role (masked input, where the option acts), fed whole and one push per frame (payloads whole in a chunk).
+describe.each(BACKENDS)('Autobahn catalogue, inPlace — %s backend', (backend) => {
+  describe.each(['whole', 'one push per frame'] as const)('feed: %s', (feed) => {
+    const rows = CASES.filter((c) => applies(c, 'server', feed)).map((c) => [`${c.id} ${c.title}`, c] as const);
+    it.each(rows)('%s', (_name, c) => runCase(c, backend, 'server', feed, true));
   });
 });
 
