@@ -75,15 +75,18 @@ abstract class RecordReader {
   protected readonly wasm: WasmBackend | null;
   /** @internal */
   protected failure: WebSocketError | null = null;
-  /** @internal May unmask pushed chunks and return views of them (DecoderOptions.inPlace). */
-  protected readonly inPlace: boolean;
+  /**
+   * @internal Masked payloads of at least this many bytes are unmasked into the pushed chunk and handed out
+   * as views of it: IN_PLACE_MIN with DecoderOptions.inPlace, else never.
+   */
+  protected readonly inPlaceMin: number;
 
   constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
     if (opts.role !== 'server' && opts.role !== 'client') throw new TypeError("wsframe: role must be 'server' or 'client'");
     const backend = opts.backend ?? 'auto';
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') throw new TypeError("wsframe: backend must be 'auto', 'wasm' or 'js'");
     this.mode = backend;
-    this.inPlace = opts.inPlace === true;
+    this.inPlaceMin = opts.inPlace === true ? IN_PLACE_MIN : Infinity;
     this.wasm = resolveBackend(backend).wasm;
     this.state[S_CONFIG] = config | (opts.role === 'server' ? C_SERVER : 0);
     setU64(this.state, S_MAXFRAME_LO, maxFrameSize);
@@ -203,7 +206,7 @@ export class FrameDecoder extends RecordReader {
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
       // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once
       // (or, inPlace, written back unmasked into the chunk and viewed there).
-      payload = !masked ? view(chunk, off, len) : this.inPlace && len >= IN_PLACE_MIN ? unmaskBack(chunk, src, off, len) : copy(src, off, len);
+      payload = !masked ? view(chunk, off, len) : len >= this.inPlaceMin ? unmaskBack(chunk, src, off, len) : copy(src, off, len);
     } else {
       if ((flags & F_START) !== 0) {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
@@ -305,7 +308,7 @@ export class MessageDecoder extends RecordReader {
           // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
           // written back unmasked into the chunk and viewed there (strings are built from the window).
           const ascii = (flags & F_ASCII) !== 0;
-          if (masked && this.inPlace && len >= IN_PLACE_MIN && (opcode === 2 || !this.textAsString)) {
+          if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
             unmaskBack(chunk, src, off, len);
             out.push(this.message(opcode, chunk, off, off + len, ascii, true));
           } else {
