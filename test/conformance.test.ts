@@ -13,8 +13,9 @@
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/index.js';
 import {
-  BACKENDS, FEEDS, chunks, concat, decode, frame, hex, stream, summary, utf8, type BackendName, type FrameSpec,
+  BACKENDS, FEEDS, chunks, concat, cutAt, decode, frame, hex, stream, summary, utf8, type BackendName, type FrameSpec,
 } from './helpers.js';
+import { build, chop, type Built } from './runtimes/catalogue.mjs';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -566,42 +567,6 @@ const FEED_NAMES: FeedName[] = [
   'one push per frame',
   'as sent',
 ];
-
-interface Built {
-  bytes: Uint8Array;
-  /** Stream offset of each frame's first byte, of its first payload byte, and one past its end. */
-  start: number[];
-  payloadStart: number[];
-  end: number[];
-}
-
-function build(specs: readonly FrameSpec[], masked: boolean): Built {
-  const frames = specs.map((s) => frame(s, masked));
-  const start: number[] = [];
-  const payloadStart: number[] = [];
-  const end: number[] = [];
-  let o = 0;
-  frames.forEach((f, i) => {
-    const payloadLength = bytesOf(specs[i]!.payload ?? '').length;
-    start.push(o);
-    payloadStart.push(o + f.length - payloadLength);
-    o += f.length;
-    end.push(o);
-  });
-  return { bytes: concat(frames), start, payloadStart, end };
-}
-
-function chop(bytes: Uint8Array, size: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
-  return out;
-}
-
-/** Cut the stream at the given offsets (all pieces are views on the one stream, so offsets map to pushes). */
-function cutAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [0, ...cuts, bytes.length];
-  return points.slice(1).map((p, i) => bytes.subarray(points[i]!, p));
-}
 
 function piecesFor(feed: FeedName, built: Built, c: Case): Uint8Array[] {
   const { bytes } = built;

@@ -3,90 +3,29 @@
  * whole / 1 byte at a time / in 997-byte pieces / at random split points, and collect messages or the error.
  */
 import { MessageDecoder, WebSocketError, type Message, type MessageDecoderOptions } from '../src/index.js';
+import * as wire from './runtimes/catalogue.mjs';
+import type { WireFrameSpec } from './runtimes/catalogue.mjs';
 
 export const BACKENDS = ['wasm', 'js'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-export function hex(s: string): Uint8Array {
-  const clean = s.replace(/[^0-9a-f]/gi, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
+export { hex, concat, rng, nextKey } from './runtimes/catalogue.mjs';
 
 export function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Deterministic PRNG (mulberry32) so random splits are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface FrameSpec {
-  fin?: boolean;
-  /** Autobahn's rsv number 0..7 (1 → RSV3 0x10, 2 → RSV2 0x20, 4 → RSV1 0x40). */
-  rsv?: number;
-  opcode: number;
-  payload?: Uint8Array | string;
-  /** Mask key bytes; null = unmasked. Default: masked with a deterministic key when `masked` is true. */
-  mask?: Uint8Array | null;
-  /** Force the length field form (for non-minimal-length tests): 7, 16 or 64. Default minimal. */
-  lengthForm?: 7 | 16 | 64;
-  /** Override the announced length (for limit tests: header only, no payload). */
-  announce?: bigint;
-}
-
-let keyCounter = 0;
-/** A deterministic but varying mask key (never all-zero unless asked). */
-export function nextKey(): Uint8Array {
-  keyCounter = (keyCounter + 1) >>> 0;
-  const k = Math.imul(keyCounter, 0x9e3779b1) | 0x01010101;
-  return new Uint8Array([k & 0xff, (k >>> 8) & 0xff, (k >>> 16) & 0xff, (k >>> 24) & 0xff]);
-}
+/** One frame as the tests describe it (the builder is shared with the runtime matrix: runtimes/catalogue.mjs). */
+export type FrameSpec = WireFrameSpec;
 
 /** Serialise one frame exactly as on the wire. */
 export function frame(spec: FrameSpec, masked: boolean): Uint8Array {
-  const payload = typeof spec.payload === 'string' ? utf8(spec.payload) : (spec.payload ?? new Uint8Array(0));
-  const fin = spec.fin ?? true;
-  const rsv = spec.rsv ?? 0;
-  const key = spec.mask === undefined ? (masked ? nextKey() : null) : spec.mask;
-  const length = spec.announce ?? BigInt(payload.length);
-  const form = spec.lengthForm ?? (length < 126n ? 7 : length < 65536n ? 16 : 64);
-  const head: number[] = [(fin ? 0x80 : 0) | ((rsv & 7) << 4) | (spec.opcode & 0x0f)];
-  const maskBit = key ? 0x80 : 0;
-  if (form === 7) head.push(maskBit | Number(length));
-  else if (form === 16) head.push(maskBit | 126, Number(length >> 8n) & 0xff, Number(length) & 0xff);
-  else {
-    head.push(maskBit | 127);
-    for (let i = 7; i >= 0; i--) head.push(Number((length >> BigInt(i * 8)) & 0xffn));
-  }
-  if (key) head.push(...key);
-  const body = new Uint8Array(payload.length);
-  for (let i = 0; i < payload.length; i++) body[i] = payload[i]! ^ (key ? key[i & 3]! : 0);
-  return concat([new Uint8Array(head), body]);
+  return wire.frame(spec, masked).bytes;
 }
 
 /** Several frames as one stream; `masked` applies to frames without an explicit mask. */
 export function stream(specs: readonly FrameSpec[], masked: boolean): Uint8Array {
-  return concat(specs.map((s) => frame(s, masked)));
+  return wire.concat(specs.map((s) => frame(s, masked)));
 }
 
 export type Feed = 'whole' | 'bytewise' | 'chop997' | 'random';
@@ -94,24 +33,16 @@ export const FEEDS: readonly Feed[] = ['whole', 'bytewise', 'chop997', 'random']
 
 /** Split a stream into chunks according to a feeding strategy. */
 export function chunks(bytes: Uint8Array, feed: Feed, seed = 1): Uint8Array[] {
-  const out: Uint8Array[] = [];
   if (feed === 'whole') return [bytes];
-  if (feed === 'bytewise') {
-    for (let i = 0; i < bytes.length; i++) out.push(bytes.subarray(i, i + 1));
-    return out;
-  }
-  if (feed === 'chop997') {
-    for (let i = 0; i < bytes.length; i += 997) out.push(bytes.subarray(i, i + 997));
-    return out;
-  }
-  const next = rng(seed);
-  let i = 0;
-  while (i < bytes.length) {
-    const n = 1 + Math.floor(next() * Math.min(64, bytes.length - i + 1));
-    out.push(bytes.subarray(i, i + n));
-    i += n;
-  }
-  return out;
+  if (feed === 'bytewise') return wire.chop(bytes, 1);
+  if (feed === 'chop997') return wire.chop(bytes, 997);
+  return wire.randomSplit(bytes, seed);
+}
+
+/** Cut `bytes` at the given ascending offsets: views, one per piece. */
+export function cutAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
+  const points = [0, ...cuts, bytes.length];
+  return points.slice(1).map((p, i) => bytes.subarray(points[i]!, p));
 }
 
 export interface Outcome {

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/index.js';
-import { BACKENDS, concat, decode, frame, hex, stream, type FrameSpec, type Outcome } from './helpers.js';
+import { BACKENDS, concat, cutAt, decode, frame, hex, stream, type FrameSpec, type Outcome } from './helpers.js';
 
 interface Vector {
   case: string;
@@ -149,16 +149,6 @@ function bytePerFrame(payload: Uint8Array): FrameSpec[] {
   return specs;
 }
 
-function split(bytes: Uint8Array, at: readonly number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...at, bytes.length]) {
-    out.push(bytes.subarray(prev, p));
-    prev = p;
-  }
-  return out;
-}
-
 /** Header length of a single frame with a payload of `n` bytes. */
 const headerLength = (n: number, masked: boolean): number => 2 + (n < 126 ? 0 : n < 65536 ? 2 : 8) + (masked ? 4 : 0);
 
@@ -266,7 +256,7 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
           const h = headerLength(payload.length, masked);
           for (let cut = offset - 2; cut <= offset + seq.length + 1; cut++) {
             // One frame, two pushes (the carry crosses a partial-payload boundary).
-            check(split(bytes, [h + cut]), payload, true, opts);
+            check(cutAt(bytes, [h + cut]), payload, true, opts);
             // Two fragments, the code point split between them.
             const frag = stream(
               [
@@ -302,7 +292,7 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
             const h = headerLength(payload.length, masked);
             check([bytes], payload, false, opts);
             // Everything before the offending byte, the byte itself, the rest: must throw on the second push.
-            check(split(bytes, [h + fail, h + fail + 1]), payload, false, opts, 1);
+            check(cutAt(bytes, [h + fail, h + fail + 1]), payload, false, opts, 1);
           }
         }
       }
@@ -361,7 +351,7 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
           const h = headerLength(payload.length, masked);
           const fail = failByte(payload);
           check([bytes], payload, false, opts);
-          check(split(bytes, [h + fail, h + fail + 1]), payload, false, opts, 1);
+          check(cutAt(bytes, [h + fail, h + fail + 1]), payload, false, opts, 1);
         }
         for (const seq of VALID_SEQUENCES) {
           const payload = concat([filler(prefix), seq, filler(300)]);

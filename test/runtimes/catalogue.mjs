@@ -1,6 +1,7 @@
 // The byte vectors of the runtime matrix: a frame builder, split strategies and the Autobahn catalogue subset
 // (same ids as test/conformance.test.ts) with the exact messages and errors a strict decoder shows. Plain ESM,
-// no runtime-specific API (runs in Node, Deno, Bun and browsers); used by cases.mjs.
+// no runtime-specific API (runs in Node, Deno, Bun and browsers); used by cases.mjs, and by test/helpers.ts and
+// test/conformance.test.ts for their frame builder and splits (types: catalogue.d.mts).
 
 const CONT = 0x0;
 export const TEXT = 0x1;
@@ -33,7 +34,7 @@ export function concat(parts) {
 }
 
 /** mulberry32, so random splits are the same on every runtime. */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -56,14 +57,15 @@ export const repeatBytes = (pattern, n) => {
 // ---- frames on the wire ----------------------------------------------------------------------------------------
 
 let keyCounter = 0;
-function nextKey() {
+/** A deterministic but varying mask key, never all-zero. */
+export function nextKey() {
   keyCounter = (keyCounter + 1) >>> 0;
   const k = Math.imul(keyCounter, 0x9e3779b1) | 0x01010101;
   return new Uint8Array([k & 0xff, (k >>> 8) & 0xff, (k >>> 16) & 0xff, (k >>> 24) & 0xff]);
 }
 
 /** One frame: { opcode, fin = true, rsv = 0 (Autobahn numbering: 1 RSV3, 2 RSV2, 4 RSV1), payload, mask, lengthForm, announce }. */
-function frame(spec, masked) {
+export function frame(spec, masked) {
   const payload = bytesOf(spec.payload);
   const fin = spec.fin ?? true;
   const key = spec.mask === undefined ? (masked ? nextKey() : null) : spec.mask;
