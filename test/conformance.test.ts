@@ -15,7 +15,7 @@ import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/
 import {
   BACKENDS, FEEDS, chunks, concat, cutAt, decode, frame, hex, stream, summary, utf8, type BackendName, type FrameSpec,
 } from './helpers.js';
-import { build, chop, type Built } from './runtimes/catalogue.mjs';
+import { PONGME, build, chop, type Built } from './runtimes/catalogue.mjs';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -251,15 +251,6 @@ const twiceContTextCont = (fin: boolean): FrameSpec[] => {
   const once: FrameSpec[] = [{ opcode: CONT, fin, payload: F(1) }, { opcode: TEXT, fin: false, payload: F(2) }, { opcode: CONT, payload: F(3) }];
   return [...once, ...once];
 };
-const PONGME: FrameSpec[] = [
-  { opcode: TEXT, fin: false, payload: F(1) },
-  { opcode: CONT, fin: false, payload: F(2) },
-  { opcode: PING, payload: 'pongme 1!' },
-  { opcode: CONT, fin: false, payload: F(3) },
-  { opcode: CONT, fin: false, payload: F(4) },
-  { opcode: PING, payload: 'pongme 2!' },
-  { opcode: CONT, payload: F(5) },
-];
 const PONGME_MESSAGES = [ping('pongme 1!'), ping('pongme 2!'), text(F(1) + F(2) + F(3) + F(4) + F(5))];
 
 const group5: Case[] = [

@@ -27,3 +27,5 @@ export function frame(spec: WireFrameSpec, masked: boolean): { bytes: Uint8Array
 export function build(specs: readonly WireFrameSpec[], masked: boolean): Built;
 export function chop(bytes: Uint8Array, size: number): Uint8Array[];
 export function randomSplit(bytes: Uint8Array, seed: number): Uint8Array[];
+/** Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments. */
+export const PONGME: WireFrameSpec[];

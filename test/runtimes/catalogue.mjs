@@ -177,7 +177,8 @@ function fragments(opcode, payload, size) {
 
 const TEN_PINGS = Array.from({ length: 10 }, (_, i) => `payload-${i}`);
 const pingBetween = [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: PING, payload: 'ping payload' }, { opcode: CONT, payload: F(2) }];
-const PONGME = [
+/** Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments (also used by conformance.test.ts). */
+export const PONGME = [
   { opcode: TEXT, fin: false, payload: F(1) },
   { opcode: CONT, fin: false, payload: F(2) },
   { opcode: PING, payload: 'pongme 1!' },
