@@ -158,7 +158,7 @@ for (const role of want('sweep') ? ROLES : []) {
 //    without a garbage collection, e.g. 3.8 vs 2.7 M msg/s for the same code on 16 B frames.)
 //    Group "auto-threshold" (where 'auto' switches from the TS backend to WASM, src/backend/index.ts
 //    AUTO_WASM_MIN_CHUNK): one small frame pushed 1 byte, 4 bytes or all of it at a time. Group "auto-check":
-//    streams of the sweep above.
+//    streams of the sweep above (the client binary rows set AUTO_JS_VIEW_MIN).
 function interleaved(meta, role, pieces, count) {
   const names = ['auto', 'wasm', 'js'];
   const scratch = pieces.map((p) => Buffer.allocUnsafe(p.length));
@@ -218,7 +218,8 @@ if (!ONLY_WS && want('auto-check')) {
   const CHECK = QUICK
     ? [['server', 'binary', 125], ['server', 'binary', 64 * KiB]]
     : [['server', 'binary', 16], ['server', 'binary', 125], ['server', 'binary', KiB], ['server', 'binary', 64 * KiB], ['server', 'binary', MiB],
-      ['server', 'text', 16], ['server', 'text', KiB], ['server', 'text', MiB], ['client', 'binary', KiB], ['client', 'text', KiB]];
+      ['server', 'text', 16], ['server', 'text', KiB], ['server', 'text', MiB], ['client', 'binary', KiB], ['client', 'binary', 4 * KiB],
+      ['client', 'binary', 16 * KiB], ['client', 'binary', 64 * KiB], ['client', 'binary', MiB], ['client', 'text', KiB]];
   for (const [role, kind, size] of CHECK) {
     const count = Math.max(1, Math.floor((256 * KiB) / Math.max(size, 64)));
     const bytes = stream(role, kind, size, count);

@@ -36,7 +36,10 @@ export interface DecoderOptions {
   role: Role;
   /** Largest frame payload accepted, checked from the header before buffering (1009). Default: maxMessageSize. */
   maxFrameSize?: number;
-  /** `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS. */
+  /**
+   * `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS; also TS for chunks
+   * of ≥ AUTO_JS_VIEW_MIN bytes holding only unmasked binary frames of that size or more.
+   */
   backend?: BackendOption;
   /**
    * Default false: pushed chunks are never written to, and every payload of a masked frame is a fresh copy.

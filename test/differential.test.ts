@@ -32,6 +32,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/index.js';
+import { AUTO_JS_VIEW_MIN } from '../src/backend/index.js';
 import { chunks, concat, frame, rng, type FrameSpec } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -103,6 +104,8 @@ let inPlaceViews = 0;
 /** Streams on which backend 'auto' parsed some chunks with WASM and others with TS (coverage check). */
 let autoSwitched = 0;
 const usedBackends = new Set<string>();
+/** Chunks of >= AUTO_JS_VIEW_MIN bytes that 'auto' gave to TS (unmasked binary payload first; coverage check). */
+let autoViewChunks = 0;
 
 function runFrame(pieces: readonly Uint8Array[], opts: RunOptions, callEnd = true): FrameOutcome {
   const decoder = new MessageDecoder({ ...opts, maxMessageSize: MAX_MESSAGE, maxFrameSize: MAX_SAFE });
@@ -135,6 +138,7 @@ function runFrame(pieces: readonly Uint8Array[], opts: RunOptions, callEnd = tru
       return { events, error: `${e.code} ${e.closeCode}`, at: i, eof: null, closed: decoder.closed };
     }
     if (decoder.lastBackend) usedBackends.add(decoder.lastBackend);
+    if (opts.backend === 'auto' && decoder.lastBackend === 'js' && chunk.length >= AUTO_JS_VIEW_MIN) autoViewChunks++;
   }
   if (opts.backend === 'auto' && usedBackends.size === 2) autoSwitched++;
   usedBackends.clear();
@@ -589,6 +593,10 @@ describe('backends agree (wasm vs js vs auto)', () => {
 
   it("exercised 'auto' switching between WASM and TS chunk by chunk within one stream", () => {
     expect(autoSwitched).toBeGreaterThan(0);
+  });
+
+  it("exercised 'auto' handing chunks led by large unmasked binary payload to TS", () => {
+    expect(autoViewChunks).toBeGreaterThan(0);
   });
 
   it('exercised inPlace views of pushed chunks', () => {

@@ -9,6 +9,7 @@
  * compile at all: `init()` then resolves 'js' and everything keeps working on the TS backend.
  */
 import { JsBackend } from './js.js';
+import { F_MASKED, F_OPCODE, F_TEXT, M_OPCODE, PHASE_HEADER, PHASE_PAYLOAD, S_FRAME, S_HDR_LEN, S_MSG, S_PHASE, S_REM_HI, S_REM_LO } from '../layout.js';
 import type { Backend } from './types.js';
 import type { WasmBackend } from './wasm.js';
 import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
@@ -133,12 +134,70 @@ export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend;
   return { js, wasm };
 }
 
-/** @internal pick the backend for one chunk */
-export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, length: number): Backend {
+/**
+ * Unmasked binary payload costs WASM a copy into its window for nothing (no unmasking, no UTF-8 to check),
+ * while the TS backend hands it out as views of the chunk or copies it once into the message buffer. So
+ * `'auto'` gives a chunk of at least this many bytes to the TS backend when it holds nothing but unmasked
+ * binary frames with payloads of at least this many bytes (and the rest of one being read). Set by
+ * bench/decode.bench.mjs group "auto-check", rows "client binary … (interleaved)", and a 1 KiB–1 MiB sweep of
+ * the same (64 KiB chunks, Node 20 here): WASM 1.3x at 1 KiB frames, level at 2 KiB, TS 1.05–1.5x from 4 KiB
+ * (the window copy was up to a third of the work). 8 KiB leaves a margin for streams that mix sizes.
+ */
+export const AUTO_JS_VIEW_MIN = 8192;
+
+/** @internal pick the backend for one chunk; `state`/`chunk` (decoders only) let `'auto'` look at what it holds. */
+export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, length: number, state?: Int32Array, chunk?: Uint8Array): Backend {
   if (mode === 'js') return js;
   if (mode === 'wasm') return wasmBackend!;
   const w = wasmBackend ?? wasm;
-  return w !== null && length >= AUTO_WASM_MIN_CHUNK ? w : js;
+  if (w === null || length < AUTO_WASM_MIN_CHUNK) return js;
+  return length >= AUTO_JS_VIEW_MIN && chunk !== undefined && onlyLargePlainFrames(state!, chunk) ? js : w;
+}
+
+/**
+ * Whether `chunk` holds only payload of unmasked binary frames (RFC 6455 §5.2 headers walked here, at most
+ * length / AUTO_JS_VIEW_MIN of them): the rest of the frame being read, then frames announcing at least
+ * AUTO_JS_VIEW_MIN bytes each. Text (validated), masked, control or small frames, or a header split across
+ * chunks at its start, say no. Only a guess at the cheaper backend: both decode identically whatever it says.
+ */
+function onlyLargePlainFrames(state: Int32Array, chunk: Uint8Array): boolean {
+  const phase = state[S_PHASE]!;
+  let pos: number;
+  if (phase === PHASE_PAYLOAD) {
+    if ((state[S_FRAME]! & (F_MASKED | F_TEXT)) !== 0) return false;
+    if (state[S_REM_HI] !== 0) return true;
+    pos = state[S_REM_LO]! >>> 0;
+  } else if (phase === PHASE_HEADER && state[S_HDR_LEN] === 0) {
+    pos = 0;
+  } else {
+    return false;
+  }
+  let message = state[S_MSG]! & M_OPCODE;
+  const n = chunk.length;
+  // A header cut off by the chunk's end (fewer than 10 bytes left) is not looked at: the TS backend keeps it.
+  while (pos + 10 <= n) {
+    const opcode = chunk[pos]! & F_OPCODE;
+    const b1 = chunk[pos + 1]!;
+    if (opcode === 2) message = 2;
+    else if (opcode !== 0 || message !== 2) return false; // text, control, or a continuation of text
+    if ((b1 & 0x80) !== 0) return false; // masked
+    const len7 = b1 & 0x7f;
+    let length: number;
+    if (len7 === 126) {
+      length = (chunk[pos + 2]! << 8) | chunk[pos + 3]!;
+      pos += 4;
+    } else if (len7 === 127) {
+      // Any of the high 5 bytes set: longer than any chunk.
+      if ((chunk[pos + 2]! | chunk[pos + 3]! | chunk[pos + 4]! | chunk[pos + 5]! | chunk[pos + 6]!) !== 0) return true;
+      length = chunk[pos + 7]! * 65536 + ((chunk[pos + 8]! << 8) | chunk[pos + 9]!);
+      pos += 10;
+    } else {
+      return false;
+    }
+    if (length < AUTO_JS_VIEW_MIN) return false;
+    pos += length;
+  }
+  return true;
 }
 
 /** @internal for tests */
