@@ -7,6 +7,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart } from './lib/chart.mjs';
+import { replaceSummary, summary } from './lib/summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -89,7 +90,12 @@ mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
 writeFileSync(join(out, 'latest.md'), markdown(meta, rows, targets(rows)) + runtimeTables(runtimes));
 writeFileSync(join(out, 'chart.svg'), chart(rows));
-process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg in ${meta.seconds} s\n`);
+// The README's summary tables come from this same run (a quick run leaves the README alone).
+if (!meta.quick) {
+  const readme = join(root, 'README.md');
+  writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes })));
+}
+process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
 
 /** The issue-4 targets, each as the list of rows it covers with the worst (minimum) ratio. */
 function targets(rows) {
