@@ -3,7 +3,7 @@
 //
 //   node bench/decode.bench.mjs [--quick] [--only-ws]      (JSON rows on stdout, a table on stderr)
 import { MessageEncoder } from '../dist/index.js';
-import { QUICK, chunked, concat, emit, report, runCase } from './lib/harness.mjs';
+import { QUICK, alternate, chunked, concat, emit, report, runCase } from './lib/harness.mjs';
 import { websocketDriver, ws, wsLabel, wsframe } from './lib/impls.mjs';
 
 const ONLY_WS = process.argv.includes('--only-ws');
@@ -157,7 +157,7 @@ for (const role of want('sweep') ? ROLES : []) {
 //    round, so drift hits all three alike. (The fastest round was tried first: it rewards a lucky round
 //    without a garbage collection, e.g. 3.8 vs 2.7 M msg/s for the same code on 16 B frames.)
 //    Group "auto-threshold" (where 'auto' switches from the TS backend to WASM, src/backend/index.ts
-//    AUTO_WASM_MIN_CHUNK): one small frame pushed 1 byte, 4 bytes or all of it at a time. Group "auto-check":
+//    AUTO_WASM_MIN_CHUNK): one small frame pushed 1–12 bytes or all of it at a time. Group "auto-check":
 //    streams of the sweep above (the client binary rows set AUTO_JS_VIEW_MIN).
 function interleaved(meta, role, pieces, count) {
   const names = ['auto', 'wasm', 'js'];
@@ -174,31 +174,8 @@ function interleaved(meta, role, pieces, count) {
     for (let i = 0; i < 20; i++) op(d); // warm-up (and JIT) outside the timed rounds
     if (d.count() - before !== 20 * count) throw new Error(`${meta.case}: wrong message count`);
   }
-  // Ops per round: enough for ~5 ms on the first backend.
-  let k = 1;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < k; i++) op(decoders[0]);
-    if (Number(process.hrtime.bigint() - t0) > 5e6 || k >= 1 << 20) break;
-    k *= 2;
-  }
-  const rounds = QUICK ? 11 : 31;
-  const all = names.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < names.length; j++) {
-      const i = (j + r) % names.length;
-      const t0 = process.hrtime.bigint();
-      for (let n = 0; n < k; n++) op(decoders[i]);
-      all[i].push(Number(process.hrtime.bigint() - t0) / 1e9 / k);
-    }
-  }
-  const rows = names.map((backend, i) => {
-    const sorted = all[i].sort((a, b) => a - b);
-    const med = sorted[sorted.length >> 1];
-    // rme here: the interquartile spread of the rounds relative to the median.
-    const iqr = sorted[Math.floor(sorted.length * 0.75)] - sorted[Math.floor(sorted.length * 0.25)];
-    return { ...meta, impl: `wsframe ${backend}`, hz: 1 / med, rme: (iqr / med) * 100, samples: rounds, interleaved: true };
-  });
+  const timed = alternate(decoders.map((d) => () => op(d)));
+  const rows = names.map((backend, i) => ({ ...meta, impl: `wsframe ${backend}`, ...timed[i], interleaved: true }));
   report(rows);
   emit(rows);
 }
@@ -206,7 +183,7 @@ function interleaved(meta, role, pieces, count) {
 if (!ONLY_WS && want('auto-threshold')) {
   for (const size of QUICK ? [20] : [0, 8, 20, 125]) {
     const bytes = stream('server', 'binary', size, 1);
-    for (const piece of QUICK ? [1, 4, bytes.length] : [...new Set([1, 4, 5, 6, 8, 12, bytes.length])].filter((p) => p <= bytes.length)) {
+    for (const piece of QUICK ? [1, 4, bytes.length] : [...new Set([1, 2, 3, 4, 5, 6, 8, 12, bytes.length])].filter((p) => p <= bytes.length)) {
       interleaved(
         { suite: 'decode', group: 'auto-threshold', case: `binary ${size} B in ${piece}-byte pushes`, role: 'server', kind: 'binary', size, bytes: size, messages: 1 },
         'server', chunked(bytes, piece), 1,

@@ -3,7 +3,7 @@
 //
 //   node bench/encode.bench.mjs [--quick] [--only-ws]
 import { FrameEncoder, MessageEncoder, initSync } from '../dist/index.js';
-import { QUICK, emit, report, require, runCase, wsFlavour } from './lib/harness.mjs';
+import { QUICK, alternate, emit, report, require, runCase, wsFlavour } from './lib/harness.mjs';
 
 initSync();
 const ONLY_WS = process.argv.includes('--only-ws');
@@ -72,4 +72,25 @@ for (const role of ['client', 'server']) {
   const rows = runCase({ suite: 'encode', group: 'small-text', case: `${role} text ${size} B`, role, kind: 'text', size, bytes: size, messages: 1 }, impls);
   report(rows);
   emit(rows);
+}
+
+// 'auto' against the better of 'wasm' and 'js' for client (masked) frames, in alternating ~5 ms rounds (a 10 %
+// question; see alternate() in lib/harness.mjs). Where auto starts masking in WASM: src/backend/index.ts
+// AUTO_WASM_MIN_MASK.
+if (!ONLY_WS) {
+  for (const size of QUICK ? [32, 64] : [8, 16, 32, 48, 64, 125, 1024, 64 * KiB]) {
+    const payload = bytes(size);
+    const names = ['auto', 'wasm', 'js'];
+    const ops = names.map((backend) => {
+      const enc = new FrameEncoder({ role: 'client', backend });
+      return () => enc.encode({ opcode: 2, payload });
+    });
+    for (const op of ops) for (let i = 0; i < 2000; i++) op(); // warm-up (and JIT) outside the timed rounds
+    const timed = alternate(ops);
+    const label = size >= KiB ? `${size / KiB} KiB` : `${size} B`;
+    const meta = { suite: 'encode', group: 'auto-check', case: `client binary ${label} (interleaved)`, role: 'client', kind: 'binary', size, bytes: size, messages: 1 };
+    const rows = names.map((backend, i) => ({ ...meta, impl: `wsframe ${backend}`, ...timed[i], interleaved: true }));
+    report(rows);
+    emit(rows);
+  }
 }

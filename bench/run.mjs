@@ -134,9 +134,9 @@ function targets(rows) {
   }));
   // Only the interleaved rows (decode.bench.mjs part 3): benchmark.js rows of one case run seconds apart, and
   // this VM's drift between them is larger than the 10 % asked about.
-  add('auto within 10 % of the better of wasm/js (interleaved rounds)', 0.9, worst(pick((r) => r.suite === 'decode' && r.interleaved && r.impl === 'wsframe auto'), (r) => {
-    const w = find('decode', r.case, 'wsframe wasm');
-    const j = find('decode', r.case, 'wsframe js');
+  add('auto within 10 % of the better of wasm/js (interleaved rounds, decode and encode)', 0.9, worst(pick((r) => r.interleaved && r.impl === 'wsframe auto'), (r) => {
+    const w = find(r.suite, r.case, 'wsframe wasm');
+    const j = find(r.suite, r.case, 'wsframe js');
     return w && j ? r.hz / Math.max(w.hz, j.hz) : NaN;
   }));
   return out;

@@ -3,7 +3,7 @@
  * §5.2); clients mask every frame with a fresh key from crypto.getRandomValues (§5.3), servers never mask
  * (§5.1). A caller's buffer is never modified: masking writes into a new buffer.
  */
-import { pick, resolveBackend, type BackendOption } from './backend/index.js';
+import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { isValidCloseCode } from './constants.js';
 import { allocate } from './alloc.js';
@@ -112,7 +112,7 @@ export class FrameEncoder {
       const hl = headerLength(length, true);
       const out = allocate(hl + length);
       writeHeader(out, 0, b0, length, true, key);
-      pick(this.mode, this.wasm, length).maskInto(out, hl, payload, key);
+      pickMasker(this.mode, this.wasm, length).maskInto(out, hl, payload, key);
       return [out];
     }
     const hl = headerLength(length, false);

@@ -2,7 +2,7 @@
  * wsframe — a sans-I/O WebSocket (RFC 6455) codec: bytes in, messages out; messages in, bytes out.
  * The hot path runs in WebAssembly (SIMD); a pure-TypeScript backend gives byte-identical results.
  */
-export { init, initSync, activeBackend, AUTO_WASM_MIN_CHUNK, AUTO_JS_VIEW_MIN } from './backend/index.js';
+export { init, initSync, activeBackend, AUTO_WASM_MIN_CHUNK, AUTO_WASM_MIN_MASK, AUTO_JS_VIEW_MIN } from './backend/index.js';
 export type { BackendName, BackendOption } from './backend/index.js';
 export { Opcode, CloseCode, isValidCloseCode } from './constants.js';
 export { WebSocketError } from './errors.js';

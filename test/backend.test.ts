@@ -1,7 +1,7 @@
 /** The two backends against each other and against plain reference code, kernel by kernel. */
 import { describe, expect, it } from 'vitest';
 import { AUTO_WASM_MIN_CHUNK, FrameEncoder, MessageDecoder, MessageEncoder, activeBackend, initSync, type Message } from '../src/index.js';
-import { AUTO_JS_VIEW_MIN, wasmBackendForTests } from '../src/backend/index.js';
+import { AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK, wasmBackendForTests } from '../src/backend/index.js';
 import { xorInPlace } from '../src/backend/js.js';
 import { validateUtf8 } from '../src/backend/utf8.js';
 import { LAYOUT_CHECKSUM } from '../src/layout.js';
@@ -95,11 +95,11 @@ describe("'auto' backend choice per chunk", () => {
     const stream = concat([...server.binary(big), ...server.binary(mid), ...server.text('x'.repeat(20_000)), ...server.binary(bytes(100, 3))]);
     const b = 10 + big.length;
     const m = b + 4 + mid.length;
-    const { used, out } = feed('client', cut(stream, [30_000, b - 5, b, b + 4 + 9000, m + 4 + 10_000]));
+    const { used, out } = feed('client', cut(stream, [30_000, b - 3, b, b + 4 + 9000, m + 4 + 10_000]));
     expect(out.map((x) => x.type)).toEqual(['binary', 'binary', 'text', 'binary']);
     expect((out[0] as { data: Uint8Array }).data).toEqual(big);
     expect((out[1] as { data: Uint8Array }).data).toEqual(mid);
-    // [0, 30000): big's header, then its payload. [30000, b-5): more of it. [b-5, b): too short for WASM.
+    // [0, 30000): big's header, then its payload. [30000, b-3): more of it. [b-3, b): too short for WASM.
     // [b, b+9004): mid's header and 9000 payload bytes. Next: mid's last 7394 bytes (< AUTO_JS_VIEW_MIN), then
     // text: WASM. Last: the rest of the text (validated): WASM.
     expect(used).toEqual(['js', 'js', 'js', 'js', 'wasm', 'wasm']);
@@ -138,5 +138,21 @@ describe("'auto' backend choice per chunk", () => {
     // Header split after 3 bytes: the second chunk starts with the rest of a header, not payload.
     expect(feed('client', cut(big, [3])).used).toEqual(['js', 'wasm']);
     expect(AUTO_WASM_MIN_CHUNK).toBeLessThan(AUTO_JS_VIEW_MIN);
+  });
+});
+
+describe("encoders: 'auto' masks short payloads in TS and longer ones in WASM, with the same bytes", () => {
+  it('client frames around AUTO_WASM_MIN_MASK are identical from auto, wasm and js (RFC 6455 §5.3 masking)', () => {
+    const encoders = (['auto', 'wasm', 'js'] as const).map((backend) => new FrameEncoder({ role: 'client', backend }));
+    for (const length of [0, 1, 3, 4, 5, 13, AUTO_WASM_MIN_MASK - 1, AUTO_WASM_MIN_MASK, AUTO_WASM_MIN_MASK + 1, 125, 126, 1000, 70_000]) {
+      const payload = Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 0xff);
+      const [auto, wasmOut, jsOut] = encoders.map((e) => concat(e.encode({ opcode: 2, payload, maskKey: 0xa1b2c3d4 })));
+      expect(auto, `auto, ${length} B`).toEqual(jsOut);
+      expect(wasmOut, `wasm, ${length} B`).toEqual(jsOut);
+      // Unmasking by the definition gives the payload back.
+      const hl = jsOut!.length - length;
+      const key = [0xd4, 0xc3, 0xb2, 0xa1];
+      expect(Uint8Array.from(jsOut!.subarray(hl), (b, i) => b ^ key[i & 3]!)).toEqual(payload);
+    }
   });
 });

@@ -58,6 +58,38 @@ export function runCase(meta, impls) {
   });
 }
 
+/**
+ * Time `ops` (functions) against each other in alternating rounds of ~5 ms each (order rotated every round),
+ * so this VM's drift hits all alike; returns, per op, { hz: 1 / median round time per call, rme: interquartile
+ * range / median in % }. For 10 % questions (auto vs wasm vs js) where benchmark.js rows run seconds apart.
+ */
+export function alternate(ops, rounds = QUICK ? 11 : 31) {
+  // Calls per round: enough for ~5 ms of the first op.
+  let k = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < k; i++) ops[0]();
+    if (Number(process.hrtime.bigint() - t0) > 5e6 || k >= 1 << 20) break;
+    k *= 2;
+  }
+  const all = ops.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < ops.length; j++) {
+      const i = (j + r) % ops.length;
+      const op = ops[i];
+      const t0 = process.hrtime.bigint();
+      for (let n = 0; n < k; n++) op();
+      all[i].push(Number(process.hrtime.bigint() - t0) / 1e9 / k);
+    }
+  }
+  return all.map((times) => {
+    const sorted = times.sort((a, b) => a - b);
+    const med = sorted[sorted.length >> 1];
+    const iqr = sorted[Math.floor(sorted.length * 0.75)] - sorted[Math.floor(sorted.length * 0.25)];
+    return { hz: 1 / med, rme: (iqr / med) * 100, samples: rounds };
+  });
+}
+
 /** Print rows of one case to stderr as they finish (stdout carries JSON). */
 export function report(rows) {
   for (const r of rows) {

@@ -112,12 +112,22 @@ export function activeBackend(): BackendName {
 /**
  * Chunks shorter than this are parsed by the TS backend even when WASM is ready: below it, copying into
  * WASM and crossing the boundary costs more than the work saved. Set by bench/decode.bench.mjs group
- * "auto-threshold" (one small frame pushed 1, 4, 5, 6, 8, 12 bytes or all of it at a time; the backends
- * alternate in ~5 ms rounds, medians). Two full runs on Node 20 here: TS ahead for 1-byte pushes (1.2–1.4x)
- * and 4–8-byte pushes of longer frames; 12-byte pushes split (TS 1.14x on a 125 B frame, WASM 1.03x on 8
- * and 20 B frames); WASM from 14 bytes up (whole 14–131-byte frames: 1.2–1.4x). So WASM above 12 bytes.
+ * "auto-threshold" (one small frame of 0/8/20/125 B pushed 1–12 bytes or all of it at a time; the backends
+ * alternate in ~5 ms rounds, medians), wasm ÷ js on two machines (Node 20):
+ *   Intel Xeon 2.5 GHz (2026-11-22): 1-byte pushes 0.79–0.84; 4: 0.90–1.02; 5–6: 0.91–1.13; 8–12: 0.98–1.05.
+ *   AMD EPYC (2026-11-28):           1-byte pushes 0.81–0.91; 4: 0.93–1.15; 5–6: 0.94–1.34; 8–12: 0.99–1.13.
+ * TS clearly wins only 1-byte pushes; from 4 bytes WASM is within 10 % of TS on both and up to 1.34x ahead,
+ * so WASM from 4 bytes (it was 13, set on the Xeon alone: 0.74x on the EPYC for 5-byte pushes).
  */
-export const AUTO_WASM_MIN_CHUNK = 13;
+export const AUTO_WASM_MIN_CHUNK = 4;
+
+/**
+ * The encoders mask client payloads shorter than this in TS: WASM's fixed cost (copy in, call, copy out,
+ * ~60 ns) beats TS's byte/word loop only from here. bench/encode.bench.mjs group "auto-check" (client binary
+ * 8–125 B, interleaved), AMD EPYC, Node 20: wasm ÷ js 0.57 at 4–8 B, 0.69 at 16, 0.83 at 32, 0.98 at 48,
+ * 1.11 at 64, 1.7 at 125 B.
+ */
+export const AUTO_WASM_MIN_MASK = 48;
 
 /** @internal */
 export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend; wasm: WasmBackend | null } {
@@ -144,6 +154,14 @@ export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend;
  * (the window copy was up to a third of the work). 8 KiB leaves a margin for streams that mix sizes.
  */
 export const AUTO_JS_VIEW_MIN = 8192;
+
+/** @internal pick who masks a client payload of `length` bytes (encoders). */
+export function pickMasker(mode: BackendOption, wasmBackend: WasmBackend | null, length: number): Backend {
+  if (mode === 'js') return js;
+  if (mode === 'wasm') return wasmBackend!;
+  const w = wasmBackend ?? wasm;
+  return w !== null && length >= AUTO_WASM_MIN_MASK ? w : js;
+}
 
 /** @internal pick the backend for one chunk; `state`/`chunk` (decoders only) let `'auto'` look at what it holds. */
 export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, length: number, state?: Int32Array, chunk?: Uint8Array): Backend {
