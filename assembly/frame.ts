@@ -5,7 +5,7 @@
 // unmasked in place; masked text is unmasked and validated in one pass (utf8.ts `unmaskValidate`).
 
 import {
-  C_MESSAGES, C_SERVER, C_UTF8, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_START, F_TEXT,
+  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_START, F_TEXT, F_UNCHECKED,
   M_ASCII, M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS,
   R_FLAGS, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_CONFIG, S_FRAGS, S_FRAME, S_HDR, S_HDR_LEN,
   S_MASK, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_MSG_LO, S_PHASE, S_POS, S_REM_LO, S_UTF8,
@@ -13,6 +13,7 @@ import {
   ST_INVALID_CONTROL_PAYLOAD_LENGTH, ST_INVALID_OPCODE, ST_INVALID_PAYLOAD_LENGTH, ST_INVALID_UTF8,
   ST_MESSAGE_TOO_LARGE, ST_NON_MINIMAL_LENGTH, ST_OK, ST_TOO_MANY_FRAGMENTS, ST_UNEXPECTED_CONTINUATION,
   ST_UNEXPECTED_MASK, ST_UNEXPECTED_RSV_1, ST_UNEXPECTED_RSV_2_3, ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH,
+  UTF8_DEFER_MIN,
 } from './layout';
 import { RECORDS_PTR, STATE_PTR, WINDOW_PTR } from './memory';
 import { maskInPlace, rotateKey } from './mask';
@@ -230,7 +231,16 @@ export function parse(len: usize, pos: usize): i32 {
       setS(S_MSG, msg);
       setS(S_FRAGS, getS(S_FRAGS) + 1);
       setS64(S_MSG_LO, getS64(S_MSG_LO) + payloadLength);
-      if ((msg & M_OPCODE) == 1 && (config & C_UTF8) != 0) flags |= F_TEXT;
+      if ((msg & M_OPCODE) == 1 && (config & C_UTF8) != 0) {
+        flags |= F_TEXT;
+        // C_UTF8_DEFER (src/layout.ts): a whole unfragmented text message in this chunk is left to the
+        // decoder's validator; it is unmasked like binary and its ASCII-ness is unknown.
+        if ((config & C_UTF8_DEFER) != 0 && opcode == 1 && (b0 & F_FIN) != 0 &&
+            payloadLength >= <u64>UTF8_DEFER_MIN && payloadLength <= <u64>(len - pos)) {
+          flags = (flags & ~F_TEXT) | F_UNCHECKED;
+          setS(S_MSG, msg & ~M_ASCII);
+        }
+      }
     }
     setS(S_FRAME, flags);
     setS(S_MASK, <i32>key);

@@ -5,13 +5,13 @@
  */
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
-import { isValidUtf8 } from './backend/utf8.js';
+import { isValidUtf8, platformIsUtf8 } from './backend/utf8.js';
 import { isValidCloseCode } from './constants.js';
 import { Status, WebSocketError } from './errors.js';
 import {
-  C_MESSAGES, C_SERVER, C_UTF8, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START,
+  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START,
   M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
-  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
+  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, F_UNCHECKED, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
   S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './layout.js';
 import { allocate, copy, view } from './alloc.js';
@@ -268,9 +268,13 @@ export class MessageDecoder extends RecordReader {
     const maxFrameSize = limit('maxFrameSize', opts.maxFrameSize, maxMessageSize);
     const maxFragments = limit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS);
     const utf8 = opts.validateUtf8 ?? true;
-    super(opts, C_MESSAGES | (utf8 ? C_UTF8 : 0), maxFrameSize, maxMessageSize, maxFragments);
+    const textAsString = (opts.textAs ?? 'string') === 'string';
+    // Text as bytes: whole text messages in one chunk are validated by the runtime's validator when it has one
+    // (faster than ours; layout.ts C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
+    const defer = utf8 && !textAsString && platformIsUtf8 !== undefined ? C_UTF8_DEFER : 0;
+    super(opts, C_MESSAGES | (utf8 ? C_UTF8 | defer : 0), maxFrameSize, maxMessageSize, maxFragments);
     this.utf8 = utf8;
-    this.textAsString = (opts.textAs ?? 'string') === 'string';
+    this.textAsString = textAsString;
     this.maxMessageSize = maxMessageSize;
     this.strings = this.mode === 'js' ? null : this.wasm;
   }
@@ -308,6 +312,8 @@ export class MessageDecoder extends RecordReader {
           // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
           // written back unmasked into the chunk and viewed there (strings are built from the window).
           const ascii = (flags & F_ASCII) !== 0;
+          // C_UTF8_DEFER: the backend unmasked this text message without validating it (RFC 6455 §8.1).
+          if ((flags & F_UNCHECKED) !== 0 && !platformIsUtf8!(view(src, off, len))) this.fail(Status.InvalidUtf8, out, flags);
           if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
             unmaskBack(chunk, src, off, len);
             out.push(this.message(opcode, chunk, off, off + len, ascii, true));

@@ -2,9 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { AUTO_WASM_MIN_CHUNK, FrameEncoder, MessageDecoder, MessageEncoder, activeBackend, initSync, type Message } from '../src/index.js';
 import { AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK, wasmBackendForTests } from '../src/backend/index.js';
-import { xorInPlace } from '../src/backend/js.js';
-import { validateUtf8 } from '../src/backend/utf8.js';
-import { LAYOUT_CHECKSUM } from '../src/layout.js';
+import { JsBackend, xorInPlace } from '../src/backend/js.js';
+import { platformIsUtf8, validateUtf8 } from '../src/backend/utf8.js';
+import {
+  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_TEXT, F_UNCHECKED, LAYOUT_CHECKSUM, REC_WORDS, R_FLAGS, STATE_WORDS, S_CONFIG,
+  S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, UTF8_DEFER_MIN,
+} from '../src/layout.js';
 import { concat, rng } from './helpers.js';
 
 const wasm = wasmBackendForTests()!;
@@ -153,6 +156,112 @@ describe("encoders: 'auto' masks short payloads in TS and longer ones in WASM, w
       const hl = jsOut!.length - length;
       const key = [0xd4, 0xc3, 0xb2, 0xa1];
       expect(Uint8Array.from(jsOut!.subarray(hl), (b, i) => b ^ key[i & 3]!)).toEqual(payload);
+    }
+  });
+});
+
+describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs bytes)', () => {
+  it("the runtime's validator is found here (Node 20.16+) and accepts exactly what ours accepts", () => {
+    expect(platformIsUtf8).toBeTypeOf('function');
+    const next = rng(23);
+    const alphabet = [0x41, 0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x90, 0x8f, 0xc0, 0xc1, 0x9f];
+    let valid = 0;
+    for (let n = 0; n < 20000; n++) {
+      const len = (next() * 12) | 0;
+      const bytes = Uint8Array.from({ length: len }, () => (next() < 0.4 ? 0x61 : alphabet[(next() * alphabet.length) | 0]!));
+      const r = validateUtf8(bytes, null, 0, len, 0);
+      const ours = r >= 0 && (r & 0xffffff) === 0;
+      if (ours) valid++;
+      expect(platformIsUtf8!(bytes), Buffer.from(bytes).toString('hex')).toBe(ours);
+    }
+    expect(valid).toBeGreaterThan(2000); // both outcomes exercised
+  });
+
+  /** Record flags of each parse of `pieces` by `backend` with C_UTF8_DEFER set (server role). */
+  function recordFlags(backend: { parse(state: Int32Array, chunk: Uint8Array, pos: number): number; records: Int32Array }, pieces: Uint8Array[]): number[] {
+    const state = new Int32Array(STATE_WORDS);
+    state[S_CONFIG] = C_SERVER | C_MESSAGES | C_UTF8 | C_UTF8_DEFER;
+    state[S_MAXFRAME_LO] = state[S_MAXMSG_LO] = state[S_MAXFRAGS] = 1 << 30; // limits far away
+    const flags: number[] = [];
+    for (const piece of pieces) {
+      const n = backend.parse(state, piece, 0);
+      for (let i = 0; i < n; i++) flags.push(backend.records[i * REC_WORDS + R_FLAGS]! & (F_TEXT | F_UNCHECKED));
+    }
+    return flags;
+  }
+
+  it('both backends leave only whole unfragmented text messages of >= UTF8_DEFER_MIN bytes in one chunk unchecked', () => {
+    const client = new MessageEncoder({ role: 'client', backend: 'js' });
+    const framer = new FrameEncoder({ role: 'client', backend: 'js' });
+    const text = (n: number): Uint8Array => concat(client.text('a'.repeat(n)));
+    const whole = text(UTF8_DEFER_MIN);
+    const small = text(UTF8_DEFER_MIN - 1);
+    const fragmented = concat([
+      ...framer.encode({ opcode: 1, fin: false, payload: new Uint8Array(UTF8_DEFER_MIN).fill(0x61) }),
+      ...framer.encode({ opcode: 0, fin: true, payload: new Uint8Array(UTF8_DEFER_MIN).fill(0x61) }),
+    ]);
+    for (const backend of [wasm, new JsBackend()]) {
+      expect(recordFlags(backend, [whole])).toEqual([F_UNCHECKED]);
+      expect(recordFlags(backend, [small])).toEqual([F_TEXT]);
+      // Split: the first chunk does not hold the whole payload, so it is validated as it streams.
+      expect(recordFlags(backend, [whole.subarray(0, 300), whole.subarray(300)])).toEqual([F_TEXT, F_TEXT]);
+      expect(recordFlags(backend, [fragmented])).toEqual([F_TEXT, F_TEXT]);
+    }
+  });
+
+  // Invalid sequences (Autobahn 6.x kinds) placed at the start, middle and end of a message of >= 512 bytes.
+  const BAD = ['ff', 'c0af', 'eda080', 'f4908080', 'e080af', '80', 'c220', 'e282', 'f0908080ff'];
+  function message(bad: string, at: 'start' | 'middle' | 'end'): Uint8Array {
+    const fill = Buffer.from('héllo wörld ✓ 日本 '.repeat(40)); // ~1 KiB of valid mixed text
+    const b = Buffer.from(bad, 'hex');
+    const parts = at === 'start' ? [b, fill] : at === 'end' ? [fill, b] : [fill.subarray(0, 500), b, fill.subarray(500)];
+    return new Uint8Array(Buffer.concat(parts));
+  }
+
+  it('deferred and streaming validation agree: same error, same messages before it (both backends, inPlace too)', () => {
+    const client = new FrameEncoder({ role: 'client', backend: 'js' });
+    const frame = (opcode: number, payload: Uint8Array, rsv1 = false): Uint8Array => concat(client.encode({ opcode, payload, rsv1 }));
+    const first = frame(2, new Uint8Array([1, 2, 3]));
+    let checked = 0;
+    for (const bad of BAD) {
+      for (const at of ['start', 'middle', 'end'] as const) {
+        const payload = message(bad, at);
+        expect(payload.length).toBeGreaterThanOrEqual(UTF8_DEFER_MIN);
+        // A binary message first, then the bad text, then a frame that is a protocol error (RSV1): the
+        // text's 1007 must win, as it does when validation streams (fail fast, RFC 6455 §8.1).
+        const stream = concat([first, frame(1, payload), frame(2, new Uint8Array(4), true)]);
+        for (const backend of ['wasm', 'js', 'auto'] as const) {
+          for (const inPlace of [false, true]) {
+            const outcome = (textAs: 'bytes' | 'string'): string => {
+              const d = new MessageDecoder({ role: 'server', backend, textAs, inPlace });
+              try {
+                d.push(stream.slice());
+                return 'no error';
+              } catch (e) {
+                const err = e as { code: string; closeCode: number; messages: unknown[] };
+                return `${err.code} ${err.closeCode} after ${err.messages.length}`;
+              }
+            };
+            expect(outcome('bytes'), `${bad} at ${at}, ${backend}`).toBe('WS_ERR_INVALID_UTF8 1007 after 1');
+            expect(outcome('string'), `${bad} at ${at}, ${backend}`).toBe('WS_ERR_INVALID_UTF8 1007 after 1');
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(BAD.length * 3 * 3 * 2);
+  });
+
+  it('valid whole messages come out the same, deferred or not', () => {
+    const client = new MessageEncoder({ role: 'client', backend: 'js' });
+    for (const n of [UTF8_DEFER_MIN - 1, UTF8_DEFER_MIN, 5000, 70_000]) {
+      const text = 'héllo wörld ✓ 日本 𝄞 '.repeat(Math.ceil(n / 20)).slice(0, n);
+      const stream = concat(client.text(text));
+      for (const backend of ['wasm', 'js', 'auto'] as const) {
+        const [m] = new MessageDecoder({ role: 'server', backend, textAs: 'bytes' }).push(stream.slice());
+        expect(m!.type).toBe('text');
+        expect(Buffer.from((m as { data: Uint8Array }).data).toString()).toBe(text);
+      }
     }
   });
 });
