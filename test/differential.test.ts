@@ -551,6 +551,14 @@ function compareBackends(built: Built, cuts: readonly number[]): void {
   let reference: FrameOutcome | null = null;
   for (const pieces of feeds) {
     withStream(built, pieces, () => {
+      // Text as bytes may be validated differently (whole messages by the runtime's isUtf8, C_UTF8_DEFER) but
+      // must fail at the same push with the same error, after the same messages, as text as strings.
+      const shape = ({ events, error, at, eof, closed }: FrameOutcome) => ({ events: events.length, error, at, eof, closed });
+      for (const backend of ['wasm', 'js'] as const) {
+        expect(shape(runFrame(pieces, { role, backend, textAs: 'bytes' })), `${backend}: bytes vs strings`).toEqual(
+          shape(runFrame(pieces, { role, backend, textAs: 'string' })),
+        );
+      }
       for (const textAs of ['string', 'bytes'] as const) {
         const js = runFrame(pieces, { role, backend: 'js', textAs });
         for (const backend of ['wasm', 'auto'] as const) {
