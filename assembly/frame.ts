@@ -6,7 +6,7 @@
 
 import {
   C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_START, F_TEXT, F_UNCHECKED,
-  M_ASCII, M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS,
+  M_ASCII, M_DEFER, M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS,
   R_FLAGS, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_CONFIG, S_FRAGS, S_FRAME, S_HDR, S_HDR_LEN,
   S_MASK, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_MSG_LO, S_PHASE, S_POS, S_REM_LO, S_UTF8,
   ST_EXPECTED_CONTINUATION, ST_EXPECTED_FIN, ST_EXPECTED_MASK, ST_FRAME_TOO_LARGE,
@@ -232,14 +232,13 @@ export function parse(len: usize, pos: usize): i32 {
       setS(S_FRAGS, getS(S_FRAGS) + 1);
       setS64(S_MSG_LO, getS64(S_MSG_LO) + payloadLength);
       if ((msg & M_OPCODE) == 1 && (config & C_UTF8) != 0) {
-        flags |= F_TEXT;
-        // C_UTF8_DEFER (src/layout.ts): a whole unfragmented text message in this chunk is left to the
-        // decoder's validator; it is unmasked like binary and its ASCII-ness is unknown.
-        if ((config & C_UTF8_DEFER) != 0 && opcode == 1 && (b0 & F_FIN) != 0 &&
-            payloadLength >= <u64>UTF8_DEFER_MIN && payloadLength <= <u64>(len - pos)) {
-          flags = (flags & ~F_TEXT) | F_UNCHECKED;
-          setS(S_MSG, msg & ~M_ASCII);
+        // C_UTF8_DEFER (src/layout.ts): a text message whose first frame is large is left to the decoder's
+        // validator, all its frames; they are unmasked like binary and its ASCII-ness is unknown.
+        if (opcode == 1 && (config & C_UTF8_DEFER) != 0 && payloadLength >= <u64>UTF8_DEFER_MIN) {
+          msg = (msg & ~M_ASCII) | M_DEFER;
+          setS(S_MSG, msg);
         }
+        flags |= (msg & M_DEFER) != 0 ? F_UNCHECKED : F_TEXT;
       }
     }
     setS(S_FRAME, flags);

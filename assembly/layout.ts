@@ -35,6 +35,7 @@ export const F_UNCHECKED: i32 = 0x2000;
 
 export const M_OPCODE: i32 = 0x0f;
 export const M_ASCII: i32 = 0x10;
+export const M_DEFER: i32 = 0x20;
 
 export const C_SERVER: i32 = 1;
 export const C_MESSAGES: i32 = 2;
@@ -76,5 +77,5 @@ const S_MSG_HI_UNUSED: i32 = 0; // (64-bit values are read as one u64 at the _LO
 export function layoutChecksum(): i32 {
   return STATE_WORDS * 1 + S_POS * 3 + S_MAXFRAGS * 5 + S_CONFIG * 7 + REC_WORDS * 11 + R_MASK * 13 +
     F_TEXT * 17 + F_ASCII * 19 + C_UTF8 * 23 + M_ASCII * 29 + RECORD_CAPACITY * 31 + PHASE_FAILED * 37 +
-    F_UNCHECKED * 41 + C_UTF8_DEFER * 43 + UTF8_DEFER_MIN * 47 + S_MSG_HI_UNUSED;
+    F_UNCHECKED * 41 + C_UTF8_DEFER * 43 + UTF8_DEFER_MIN * 47 + M_DEFER * 53 + S_MSG_HI_UNUSED;
 }

@@ -5,7 +5,7 @@
  */
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
-import { isValidUtf8, platformIsUtf8 } from './backend/utf8.js';
+import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from './backend/utf8.js';
 import { isValidCloseCode } from './constants.js';
 import { Status, WebSocketError } from './errors.js';
 import {
@@ -303,6 +303,7 @@ export class MessageDecoder extends RecordReader {
     const masked = (flags & F_MASKED) !== 0;
     const src = masked ? window : chunk;
     if (opcode >= 8) return this.controlRecord(recs, r, flags, src, off, len, out);
+    if ((flags & F_UNCHECKED) !== 0) this.checkDeferred(flags, src, off, len, out);
 
     if ((flags & F_START) !== 0) {
       const frameLength = recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
@@ -312,8 +313,6 @@ export class MessageDecoder extends RecordReader {
           // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
           // written back unmasked into the chunk and viewed there (strings are built from the window).
           const ascii = (flags & F_ASCII) !== 0;
-          // C_UTF8_DEFER: the backend unmasked this text message without validating it (RFC 6455 §8.1).
-          if ((flags & F_UNCHECKED) !== 0 && !platformIsUtf8!(view(src, off, len))) this.fail(Status.InvalidUtf8, out, flags);
           if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
             unmaskBack(chunk, src, off, len);
             out.push(this.message(opcode, chunk, off, off + len, ascii, true));
@@ -347,6 +346,24 @@ export class MessageDecoder extends RecordReader {
   }
 
   private openType = 0;
+
+  /** UTF-8 carry (validateUtf8's state) of the text message being validated here rather than by the backend. */
+  private deferCarry = 0;
+
+  /**
+   * C_UTF8_DEFER: validate a text segment the backend only unmasked, before anything of it is handed out. Fails
+   * on the same record, so at the same push after the same messages, as the backend's streaming validator
+   * would: at the first segment that cannot continue valid UTF-8, or at the message's end inside a code point
+   * (RFC 6455 §8.1, §5.6).
+   */
+  private checkDeferred(flags: number, src: Uint8Array, off: number, len: number, out: unknown[]): void {
+    if ((flags & (F_START | F_OPCODE)) === (F_START | 1)) this.deferCarry = 0; // a message's first frame
+    const carry = len > 0 ? validateUtf8Deferred(src, off, off + len, this.deferCarry) : this.deferCarry;
+    if (carry === UTF8_INVALID || ((flags & (F_END | F_FIN)) === (F_END | F_FIN) && carry !== 0)) {
+      this.fail(Status.InvalidUtf8, out, flags);
+    }
+    this.deferCarry = carry;
+  }
 
   /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */
   private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, owned: boolean): Message {

@@ -64,15 +64,17 @@ export const F_ASCII = 0x800;
 /** Payload of this frame is UTF-8-validated text (a text message under C_MESSAGES | C_UTF8). */
 export const F_TEXT = 0x1000;
 /**
- * A whole unfragmented text message (FIN, opcode 1) of at least UTF8_DEFER_MIN bytes, all in this chunk, that the
- * backend unmasked but did not validate, because C_UTF8_DEFER asked it to: the decoder validates the payload in
- * one call to the platform's validator before handing it out. Replaces F_TEXT on the record.
+ * A segment of a text message that the backend unmasked but did not validate, because C_UTF8_DEFER asked it to
+ * (the message is marked M_DEFER): the decoder validates it, with the same streaming carry, before handing
+ * anything out. Replaces F_TEXT on the record.
  */
 export const F_UNCHECKED = 0x2000;
 
 // ---- S_MSG bits ----
 export const M_OPCODE = 0x0f;
 export const M_ASCII = 0x10;
+/** This text message is validated by the decoder, not the backend (C_UTF8_DEFER; its frames carry F_UNCHECKED). */
+export const M_DEFER = 0x20;
 
 // ---- S_CONFIG bits ----
 /** Server role: every frame must be masked (RFC 6455 §5.1); client role: none may be. */
@@ -82,12 +84,12 @@ export const C_MESSAGES = 2;
 /** Validate text messages as UTF-8 while streaming (RFC 6455 §8.1). Needs C_MESSAGES. */
 export const C_UTF8 = 4;
 /**
- * Leave whole unfragmented text messages of at least UTF8_DEFER_MIN bytes that sit in one chunk unvalidated
- * (F_UNCHECKED): the decoder has a faster validator for them (Node's `isUtf8`, simdutf). Needs C_UTF8.
+ * Leave text messages whose first frame announces at least UTF8_DEFER_MIN bytes unvalidated (M_DEFER, records
+ * F_UNCHECKED): the decoder has a faster validator for long runs (Node's `isUtf8`, simdutf). Needs C_UTF8.
  */
 export const C_UTF8_DEFER = 8;
 /**
- * Smallest text message C_UTF8_DEFER applies to: below it the call into the platform validator costs more than
+ * Smallest first frame of a text message that C_UTF8_DEFER applies to: below it the call into the platform validator costs more than
  * validating in the pass that unmasks. Set with the bench/decode.bench.mjs sweep's mixed text (server role, many
  * messages per 64 KiB chunk, textAs 'bytes', auto), deferred ÷ not, Node 20 on an AMD EPYC: 128 B 0.87x,
  * 192 B 0.96x, 256 B 0.97x, 384 B 1.04–1.15x, 512 B 1.2x, 1 KiB 1.5x, 16 KiB 1.4–1.7x.
@@ -116,4 +118,4 @@ export const RECORD_CAPACITY = 1024;
 export const LAYOUT_CHECKSUM =
   STATE_WORDS * 1 + S_POS * 3 + S_MAXFRAGS * 5 + S_CONFIG * 7 + REC_WORDS * 11 + R_MASK * 13 +
   F_TEXT * 17 + F_ASCII * 19 + C_UTF8 * 23 + M_ASCII * 29 + RECORD_CAPACITY * 31 + PHASE_FAILED * 37 +
-  F_UNCHECKED * 41 + C_UTF8_DEFER * 43 + UTF8_DEFER_MIN * 47;
+  F_UNCHECKED * 41 + C_UTF8_DEFER * 43 + UTF8_DEFER_MIN * 47 + M_DEFER * 53;

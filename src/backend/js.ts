@@ -5,7 +5,7 @@
  */
 import {
   C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_START, F_TEXT, F_UNCHECKED,
-  M_ASCII, M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS,
+  M_ASCII, M_DEFER, M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS,
   R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_CONFIG, S_FRAGS, S_FRAME,
   S_HDR, S_HDR_LEN, S_MASK, S_MAXFRAGS, S_MAXFRAME_HI, S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG,
   S_MSG_HI, S_MSG_LO, S_PHASE, S_POS, S_REM_HI, S_REM_LO, S_UTF8, UTF8_DEFER_MIN,
@@ -229,12 +229,12 @@ export class JsBackend implements Backend {
         state[S_FRAGS] = state[S_FRAGS]! + 1;
         writeU64(state, S_MSG_LO, readU64(state, S_MSG_LO) + payloadLength);
         if ((msg & M_OPCODE) === 1 && (config & C_UTF8) !== 0) {
-          flags |= F_TEXT;
-          // C_UTF8_DEFER: a whole unfragmented text message in this chunk is left to the decoder's validator.
-          if ((config & C_UTF8_DEFER) !== 0 && opcode === 1 && (b0 & F_FIN) !== 0 && payloadLength >= UTF8_DEFER_MIN && payloadLength <= len - pos) {
-            flags = (flags & ~F_TEXT) | F_UNCHECKED;
-            state[S_MSG] = msg & ~M_ASCII;
+          // C_UTF8_DEFER: a text message whose first frame is large is left to the decoder's validator.
+          if (opcode === 1 && (config & C_UTF8_DEFER) !== 0 && payloadLength >= UTF8_DEFER_MIN) {
+            msg = (msg & ~M_ASCII) | M_DEFER;
+            state[S_MSG] = msg;
           }
+          flags |= (msg & M_DEFER) !== 0 ? F_UNCHECKED : F_TEXT;
         }
       }
       state[S_FRAME] = flags;

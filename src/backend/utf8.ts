@@ -79,8 +79,8 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
  * The runtime's own whole-buffer UTF-8 validator, if it has one: Node's `buffer.isUtf8` (simdutf; Node ≥ 18.14),
  * reached through `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno) so that nothing is imported and
  * browsers and older runtimes simply get `undefined`. It is as strict as RFC 3629 (simdutf rejects overlongs,
- * surrogates and code points above U+10FFFF), so it accepts exactly what `validateUtf8` accepts; test/codec
- * checks the two agree. Used for whole text messages in one chunk (layout.ts C_UTF8_DEFER): 38.8 vs 7.5 GB/s
+ * surrogates and code points above U+10FFFF), so it accepts exactly what `validateUtf8` accepts; test/backend
+ * checks the two agree. Used for long text messages (layout.ts C_UTF8_DEFER, validateUtf8Deferred): 38.8 vs 7.5 GB/s
  * for our WASM validator on mixed text (AVX-512 EPYC), 7.5 vs 2.6 GB/s (AVX2 Xeon), bench/kernels.bench.mjs
  * "validate UTF-8 mixed 64 KiB".
  */
@@ -99,3 +99,34 @@ export const platformIsUtf8: ((bytes: Uint8Array) => boolean) | undefined = (() 
     return undefined;
   }
 })();
+
+/** Deferred segments shorter than this go to validateUtf8: a call into the platform validator costs more. */
+const PLATFORM_MIN = 64;
+
+/**
+ * Validate `bytes[start, end)` continuing from `state`, like validateUtf8 (same state encoding, same verdict on
+ * every prefix, but no UTF8_NON_ASCII bit), with `platformIsUtf8` (which must exist) over the whole code points
+ * in the middle: the state machine finishes a sequence carried in from the previous segment and keeps one cut by
+ * this segment's end for the next. For text messages the backend left unvalidated (layout.ts C_UTF8_DEFER).
+ */
+export function validateUtf8Deferred(bytes: Uint8Array, start: number, end: number, state: number): number {
+  if (end - start < PLATFORM_MIN) {
+    const r = validateUtf8(bytes, null, start, end, state);
+    return r < 0 ? UTF8_INVALID : r & 0xffffff;
+  }
+  let i = start;
+  if (state !== 0) {
+    const need = state & 0xff; // ≤ 3, and the segment is longer
+    if (validateUtf8(bytes, null, i, i + need, state) < 0) return UTF8_INVALID;
+    i += need;
+  }
+  // Back up over at most 3 continuation bytes to the last lead; if its sequence is cut short, it is carried.
+  let k = end - 1;
+  while (k > i && end - k < 4 && (bytes[k]! & 0xc0) === 0x80) k--;
+  const lead = bytes[k]!;
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  const cut = length > end - k ? k : end;
+  if (cut > i && !platformIsUtf8!(new Uint8Array(bytes.buffer, bytes.byteOffset + i, cut - i))) return UTF8_INVALID;
+  const r = validateUtf8(bytes, null, cut, end, 0);
+  return r < 0 ? UTF8_INVALID : r & 0xffffff;
+}
