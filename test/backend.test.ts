@@ -75,7 +75,7 @@ describe('UTF-8 → UTF-16 transcoder (string building for non-ASCII text)', () 
 
 describe("'auto' backend choice per chunk", () => {
   /** Push `pieces` to a fresh 'auto' decoder: which backend read each piece, and what came out (as 'js' gives it). */
-  function feed(role: 'client' | 'server', pieces: Uint8Array[], textAs: 'bytes' | 'string' = 'bytes'): { used: (string | null)[]; out: Message[] } {
+  function feed(role: 'client' | 'server', pieces: Uint8Array[], textAs: 'bytes' | 'string' = 'string'): { used: (string | null)[]; out: Message[] } {
     const auto = new MessageDecoder({ role, backend: 'auto', textAs });
     const js = new MessageDecoder({ role, backend: 'js', textAs });
     const used: (string | null)[] = [];
@@ -123,6 +123,8 @@ describe("'auto' backend choice per chunk", () => {
       concat([0, 1, 2].flatMap((i) => framer.encode({ opcode: i === 0 ? opcode : 0, fin: i === 2, payload: opcode === 1 ? new Uint8Array(10_000).fill(0x61) : bytes(10_000, i) })));
     expect(feed('client', [fragmented(2)]).used).toEqual(['js']);
     expect(feed('client', [fragmented(1)]).used).toEqual(['wasm']);
+    // ... unless the decoder validates that text itself (textAs 'bytes', C_UTF8_DEFER).
+    expect(feed('client', [fragmented(1)], 'bytes').used).toEqual(['js']);
     // A continuation of a binary message opened in an earlier chunk.
     const two = fragmented(2);
     expect(feed('client', cut(two, [1000, 10_004])).used).toEqual(['wasm', 'js', 'js']);
@@ -135,9 +137,10 @@ describe("'auto' backend choice per chunk", () => {
     const server = new MessageEncoder({ role: 'server', backend: 'js' });
     const text = concat(server.text('y'.repeat(50_000)));
     expect(feed('client', cut(text, [20_000]), 'string').used).toEqual(['wasm', 'wasm']);
-    // Text as bytes of >= UTF8_DEFER_MIN is validated by the decoder (C_UTF8_DEFER): then the rest of the
-    // payload is plain bytes to either backend, and TS spares the copy.
-    expect(feed('client', cut(text, [20_000]), 'bytes').used).toEqual(['wasm', 'js']);
+    // Text as bytes of >= UTF8_DEFER_MIN is validated by the decoder (C_UTF8_DEFER): then its payload is plain
+    // bytes to either backend, and TS spares the copy.
+    expect(feed('client', cut(text, [20_000]), 'bytes').used).toEqual(['js', 'js']);
+    expect(UTF8_DEFER_MIN).toBeLessThanOrEqual(AUTO_JS_VIEW_MIN);
     const small = concat(Array.from({ length: 400 }, (_, i) => concat(server.binary(bytes(100, i)))));
     expect(feed('client', [small]).used).toEqual(['wasm']);
     const big = concat(server.binary(bytes(50_000, 5)));

@@ -9,7 +9,10 @@
  * compile at all: `init()` then resolves 'js' and everything keeps working on the TS backend.
  */
 import { JsBackend } from './js.js';
-import { F_MASKED, F_OPCODE, F_TEXT, M_OPCODE, PHASE_HEADER, PHASE_PAYLOAD, S_FRAME, S_HDR_LEN, S_MSG, S_PHASE, S_REM_HI, S_REM_LO } from '../layout.js';
+import {
+  C_UTF8_DEFER, F_MASKED, F_OPCODE, F_TEXT, M_DEFER, M_OPCODE, PHASE_HEADER, PHASE_PAYLOAD, S_CONFIG, S_FRAME, S_HDR_LEN, S_MSG,
+  S_PHASE, S_REM_HI, S_REM_LO,
+} from '../layout.js';
 import type { Backend } from './types.js';
 import type { WasmBackend } from './wasm.js';
 import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
@@ -153,7 +156,7 @@ export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend;
  * the same (64 KiB chunks, Node 20 here): WASM 1.3x at 1 KiB frames, level at 2 KiB, TS 1.05–1.5x from 4 KiB
  * (the window copy was up to a third of the work). 8 KiB leaves a margin for streams that mix sizes.
  */
-export const AUTO_JS_VIEW_MIN = 8192;
+export const AUTO_JS_VIEW_MIN = 8192; // ≥ UTF8_DEFER_MIN: onlyLargePlainFrames relies on it (test/backend.test.ts)
 
 /** @internal pick who masks a client payload of `length` bytes (encoders). */
 export function pickMasker(mode: BackendOption, wasmBackend: WasmBackend | null, length: number): Backend {
@@ -173,7 +176,8 @@ export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, lengt
 }
 
 /**
- * Whether `chunk` holds only payload of unmasked binary frames (RFC 6455 §5.2 headers walked here, at most
+ * Whether `chunk` holds only payload of unmasked binary frames, or of text the decoder validates itself
+ * (C_UTF8_DEFER), (RFC 6455 §5.2 headers walked here, at most
  * length / AUTO_JS_VIEW_MIN of them): the rest of the frame being read, then frames announcing at least
  * AUTO_JS_VIEW_MIN bytes each. Text (validated), masked, control or small frames, or a header split across
  * chunks at its start, say no. Only a guess at the cheaper backend: both decode identically whatever it says.
@@ -190,14 +194,19 @@ function onlyLargePlainFrames(state: Int32Array, chunk: Uint8Array): boolean {
   } else {
     return false;
   }
-  let message = state[S_MSG]! & M_OPCODE;
+  // Text the decoder validates itself (C_UTF8_DEFER, M_DEFER) is plain bytes to the backends, like binary.
+  const deferText = (state[S_CONFIG]! & C_UTF8_DEFER) !== 0;
+  const msg = state[S_MSG]!;
+  let plain = (msg & M_OPCODE) === 2 || (msg & M_DEFER) !== 0;
   const n = chunk.length;
   // A header cut off by the chunk's end (fewer than 10 bytes left) is not looked at: the TS backend keeps it.
   while (pos + 10 <= n) {
     const opcode = chunk[pos]! & F_OPCODE;
     const b1 = chunk[pos + 1]!;
-    if (opcode === 2) message = 2;
-    else if (opcode !== 0 || message !== 2) return false; // text, control, or a continuation of text
+    // Binary, or text that will be deferred (its length, checked below, is ≥ AUTO_JS_VIEW_MIN ≥ UTF8_DEFER_MIN), or a
+    // continuation of either; not control frames, nor text the backend validates.
+    if (opcode === 2 || (opcode === 1 && deferText)) plain = true;
+    else if (opcode !== 0 || !plain) return false;
     if ((b1 & 0x80) !== 0) return false; // masked
     const len7 = b1 & 0x7f;
     let length: number;
