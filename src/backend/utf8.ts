@@ -91,9 +91,11 @@ export const platformIsUtf8: ((bytes: Uint8Array) => boolean) | undefined = (() 
     const fn = mod?.isUtf8;
     if (typeof fn !== 'function') return undefined;
     const check = fn as (bytes: Uint8Array) => boolean;
-    // Trust it only if it is as strict as RFC 3629 here (a surrogate, an overlong) and accepts valid text.
+    // Trust it only if it is as strict as RFC 3629 here (surrogate, overlongs, above U+10FFFF, truncated) and
+    // accepts valid text.
     const ok = check(new Uint8Array([0x68, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80]));
-    const strict = !check(new Uint8Array([0xed, 0xa0, 0x80])) && !check(new Uint8Array([0xc0, 0xaf])) && !check(new Uint8Array([0xf4, 0x90, 0x80, 0x80]));
+    const bad = [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf0, 0x80, 0x80, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xc2]];
+    const strict = bad.every((b) => !check(new Uint8Array(b)));
     return ok && strict ? check : undefined;
   } catch {
     return undefined;
@@ -104,8 +106,8 @@ export const platformIsUtf8: ((bytes: Uint8Array) => boolean) | undefined = (() 
 const PLATFORM_MIN = 64;
 
 /**
- * Validate `bytes[start, end)` continuing from `state`, like validateUtf8 (same state encoding, same verdict on
- * every prefix, but no UTF8_NON_ASCII bit), with `platformIsUtf8` (which must exist) over the whole code points
+ * Validate `bytes[start, end)` continuing from `state`, like validateUtf8 (same state encoding, same verdict for
+ * the segment, but no UTF8_NON_ASCII bit), with `platformIsUtf8` (which must exist) over the whole code points
  * in the middle: the state machine finishes a sequence carried in from the previous segment and keeps one cut by
  * this segment's end for the next. For text messages the backend left unvalidated (layout.ts C_UTF8_DEFER).
  */
@@ -116,7 +118,7 @@ export function validateUtf8Deferred(bytes: Uint8Array, start: number, end: numb
   }
   let i = start;
   if (state !== 0) {
-    const need = state & 0xff; // ≤ 3, and the segment is longer
+    const need = state & 0xff; // ≤ 3, and the segment is longer (≥ PLATFORM_MIN): these reads stay in range
     if (validateUtf8(bytes, null, i, i + need, state) < 0) return UTF8_INVALID;
     i += need;
   }
