@@ -123,8 +123,11 @@ describe("'auto' backend choice per chunk", () => {
       concat([0, 1, 2].flatMap((i) => framer.encode({ opcode: i === 0 ? opcode : 0, fin: i === 2, payload: opcode === 1 ? new Uint8Array(10_000).fill(0x61) : bytes(10_000, i) })));
     expect(feed('client', [fragmented(2)]).used).toEqual(['js']);
     expect(feed('client', [fragmented(1)]).used).toEqual(['wasm']);
-    // ... unless the decoder validates that text itself (textAs 'bytes', C_UTF8_DEFER).
+    // ... unless the decoder validates that text itself (textAs 'bytes', C_UTF8_DEFER), or nobody does.
     expect(feed('client', [fragmented(1)], 'bytes').used).toEqual(['js']);
+    const unvalidated = new MessageDecoder({ role: 'client', backend: 'auto', validateUtf8: false });
+    unvalidated.push(fragmented(1));
+    expect(unvalidated.lastBackend).toBe('js');
     // A continuation of a binary message opened in an earlier chunk.
     const two = fragmented(2);
     expect(feed('client', cut(two, [1000, 10_004])).used).toEqual(['wasm', 'js', 'js']);

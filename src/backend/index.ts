@@ -10,7 +10,7 @@
  */
 import { JsBackend } from './js.js';
 import {
-  C_UTF8_DEFER, F_MASKED, F_OPCODE, F_TEXT, M_DEFER, M_OPCODE, PHASE_HEADER, PHASE_PAYLOAD, S_CONFIG, S_FRAME, S_HDR_LEN, S_MSG,
+  C_UTF8, C_UTF8_DEFER, F_MASKED, F_OPCODE, F_TEXT, M_DEFER, M_OPCODE, PHASE_HEADER, PHASE_PAYLOAD, S_CONFIG, S_FRAME, S_HDR_LEN, S_MSG,
   S_PHASE, S_REM_HI, S_REM_LO,
 } from '../layout.js';
 import type { Backend } from './types.js';
@@ -177,7 +177,7 @@ export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, lengt
 
 /**
  * Whether `chunk` holds only payload of unmasked binary frames, or of text the decoder validates itself
- * (C_UTF8_DEFER), (RFC 6455 §5.2 headers walked here, at most
+ * (C_UTF8_DEFER) or that is not validated at all, (RFC 6455 §5.2 headers walked here, at most
  * length / AUTO_JS_VIEW_MIN of them): the rest of the frame being read, then frames announcing at least
  * AUTO_JS_VIEW_MIN bytes each. Text (validated), masked, control or small frames, or a header split across
  * chunks at its start, say no. Only a guess at the cheaper backend: both decode identically whatever it says.
@@ -194,8 +194,10 @@ function onlyLargePlainFrames(state: Int32Array, chunk: Uint8Array): boolean {
   } else {
     return false;
   }
-  // Text the decoder validates itself (C_UTF8_DEFER, M_DEFER) is plain bytes to the backends, like binary.
-  const deferText = (state[S_CONFIG]! & C_UTF8_DEFER) !== 0;
+  // Text the decoder validates itself (C_UTF8_DEFER, M_DEFER), or nobody validates (no C_UTF8), is plain bytes
+  // to the backends, like binary.
+  const config = state[S_CONFIG]!;
+  const deferText = (config & C_UTF8_DEFER) !== 0 || (config & C_UTF8) === 0;
   const msg = state[S_MSG]!;
   let plain = (msg & M_OPCODE) === 2 || (msg & M_DEFER) !== 0;
   const n = chunk.length;
