@@ -63,6 +63,11 @@ function unmaskBack(chunk: Uint8Array, window: Uint8Array, off: number, len: num
   return view(chunk, off, len);
 }
 
+/** A record's whole-frame payload length (64-bit in two words; ≤ 2^53 − 1, checked from the header). */
+function recordFrameLength(recs: Int32Array, r: number): number {
+  return recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
+}
+
 type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
 
 /** The parse loop shared by both decoders. */
@@ -210,7 +215,7 @@ export class FrameDecoder extends RecordReader {
     } else {
       if ((flags & F_START) !== 0) {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
-        this.payload = allocate(recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0));
+        this.payload = allocate(recordFrameLength(recs, r));
         this.filled = 0;
       }
       const target = this.payload!;
@@ -306,7 +311,6 @@ export class MessageDecoder extends RecordReader {
     if ((flags & F_UNCHECKED) !== 0) this.checkDeferred(flags, src, off, len, out);
 
     if ((flags & F_START) !== 0) {
-      const frameLength = recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
       if (opcode !== 0) {
         if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
           // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
@@ -321,10 +325,12 @@ export class MessageDecoder extends RecordReader {
           }
           return;
         }
+        const frameLength = recordFrameLength(recs, r);
         this.openType = opcode;
         this.buffer = frameLength === 0 ? EMPTY : allocate(frameLength);
         this.filled = 0;
-      } else if (this.filled + frameLength > this.buffer.length) {
+      } else if (this.filled + recordFrameLength(recs, r) > this.buffer.length) {
+        const frameLength = recordFrameLength(recs, r);
         // A further fragment: grow geometrically (never past maxMessageSize, already checked from the header)
         // so a message of many fragments costs O(size) copying, not O(size × fragments).
         const needed = this.filled + frameLength;
