@@ -109,7 +109,7 @@ abstract class RecordReader {
   protected run(chunk: Uint8Array, out: unknown[]): void {
     const state = this.state;
     if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
-    const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, chunk.length, state, chunk);
+    const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, chunk.length, state, chunk, this.lastBackend);
     this.lastBackend = backend.name;
     // The WASM window holds this chunk while its records are read: string building must not overwrite it.
     this.keep = backend.name === 'wasm' ? chunk.length : 0;

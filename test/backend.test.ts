@@ -151,6 +151,19 @@ describe("'auto' backend choice per chunk", () => {
     expect(feed('client', cut(big, [3])).used).toEqual(['js', 'wasm']);
     expect(AUTO_WASM_MIN_CHUNK).toBeLessThan(AUTO_JS_VIEW_MIN);
   });
+
+  it('tiny pushes go to TS, except the rest of a frame that WASM started (no switching within a frame)', () => {
+    const client = new MessageEncoder({ role: 'client', backend: 'js' });
+    const ping = concat(client.ping(new Uint8Array(0))); // 6 bytes: header + mask key
+    const big = concat(client.binary(bytes(20, 9))); // 26 bytes
+    expect(AUTO_WASM_MIN_CHUNK).toBe(4);
+    // 4 + 2: WASM starts the frame, and finishes it.
+    expect(feed('server', cut(ping, [4])).used).toEqual(['wasm', 'wasm']);
+    // 1-byte pushes from a frame's start: TS throughout.
+    expect(feed('server', cut(ping, [1, 2, 3, 4, 5])).used).toEqual(['js', 'js', 'js', 'js', 'js', 'js']);
+    // After a frame WASM finished, a tiny push that starts the next one goes to TS.
+    expect(feed('server', [...cut(ping, [4]), ...cut(big, [2])]).used).toEqual(['wasm', 'wasm', 'js', 'wasm']);
+  });
 });
 
 describe("encoders: 'auto' masks short payloads in TS and longer ones in WASM, with the same bytes", () => {

@@ -120,7 +120,10 @@ export function activeBackend(): BackendName {
  *   Intel Xeon 2.5 GHz (2026-11-22): 1-byte pushes 0.79–0.84; 4: 0.90–1.02; 5–6: 0.91–1.13; 8–12: 0.98–1.05.
  *   AMD EPYC (2026-11-28):           1-byte pushes 0.81–0.91; 4: 0.93–1.15; 5–6: 0.94–1.34; 8–12: 0.99–1.13.
  * TS clearly wins only 1-byte pushes; from 4 bytes WASM is within 10 % of TS on both and up to 1.34x ahead,
- * so WASM from 4 bytes (it was 13, set on the Xeon alone: 0.74x on the EPYC for 5-byte pushes).
+ * so WASM from 4 bytes (it was 13, set on the Xeon alone: 0.74x on the EPYC for 5-byte pushes). Two later
+ * EPYC runs had TS ahead at 4–6-byte pushes by up to 1.18x: the pair's order there flips between runs, and
+ * over the four runs 4 has the best worst case (0.85–0.91 of the better backend; 8 or 13 give 0.78–0.82).
+ * A tiny push that continues a frame WASM started stays on WASM (see pick).
  */
 export const AUTO_WASM_MIN_CHUNK = 4;
 
@@ -167,11 +170,18 @@ export function pickMasker(mode: BackendOption, wasmBackend: WasmBackend | null,
 }
 
 /** @internal pick the backend for one chunk; `state`/`chunk` (decoders only) let `'auto'` look at what it holds. */
-export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, length: number, state?: Int32Array, chunk?: Uint8Array): Backend {
+export function pick(
+  mode: BackendOption, wasmBackend: WasmBackend | null, length: number, state?: Int32Array, chunk?: Uint8Array, last?: string | null,
+): Backend {
   if (mode === 'js') return js;
   if (mode === 'wasm') return wasmBackend!;
   const w = wasmBackend ?? wasm;
-  if (w === null || length < AUTO_WASM_MIN_CHUNK) return js;
+  if (w === null) return js;
+  if (length < AUTO_WASM_MIN_CHUNK) {
+    // A tiny push that continues a frame WASM started stays with WASM: alternating backends within one frame
+    // cost more than either (bench "binary 0 B in 4-/5-byte pushes": 0.80–0.83x of WASM, below TS too).
+    return last === 'wasm' && state !== undefined && (state[S_PHASE] === PHASE_PAYLOAD || state[S_HDR_LEN] !== 0) ? w : js;
+  }
   return length >= AUTO_JS_VIEW_MIN && chunk !== undefined && onlyLargePlainFrames(state!, chunk) ? js : w;
 }
 
