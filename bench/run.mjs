@@ -1,6 +1,7 @@
 // `npm run bench` — runs every suite in its own process (ws with and without bufferutil: the switch must be
 // set before ws loads), one after another so they do not compete for the 2 cores, then writes
-// bench/results/latest.json, latest.md and chart.svg. `npm run bench -- --quick` runs a ~1 minute subset.
+// bench/results/latest.json, latest.md and chart.svg. `npm run bench -- --quick` runs a ~1 minute subset into
+// bench/results/quick.{json,md} and quick-chart.svg.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -85,17 +86,21 @@ const meta = previous ? previous.meta : {
 };
 if (!previous) meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
+// A quick run writes quick.{json,md} and quick-chart.svg (git-ignored), so it never replaces the full run that
+// the README quotes.
 const out = join(here, 'results');
+const base = meta.quick ? 'quick' : 'latest';
+const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'latest.json'), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
-writeFileSync(join(out, 'latest.md'), markdown(meta, rows, targets(rows)) + runtimeTables(runtimes));
-writeFileSync(join(out, 'chart.svg'), chart(rows));
+writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
+writeFileSync(join(out, `${base}.md`), markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes));
+writeFileSync(join(out, chartFile), chart(rows));
 // The README's summary tables come from this same run (a quick run leaves the README alone).
 if (!meta.quick) {
   const readme = join(root, 'README.md');
   writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes })));
 }
-process.stderr.write(`\nwrote bench/results/latest.{json,md} and chart.svg${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
+process.stderr.write(`\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
 
 /** The issue-4 targets, each as the list of rows it covers with the worst (minimum) ratio. */
 function targets(rows) {
@@ -172,7 +177,7 @@ function fmt(row) {
   return parts.join(', ');
 }
 
-function markdown(meta, rows, goals) {
+function markdown(meta, rows, goals, chartFile) {
   const lines = [
     `# wsframe benchmark results`,
     '',
@@ -203,6 +208,6 @@ function markdown(meta, rows, goals) {
     }
     lines.push('');
   }
-  lines.push('![throughput vs payload size](chart.svg)', '');
+  lines.push(`![throughput vs payload size](${chartFile})`, '');
   return lines.join('\n');
 }
