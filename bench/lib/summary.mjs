@@ -18,17 +18,18 @@ export function summary({ meta, rows, runtimes }) {
     lines.push('');
   };
 
-  // Decode: a row compares one wsframe impl (optionally with a second in brackets) with one ws impl.
-  const decodeRow = (label, c, unit, impl, base, alt) => {
-    const a = find('decode', c, impl);
-    const b = find('decode', c, base);
+  // A row compares one wsframe impl (optionally with a second in brackets) with one ws impl, in `suite`.
+  const row = (suite, label, c, unit, impl, base, alt) => {
+    const a = find(suite, c, impl);
+    const b = find(suite, c, base);
     const v = unit === 'msg' ? mps : gbps;
     const u = unit === 'msg' ? ' M/s' : ' GB/s';
-    const alt1 = alt ? find('decode', c, alt) : null;
+    const alt1 = alt ? find(suite, c, alt) : null;
     const mine = `${n2(v(a))}${alt1 ? ` (${n2(v(alt1))})` : ''}${u}`;
     const ratio = `${x(v(a) / v(b))}${alt1 ? ` (${x(v(alt1) / v(b))})` : ''}`;
     return [label, mine, `${n2(v(b))}${u}`, ratio];
   };
+  const decodeRow = (label, c, unit, impl, base, alt) => row('decode', label, c, unit, impl, base, alt);
   const WS = 'ws (native)';
   const WSS = 'ws (native) +toString';
   table('decode, server role (masked), 64 KiB chunks', {
@@ -62,13 +63,7 @@ export function summary({ meta, rows, runtimes }) {
     ],
   });
 
-  const encodeRow = (label, c, unit) => {
-    const a = find('encode', c, 'wsframe auto');
-    const b = find('encode', c, WS);
-    const v = unit === 'msg' ? mps : gbps;
-    const u = unit === 'msg' ? ' M/s' : ' GB/s';
-    return [label, `${n2(v(a))}${u}`, `${n2(v(b))}${u}`, x(v(a) / v(b))];
-  };
+  const encodeRow = (label, c, unit) => row('encode', label, c, unit, 'wsframe auto', WS);
   table('encode (`FrameEncoder.encode` vs `Sender.frame`)', {
     rows: [
       encodeRow('client binary 64 B', 'client binary 64 B', 'msg'),
