@@ -109,7 +109,7 @@ abstract class RecordReader {
   protected run(chunk: Uint8Array, out: unknown[]): void {
     const state = this.state;
     if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
-    const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, chunk.length, state, chunk, this.lastBackend);
+    const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, state, chunk, this.lastBackend);
     this.lastBackend = backend.name;
     // The WASM window holds this chunk while its records are read: string building must not overwrite it.
     this.keep = backend.name === 'wasm' ? chunk.length : 0;
@@ -274,8 +274,8 @@ export class MessageDecoder extends RecordReader {
     const maxFragments = limit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS);
     const utf8 = opts.validateUtf8 ?? true;
     const textAsString = (opts.textAs ?? 'string') === 'string';
-    // Text as bytes: whole text messages in one chunk are validated by the runtime's validator when it has one
-    // (faster than ours; layout.ts C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
+    // Text as bytes: long text messages are validated by the runtime's validator when it has one (faster than
+    // ours; layout.ts C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
     const defer = utf8 && !textAsString && platformIsUtf8 !== undefined ? C_UTF8_DEFER : 0;
     super(opts, C_MESSAGES | (utf8 ? C_UTF8 | defer : 0), maxFrameSize, maxMessageSize, maxFragments);
     this.utf8 = utf8;
@@ -311,26 +311,25 @@ export class MessageDecoder extends RecordReader {
     if ((flags & F_UNCHECKED) !== 0) this.checkDeferred(flags, src, off, len, out);
 
     if ((flags & F_START) !== 0) {
-      if (opcode !== 0) {
-        if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
-          // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
-          // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
-          // written back unmasked into the chunk and viewed there (strings are built from the window).
-          const ascii = (flags & F_ASCII) !== 0;
-          if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
-            unmaskBack(chunk, src, off, len);
-            out.push(this.message(opcode, chunk, off, off + len, ascii, true));
-          } else {
-            out.push(this.message(opcode, src, off, off + len, ascii, !masked));
-          }
-          return;
+      if (opcode !== 0 && (flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+        // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
+        // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
+        // written back unmasked into the chunk and viewed there (strings are built from the window).
+        const ascii = (flags & F_ASCII) !== 0;
+        if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
+          unmaskBack(chunk, src, off, len);
+          out.push(this.message(opcode, chunk, off, off + len, ascii, true));
+        } else {
+          out.push(this.message(opcode, src, off, off + len, ascii, !masked));
         }
-        const frameLength = recordFrameLength(recs, r);
+        return;
+      }
+      const frameLength = recordFrameLength(recs, r);
+      if (opcode !== 0) {
         this.openType = opcode;
         this.buffer = frameLength === 0 ? EMPTY : allocate(frameLength);
         this.filled = 0;
-      } else if (this.filled + recordFrameLength(recs, r) > this.buffer.length) {
-        const frameLength = recordFrameLength(recs, r);
+      } else if (this.filled + frameLength > this.buffer.length) {
         // A further fragment: grow geometrically (never past maxMessageSize, already checked from the header)
         // so a message of many fragments costs O(size) copying, not O(size × fragments).
         const needed = this.filled + frameLength;

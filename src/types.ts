@@ -37,8 +37,9 @@ export interface DecoderOptions {
   /** Largest frame payload accepted, checked from the header before buffering (1009). Default: maxMessageSize. */
   maxFrameSize?: number;
   /**
-   * `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS; also TS for chunks
-   * of ≥ AUTO_JS_VIEW_MIN bytes holding only unmasked binary frames of that size or more.
+   * `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS (except the rest of a
+   * frame WASM started); also TS for chunks of ≥ AUTO_JS_VIEW_MIN bytes holding only frames of that size or more
+   * whose payload needs no work from WASM (unmasked binary, or text it does not validate).
    */
   backend?: BackendOption;
   /**

@@ -169,20 +169,22 @@ export function pickMasker(mode: BackendOption, wasmBackend: WasmBackend | null,
   return w !== null && length >= AUTO_WASM_MIN_MASK ? w : js;
 }
 
-/** @internal pick the backend for one chunk; `state`/`chunk` (decoders only) let `'auto'` look at what it holds. */
-export function pick(
-  mode: BackendOption, wasmBackend: WasmBackend | null, length: number, state?: Int32Array, chunk?: Uint8Array, last?: string | null,
-): Backend {
+/**
+ * @internal pick the backend that parses `chunk` for a decoder in `state`; `last` is the one that parsed its
+ * previous chunk. `'auto'` looks at the chunk's size and what it holds.
+ */
+export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, state: Int32Array, chunk: Uint8Array, last: string | null): Backend {
   if (mode === 'js') return js;
   if (mode === 'wasm') return wasmBackend!;
   const w = wasmBackend ?? wasm;
   if (w === null) return js;
+  const length = chunk.length;
   if (length < AUTO_WASM_MIN_CHUNK) {
     // A tiny push that continues a frame WASM started stays with WASM: alternating backends within one frame
     // cost more than either (bench "binary 0 B in 4-/5-byte pushes": 0.80–0.83x of WASM, below TS too).
-    return last === 'wasm' && state !== undefined && (state[S_PHASE] === PHASE_PAYLOAD || state[S_HDR_LEN] !== 0) ? w : js;
+    return last === 'wasm' && (state[S_PHASE] === PHASE_PAYLOAD || state[S_HDR_LEN] !== 0) ? w : js;
   }
-  return length >= AUTO_JS_VIEW_MIN && chunk !== undefined && onlyLargePlainFrames(state!, chunk) ? js : w;
+  return length >= AUTO_JS_VIEW_MIN && onlyLargePlainFrames(state, chunk) ? js : w;
 }
 
 /**
