@@ -21,6 +21,13 @@ const ON_HEAP_MAX = 64;
  */
 const SLICE_MIN = 17;
 
+/**
+ * The one empty array handed out for every empty payload: `new Uint8Array(0)` costs ~180 ns in V8 11.3 (an
+ * empty backing store), `new Uint8Array(1)` ~20 ns; it was 60 % of decoding an empty ping (bench "ping 0 B":
+ * 0.34x ws). Nothing can be written to it.
+ */
+export const EMPTY = new Uint8Array(0);
+
 let slab = new ArrayBuffer(SLAB_SIZE);
 let used = 0;
 
@@ -28,7 +35,7 @@ let used = 0;
 export function allocate(length: number, forViews = false): Uint8Array {
   // `forViews`: the caller will make views of the result (`.buffer`), which on a small on-heap array forces
   // V8 to move it off the heap (~1 µs): take it from the slab instead.
-  if ((length <= ON_HEAP_MAX && !forViews) || length > SLAB_MAX) return new Uint8Array(length);
+  if ((length <= ON_HEAP_MAX && !forViews) || length > SLAB_MAX) return length === 0 ? EMPTY : new Uint8Array(length);
   if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     used = 0;

@@ -14,7 +14,7 @@ import {
   R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, F_UNCHECKED, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
   S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './layout.js';
-import { allocate, copy, view } from './alloc.js';
+import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
 import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
 
@@ -237,8 +237,6 @@ export class FrameDecoder extends RecordReader {
     } satisfies Frame);
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * Decodes complete messages: reassembles fragments (RFC 6455 §5.4), surfaces control frames as they arrive

@@ -6,7 +6,7 @@
 import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { isValidCloseCode } from './constants.js';
-import { allocate } from './alloc.js';
+import { EMPTY, allocate } from './alloc.js';
 import { nextMaskKey } from './mask-keys.js';
 import { encodeText, encodeTextInto } from './text.js';
 import type { Role } from './types.js';
@@ -185,7 +185,7 @@ function writeHeader(target: Uint8Array, offset: number, b0: number, length: num
 type Data = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 function toBytes(data: Data | string | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
+  if (data === undefined) return EMPTY;
   if (typeof data === 'string') return encodeText(data);
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -262,7 +262,7 @@ export class MessageEncoder {
     let body: Uint8Array;
     if (code === undefined) {
       if (reason !== '') throw new TypeError('wsframe: a close reason needs a close code');
-      body = new Uint8Array(0);
+      body = EMPTY;
     } else {
       if (!Number.isInteger(code) || !isValidCloseCode(code)) throw new RangeError(`wsframe: invalid close code ${code}`);
       const text = encodeText(reason);
