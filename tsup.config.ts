@@ -28,6 +28,10 @@ const noWasm = fileURLToPath(new URL('./src/backend/wasm-loader-none.ts', import
 
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' } },
+  // The runtime adapters: each bundles the codec it uses.
+  { ...common, entry: { node: 'src/adapters/node.ts' }, platform: 'node' },
+  { ...common, entry: { deno: 'src/adapters/deno.ts' } },
+  { ...common, entry: { bun: 'src/adapters/bun.ts' } },
   {
     ...common,
     entry: { js: 'src/js.ts' },

@@ -110,6 +110,8 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charC
 const MAX_HEAD = 16384;
 
 type Data = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+const bytesOf = (data: ArrayBuffer | ArrayBufferView): Uint8Array =>
+  ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 
 /**
  * A WebSocket endpoint without I/O. Feed it what the transport reads (`receive`, `receiveEof`), act on the events,
@@ -138,6 +140,8 @@ export class Connection {
   private readonly encoder: MessageEncoder;
   private readonly autoPong: boolean;
   private out: Uint8Array[] = [];
+  /** Bytes in `out`. */
+  private outBytes = 0;
   private closeSent = false;
   private closeReceived = false;
   /** The close frame that ends the connection, queued at the next `bytesToSend()` (see the class comment). */
@@ -162,7 +166,7 @@ export class Connection {
       if (role === 'client') {
         const request = buildUpgradeRequest(handshake as ClientHandshakeOptions);
         key = request.key;
-        this.out.push(ascii(request.request));
+        this.push(ascii(request.request));
       }
       this.handshake = { options: handshake, key, head: new Uint8Array(0) };
     }
@@ -174,7 +178,7 @@ export class Connection {
 
   /** Bytes queued and not yet taken by `bytesToSend()`. */
   get bufferedAmount(): number {
-    return this.out.reduce((n, b) => n + b.length, 0);
+    return this.outBytes;
   }
 
   /**
@@ -212,12 +216,28 @@ export class Connection {
   }
 
   /**
-   * Send a message: text for a string, binary otherwise. Returns false (and sends nothing) once a close frame was
+   * Send a message: text for a string, binary otherwise (or as `binary` says: `false` sends bytes as text; they
+   * must be valid UTF-8, e.g. a message received with `textAs: 'bytes'`). Returns false (and sends nothing) once a close frame was
    * sent (RFC 6455 §5.5.1: no data after a close). Throws while CONNECTING.
    */
-  send(data: Data): boolean {
+  send(data: Data, binary: boolean = typeof data !== 'string'): boolean {
     if (!this.canSend()) return false;
-    this.queue(typeof data === 'string' ? this.encoder.text(data) : this.encoder.binary(data));
+    this.queue(
+      binary
+        ? this.encoder.binary(typeof data === 'string' ? new TextEncoder().encode(data) : data)
+        : this.encoder.text(typeof data === 'string' || data instanceof Uint8Array ? data : bytesOf(data)),
+    );
+    return true;
+  }
+
+  /**
+   * Queue frames encoded elsewhere, as they are — e.g. one broadcast encoded once by a server-role
+   * `MessageEncoder` for many connections. They must be whole, valid frames for this role (unmasked from a
+   * server, masked from a client). Returns false (and sends nothing) once a close frame was sent.
+   */
+  sendEncoded(frames: readonly Uint8Array[]): boolean {
+    if (!this.canSend()) return false;
+    for (const f of frames) this.push(f);
     return true;
   }
 
@@ -244,6 +264,7 @@ export class Connection {
     if (this.currentState === ConnectionState.CONNECTING) {
       this.currentState = ConnectionState.CLOSED;
       this.out = [];
+      this.outBytes = 0;
       return;
     }
     if (this.closeSent || this.currentState === ConnectionState.CLOSED) return;
@@ -266,6 +287,7 @@ export class Connection {
     }
     const out = this.out;
     this.out = [];
+    this.outBytes = 0;
     return out;
   }
 
@@ -282,6 +304,7 @@ export class Connection {
     if (verdict === 'dead') {
       this.currentState = ConnectionState.CLOSED;
       this.out = [];
+      this.outBytes = 0;
     }
     return verdict;
   }
@@ -297,7 +320,12 @@ export class Connection {
   }
 
   private queue(frames: Uint8Array[]): void {
-    for (const f of frames) this.out.push(f);
+    for (const f of frames) this.push(f);
+  }
+
+  private push(bytes: Uint8Array): void {
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
   }
 
   private deliver(message: Message, events: ConnectionEvent[]): void {
@@ -365,7 +393,7 @@ export class Connection {
           ? ({ ok: false, status: 400, reason: 'expected an HTTP request', headers: {} } as const)
           : checkUpgradeRequest({ method: parsed.method, httpVersion: parsed.httpVersion, headers: parsed.headers }, hs.options as ServerHandshakeOptions);
       if (!result.ok) return this.handshakeFailed(new HandshakeError(result.status, result.reason), result.headers);
-      this.out.push(ascii(buildUpgradeResponse(result)));
+      this.push(ascii(buildUpgradeResponse(result)));
       this.protocol = result.protocol;
       open = { type: 'open', protocol: result.protocol, extensions: result.extensions, headers: parsed.headers, target: parsed.target };
     }
@@ -378,8 +406,9 @@ export class Connection {
     this.handshake = null;
     this.currentState = ConnectionState.CLOSED;
     this.out = [];
+    this.outBytes = 0;
     if (this.role === 'server') {
-      this.out.push(ascii(buildRejectResponse({ status: error.status, reason: error.message.replace(/^wsframe: /, ''), headers })));
+      this.push(ascii(buildRejectResponse({ status: error.status, reason: error.message.replace(/^wsframe: /, ''), headers })));
     }
     return [{ type: 'error', error }];
   }
