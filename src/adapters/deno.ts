@@ -168,7 +168,10 @@ export interface DenoServeOptions<Data = unknown> extends ServerCoreOptions<Data
   hostname?: string;
   /** TLS (`wss://`): PEM `cert` and `key` strings, as for `Deno.listenTls`. */
   tls?: { cert: string; key: string };
-  /** `SO_REUSEPORT`: one server per process on one port, the kernel spreads connections (Linux). */
+  /**
+   * `SO_REUSEPORT`: one server per process on one port, the kernel spreads connections (Linux). Deno 2.9 still
+   * calls this unstable: run with `--unstable-net`.
+   */
   reusePort?: boolean;
 }
 
