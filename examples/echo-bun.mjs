@@ -8,6 +8,11 @@ import { serve } from '../dist/bun.js';
 const server = await serve({
   port: Number(process.env.PORT ?? 8080),
   textAs: 'bytes', // echo text as the validated bytes it arrived as, no string round trip
+  open(ws) {
+    // ws://…/?close=4001 closes at once with that code (to try close codes from the client side).
+    const code = Number(new URL(ws.url, 'http://localhost').searchParams.get('close'));
+    if (code >= 3000 && code <= 4999) ws.close(code, 'closed by the server');
+  },
   message(ws, data, isBinary) {
     ws.send(data, isBinary);
   },

@@ -66,8 +66,8 @@ function runScript(command: string, args: string[], ms = 90_000): Promise<string
   });
 }
 
-/** Start a Deno/Bun server script that prints "PORT n"; `close` kills that process (and only it). */
-function startServerScript(command: string, args: string[]): Promise<Running> {
+/** Start a Deno/Bun server script that prints "PORT n" (or matches `pattern`); `close` kills that process (and only it). */
+function startServerScript(command: string, args: string[], pattern = /PORT (\d+)/): Promise<Running> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(command, args, { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -79,7 +79,7 @@ function startServerScript(command: string, args: string[]): Promise<Running> {
     child.stderr!.on('data', (d: Buffer) => (err += d));
     child.stdout!.on('data', (d: Buffer) => {
       out += d;
-      const m = /PORT (\d+)/.exec(out);
+      const m = pattern.exec(out);
       if (!m) return;
       clearTimeout(timer);
       resolve({
@@ -207,6 +207,39 @@ describe('the wsframe echo server with other clients', () => {
     const out = await runScript(BUN, [fromRoot('test', 'interop', 'runtime-client.mjs'), url, JSON.stringify({ ...SIZES, ping: true })]);
     expectAllPassed(JSON.parse(out.trim().split('\n').pop()!), WITH_PING);
   }, 90_000);
+});
+
+describe('the wsframe Deno and Bun adapter servers (examples/echo-deno.mjs, echo-bun.mjs) with other clients', () => {
+  const LISTENING = /ws:\/\/127\.0\.0\.1:(\d+)\//;
+  const adapters: [string, () => Promise<Running>][] = [
+    ['wsframe/deno', () => startServerScript(DENO, ['run', '--allow-net', '--allow-env', fromRoot('examples', 'echo-deno.mjs')], LISTENING)],
+    ['wsframe/bun', () => startServerScript(BUN, [fromRoot('examples', 'echo-bun.mjs')], LISTENING)],
+  ];
+  for (const [name, start] of adapters) {
+    it(`${name} with ws and Chromium's WebSocket`, async () => {
+      const previous = process.env.PORT;
+      process.env.PORT = '0';
+      const server = await start().finally(() => (previous === undefined ? delete process.env.PORT : (process.env.PORT = previous)));
+      const target = `ws://127.0.0.1:${server.port}/`;
+      try {
+        const ping = pingWith((ws, d) => ws.ping(d), (ws, cb) => ws.once('pong', cb));
+        expectAllPassed(await runChecks(WebSocket, target, { ...SIZES, ping }), WITH_PING);
+        const browser = await chromium.launch({
+          executablePath: '/usr/bin/chromium',
+          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        });
+        try {
+          const page = await browser.newPage();
+          const results = (await page.evaluate(`(${runChecks.toString()})(WebSocket, ${JSON.stringify(target)}, ${JSON.stringify(SIZES)})`)) as Check[];
+          expectAllPassed(results, EXPECTED);
+        } finally {
+          await browser.close();
+        }
+      } finally {
+        await server.close();
+      }
+    }, 120_000);
+  }
 });
 
 describe('the wsframe client with other servers', () => {

@@ -531,50 +531,56 @@ export class WebSocketConnection<Data = unknown> {
   }
 
   private dispatch(events: ConnectionEvent[]): void {
-    const endpoint = this.endpoint;
-    const o = endpoint.options;
     this.dispatching = true;
-    try {
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        switch (e.type) {
-          case 'text':
-            endpoint.call(o.message, this, this, e.data, false);
-            break;
-          case 'binary':
-            endpoint.call(o.message, this, this, e.data, true);
-            break;
-          case 'ping':
-            endpoint.call(o.ping, this, this, e.data);
-            break;
-          case 'pong':
-            endpoint.call(o.pong, this, this, e.data);
-            break;
-          case 'close':
-            this.closeCode = e.code;
-            this.closeReason = e.reason;
-            break;
-          case 'error':
-            if (e.error instanceof WebSocketError) {
-              this.closeCode = e.error.closeCode;
-              this.closeReason = e.error.message;
-            }
-            if (o.error) endpoint.call(o.error, this, this, e.error);
-            break;
-          case 'open':
-            this.opened = true;
-            this.protocol = e.protocol;
-            this.headers = e.headers;
-            this.deadline = Infinity;
-            if (this.onOpen) this.onOpen();
-            endpoint.call(o.open, this, this);
-            break;
-        }
+    // One try per batch, not per message: a handler that throws is reported and delivery goes on after it.
+    let i = 0;
+    while (i < events.length) {
+      try {
+        for (; i < events.length; i++) this.deliver(events[i]!);
+      } catch (error) {
+        i++;
+        this.endpoint.report(this, error);
       }
-    } finally {
-      this.dispatching = false;
     }
+    this.dispatching = false;
     this._flush();
+  }
+
+  private deliver(e: ConnectionEvent): void {
+    const o = this.endpoint.options;
+    switch (e.type) {
+      case 'text':
+        o.message?.(this, e.data, false);
+        break;
+      case 'binary':
+        o.message?.(this, e.data, true);
+        break;
+      case 'ping':
+        o.ping?.(this, e.data);
+        break;
+      case 'pong':
+        o.pong?.(this, e.data);
+        break;
+      case 'close':
+        this.closeCode = e.code;
+        this.closeReason = e.reason;
+        break;
+      case 'error':
+        if (e.error instanceof WebSocketError) {
+          this.closeCode = e.error.closeCode;
+          this.closeReason = e.error.message;
+        }
+        o.error?.(this, e.error);
+        break;
+      case 'open':
+        this.opened = true;
+        this.protocol = e.protocol;
+        this.headers = e.headers;
+        this.deadline = Infinity;
+        this.onOpen?.();
+        o.open?.(this);
+        break;
+    }
   }
 
   /** @internal Hand everything queued to the transport; apply back-pressure; end the socket once CLOSED. */
