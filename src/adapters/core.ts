@@ -855,20 +855,20 @@ export class ServerCore<Data = unknown> extends Endpoint<Data> {
 
   /**
    * Send one message to every open connection (and, with `pubsub`, to the other servers' connections): encoded
-   * once, the same bytes for all. `except` skips one connection (e.g. the sender). Returns how many local
-   * connections it was queued for.
+   * once, the same bytes for all. A string goes as text, bytes as binary — or as `isBinary` says (`false`: the
+   * bytes are UTF-8 text, e.g. received with `textAs: 'bytes'`). `except` skips one connection (e.g. the
+   * sender). Returns how many local connections it was queued for.
    */
-  broadcast(data: SendData, except?: WebSocketConnection<Data>): number {
-    let binary: boolean;
-    let payload: Uint8Array;
-    if (typeof data === 'string') {
-      binary = false;
-      payload = utf8.encode(data);
-    } else {
-      binary = true;
-      payload = data instanceof Uint8Array ? data : ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-    }
+  broadcast(data: SendData, isBinary: boolean = typeof data !== 'string', except?: WebSocketConnection<Data>): number {
+    const binary = isBinary;
+    const payload =
+      typeof data === 'string'
+        ? utf8.encode(data)
+        : data instanceof Uint8Array
+          ? data
+          : ArrayBuffer.isView(data)
+            ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+            : new Uint8Array(data);
     const frames = binary ? this.encoder.binary(payload) : this.encoder.text(payload);
     this.options.pubsub?.publish({ origin: this.id, binary, payload });
     return this.local(frames, except);
@@ -938,10 +938,11 @@ export class WebSocketServer<Data = unknown> {
 
   /**
    * Send one message to every open connection, encoded once (and to other processes' connections through the
-   * `pubsub` option). `except` skips one connection. Returns how many local connections it was queued for.
+   * `pubsub` option). A string goes as text, bytes as binary, or as `isBinary` says. `except` skips one
+   * connection. Returns how many local connections it was queued for.
    */
-  broadcast(data: SendData, except?: WebSocketConnection<Data>): number {
-    return this.core.broadcast(data, except);
+  broadcast(data: SendData, isBinary: boolean = typeof data !== 'string', except?: WebSocketConnection<Data>): number {
+    return this.core.broadcast(data, isBinary, except);
   }
 
   /**
