@@ -9,7 +9,7 @@
  * The HTTP grammar underneath (headers, token lists, Sec-WebSocket-Extensions, the head parser) is in http.ts and
  * re-exported here.
  */
-import { expectInteger, expectObject, expectString, expectStringList } from './args.js';
+import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './args.js';
 import {
   FORBIDDEN_IN_VALUE, HandshakeError, TOKEN, field, headerLines, headerMap, parseExtensions, parseProtocols, tokenList,
   trimOws, type ExtensionOffer, type HeaderInput,
@@ -382,7 +382,10 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
     headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
   }
   if (options.origin !== undefined) headers.Origin = options.origin;
-  if (options.headers !== undefined) Object.assign(headers, options.headers);
+  if (options.headers !== undefined) {
+    expectRecord(options.headers, 'buildUpgradeRequest: options.headers');
+    Object.assign(headers, options.headers);
+  }
   return { request: `GET ${path} HTTP/1.1\r\n${headerLines(headers)}\r\n`, key, headers };
 }
 
