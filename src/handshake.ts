@@ -9,9 +9,10 @@
  * The HTTP grammar underneath (headers, token lists, Sec-WebSocket-Extensions, the head parser) is in http.ts and
  * re-exported here.
  */
+import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './args.js';
 import {
   FORBIDDEN_IN_VALUE, HandshakeError, TOKEN, field, headerLines, headerMap, parseExtensions, parseProtocols, tokenList,
-  type ExtensionOffer, type HeaderInput, type HeaderMap,
+  trimOws, type ExtensionOffer, type HeaderInput,
 } from './http.js';
 
 export { HandshakeError, formatExtensions, parseExtensions, parseHttpHead, parseProtocols } from './http.js';
@@ -95,16 +96,35 @@ export function generateKey(): string {
  * `Sec-WebSocket-Protocol` field and the client decides whether to continue).
  */
 export function selectProtocol(offered: readonly string[], supported: readonly string[], prefer: 'client' | 'server' = 'client'): string | undefined {
-  return prefer === 'client' ? offered.find((p) => supported.includes(p)) : supported.find((p) => offered.includes(p));
+  expectStringList(offered, 'selectProtocol: offered');
+  expectStringList(supported, 'selectProtocol: supported');
+  checkPreference(prefer, 'selectProtocol: prefer');
+  // A Set for the other side: `offered` comes from the peer and may hold thousands of names.
+  if (prefer === 'client') {
+    const ours = new Set(supported);
+    return offered.find((p) => ours.has(p));
+  }
+  const theirs = new Set(offered);
+  return supported.find((p) => theirs.has(p));
+}
+
+function checkPreference(value: unknown, what: string): void {
+  expectString(value, what);
+  if (value !== 'client' && value !== 'server') throw new RangeError(`wsframe: ${what} must be 'client' or 'server'`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Server side
 // ---------------------------------------------------------------------------------------------------------------
 
-/** What the server needs from an HTTP request: Node's `req.method`, `req.httpVersion` and `req.headers` fit. */
+/**
+ * What the server needs from an HTTP request. Node's `IncomingMessage` fits as it is (its `method` is
+ * `string | undefined`, its `headers` values `string | string[] | undefined`), as does a Fetch `Request`-like
+ * object with `headers: Headers`.
+ */
 export interface UpgradeRequest {
-  method: string;
+  /** `'GET'` for an upgrade; anything else, `undefined` included, gets 405. */
+  method?: string | undefined;
   /** `'1.1'` (Node's `req.httpVersion`) or `'HTTP/1.1'`. */
   httpVersion: string;
   headers: HeaderInput;
@@ -162,7 +182,9 @@ const reject = (status: number, reason: string, headers: Record<string, string> 
  * value (400), method GET (405), HTTP/1.1 or later (400), `Host` (400), `Upgrade: websocket` (400),
  * `Connection` containing the `upgrade` token (400), `Sec-WebSocket-Version: 13` (426 with
  * `Sec-WebSocket-Version: 13`), `Sec-WebSocket-Key` = base64 of 16 bytes (400), `Origin` allow-list (403),
- * well-formed `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` (400). Never throws for a bad request.
+ * well-formed `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` (400). Never throws for a bad request;
+ * throws a TypeError (or RangeError) when `request` or `options` has the wrong shape — a `method` or
+ * `httpVersion` that is not a string, headers that are not a `HeaderInput` of strings, a bad option.
  *
  * @example
  * server.on('upgrade', (req, socket) => {
@@ -174,14 +196,13 @@ const reject = (status: number, reason: string, headers: Record<string, string> 
  * });
  */
 export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHandshakeOptions = {}): AcceptedUpgrade | RejectedUpgrade {
+  expectObject(request, 'checkUpgradeRequest: request');
+  if (request.method !== undefined) expectString(request.method, 'checkUpgradeRequest: request.method');
+  expectString(request.httpVersion, 'checkUpgradeRequest: request.httpVersion');
+  checkServerOptions(options);
   const maxBytes = options.maxHeaderBytes ?? 16384;
   const maxCount = options.maxHeaderCount ?? 128;
-  let headers: HeaderMap;
-  try {
-    headers = headerMap(request.headers);
-  } catch {
-    return reject(400, 'Unreadable headers');
-  }
+  const headers = headerMap(request.headers);
   let bytes = 0;
   let count = 0;
   for (const [name, values] of headers) {
@@ -204,20 +225,23 @@ export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHand
   if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return reject(400, 'Missing or invalid Upgrade header');
   if (!tokenList(field(headers, 'connection')).includes('upgrade')) return reject(400, 'Connection header must contain "upgrade"');
   // Item 6 and §4.2.2 step 4: an unsupported version gets 426 and the versions we speak.
-  if (field(headers, 'sec-websocket-version')?.trim() !== '13') {
+  const wsVersion = field(headers, 'sec-websocket-version');
+  if (wsVersion === undefined || trimOws(wsVersion) !== '13') {
     return reject(426, 'Unsupported WebSocket version', { 'Sec-WebSocket-Version': '13' });
   }
   // Item 5: a base64 nonce that decodes to exactly 16 bytes. A repeated field is joined with ", " and fails too.
-  const key = field(headers, 'sec-websocket-key')?.trim();
-  if (key === undefined || !KEY.test(key)) return reject(400, 'Missing or invalid Sec-WebSocket-Key');
+  const keyField = field(headers, 'sec-websocket-key');
+  const key = keyField === undefined ? '' : trimOws(keyField);
+  if (!KEY.test(key)) return reject(400, 'Missing or invalid Sec-WebSocket-Key');
   // Item 7 / §10.2: browsers send Origin; the server may refuse origins it does not trust.
   const origin = field(headers, 'origin');
   const origins = options.origins;
   if (origins !== undefined) {
+    const wanted = origin === undefined ? undefined : trimOws(origin).toLowerCase();
     const allowed =
       typeof origins === 'function'
         ? origins(origin)
-        : origin === undefined || origins.some((o) => o.toLowerCase() === origin.trim().toLowerCase());
+        : wanted === undefined || origins.some((o) => o.toLowerCase() === wanted);
     if (!allowed) return reject(403, 'Origin not allowed');
   }
   let offeredProtocols: string[];
@@ -233,15 +257,34 @@ export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHand
   return { ok: true, key, accept: acceptKey(key), protocol, offeredProtocols, extensions, origin };
 }
 
+function checkServerOptions(options: ServerHandshakeOptions): void {
+  expectObject(options, 'checkUpgradeRequest: options');
+  const what = 'checkUpgradeRequest: options.';
+  if (options.protocols !== undefined) expectStringList(options.protocols, `${what}protocols`);
+  const preference = options.protocolPreference;
+  if (preference !== undefined) checkPreference(preference, `${what}protocolPreference`);
+  const origins: unknown = options.origins;
+  if (origins !== undefined && typeof origins !== 'function') expectStringList(origins, `${what}origins`);
+  if (options.maxHeaderBytes !== undefined) expectInteger(options.maxHeaderBytes, `${what}maxHeaderBytes`);
+  if (options.maxHeaderCount !== undefined) expectInteger(options.maxHeaderCount, `${what}maxHeaderCount`);
+}
+
 
 /**
  * The exact HTTP/1.1 101 response (RFC 6455 §4.2.2 step 5), as a string of ASCII characters ready to write:
  * `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, the selected `Sec-WebSocket-Protocol` if any, then `headers`.
- * No `Sec-WebSocket-Extensions`: wsframe negotiates no extension. Throws a TypeError on CR/LF/NUL in any value.
+ * No `Sec-WebSocket-Extensions`: wsframe negotiates no extension. Throws a TypeError for a wrong-typed argument,
+ * an accept key that is not 28 base64 characters, a subprotocol that is not a token, or a header value with
+ * anything but HTAB, SP and visible ASCII (CR/LF/NUL would inject lines).
  */
 export function buildUpgradeResponse(accepted: Pick<AcceptedUpgrade, 'accept' | 'protocol'>, headers?: Record<string, string>): string {
+  expectObject(accepted, 'buildUpgradeResponse: accepted');
+  expectString(accepted.accept, 'buildUpgradeResponse: accepted.accept');
   if (!/^[A-Za-z0-9+/]{27}=$/.test(accepted.accept)) throw new TypeError('wsframe: invalid Sec-WebSocket-Accept');
-  if (accepted.protocol !== undefined && !TOKEN.test(accepted.protocol)) throw new TypeError('wsframe: invalid subprotocol');
+  if (accepted.protocol !== undefined) {
+    expectString(accepted.protocol, 'buildUpgradeResponse: accepted.protocol');
+    if (!TOKEN.test(accepted.protocol)) throw new TypeError('wsframe: invalid subprotocol');
+  }
   return (
     'HTTP/1.1 101 Switching Protocols\r\n' +
     'Upgrade: websocket\r\n' +
@@ -263,10 +306,17 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** A complete HTTP/1.1 error response for a refused upgrade (`Connection: close`, a short text body). */
+/**
+ * A complete HTTP/1.1 error response for a refused upgrade (`Connection: close`, a short text body: `reason`
+ * with anything but printable ASCII replaced by "?"). Throws a TypeError for a wrong-typed field and a RangeError
+ * for a status outside 400–599.
+ */
 export function buildRejectResponse(rejected: Pick<RejectedUpgrade, 'status' | 'reason'> & { headers?: Record<string, string> }): string {
+  expectObject(rejected, 'buildRejectResponse: rejected');
   const status = rejected.status;
-  if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError('wsframe: a rejection needs a 4xx or 5xx status');
+  expectInteger(status, 'buildRejectResponse: rejected.status');
+  if (status < 400 || status > 599) throw new RangeError('wsframe: a rejection needs a 4xx or 5xx status');
+  expectString(rejected.reason, 'buildRejectResponse: rejected.reason');
   const body = `${rejected.reason.replace(/[^\x20-\x7e]/g, '?')}\n`;
   return (
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
@@ -300,13 +350,20 @@ export interface ClientHandshakeOptions {
 
 /**
  * The client's upgrade request (RFC 6455 §4.1): the exact bytes to write as an ASCII string, plus the key to
- * verify the response with.
+ * verify the response with. Throws a TypeError for a wrong-typed option, a path that is not visible ASCII, a
+ * subprotocol that is not a token or is listed twice (RFC 6455 §4.1 item 10), or a header value with anything but
+ * HTAB, SP and visible ASCII.
  *
  * @example
  * const { request, key } = buildUpgradeRequest({ host: '127.0.0.1:8080', path: '/chat', protocols: ['chat'] });
  * socket.write(request);
  */
 export function buildUpgradeRequest(options: ClientHandshakeOptions): { request: string; key: string; headers: Record<string, string> } {
+  expectObject(options, 'buildUpgradeRequest: options');
+  expectString(options.host, 'buildUpgradeRequest: options.host');
+  for (const name of ['path', 'key', 'origin'] as const) {
+    if (options[name] !== undefined) expectString(options[name], `buildUpgradeRequest: options.${name}`);
+  }
   const key = options.key ?? generateKey();
   const path = options.path ?? '/';
   if (!/^[\x21-\x7e]+$/.test(path)) throw new TypeError('wsframe: the request path must be visible ASCII without spaces');
@@ -318,12 +375,17 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
     'Sec-WebSocket-Version': '13',
   };
   const protocols = options.protocols ?? [];
+  expectStringList(protocols, 'buildUpgradeRequest: options.protocols');
   if (protocols.length > 0) {
     for (const p of protocols) if (!TOKEN.test(p)) throw new TypeError(`wsframe: invalid subprotocol ${JSON.stringify(p)}`);
+    if (new Set(protocols).size !== protocols.length) throw new TypeError('wsframe: a subprotocol is listed twice');
     headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
   }
   if (options.origin !== undefined) headers.Origin = options.origin;
-  Object.assign(headers, options.headers);
+  if (options.headers !== undefined) {
+    expectRecord(options.headers, 'buildUpgradeRequest: options.headers');
+    Object.assign(headers, options.headers);
+  }
   return { request: `GET ${path} HTTP/1.1\r\n${headerLines(headers)}\r\n`, key, headers };
 }
 
@@ -339,22 +401,34 @@ export interface VerifyOptions {
 /**
  * Verify the server's response (RFC 6455 §4.1, "the client MUST validate the server's response"): status 101,
  * `Upgrade: websocket`, `Connection: upgrade`, the right `Sec-WebSocket-Accept`, a subprotocol only if it was
- * offered, no extension that was not offered. `reason` says what was wrong.
+ * offered, no extension that was not offered. `reason` says what was wrong. Throws a TypeError when `response` or
+ * `options` has the wrong shape (a status that is not a number, headers that are not a `HeaderInput` of strings,
+ * a key that is not a string).
  */
 export function verifyUpgradeResponse(
   response: { status: number; headers: HeaderInput },
   options: VerifyOptions,
 ): { ok: true; protocol: string | undefined; extensions: ExtensionOffer[] } | { ok: false; reason: string } {
+  expectObject(response, 'verifyUpgradeResponse: response');
+  expectInteger(response.status, 'verifyUpgradeResponse: response.status');
+  expectObject(options, 'verifyUpgradeResponse: options');
+  expectString(options.key, 'verifyUpgradeResponse: options.key');
+  const what = 'verifyUpgradeResponse: options.';
+  if (options.protocols !== undefined) expectStringList(options.protocols, `${what}protocols`);
+  if (options.extensions !== undefined) expectStringList(options.extensions, `${what}extensions`);
   const headers = headerMap(response.headers);
   for (const values of headers.values()) for (const v of values) if (FORBIDDEN_IN_VALUE.test(v)) return { ok: false, reason: 'invalid character in a response header' };
   if (response.status !== 101) return { ok: false, reason: `expected status 101, got ${response.status}` };
   if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return { ok: false, reason: 'missing or invalid Upgrade header' };
   if (!tokenList(field(headers, 'connection')).includes('upgrade')) return { ok: false, reason: 'missing or invalid Connection header' };
-  if (field(headers, 'sec-websocket-accept')?.trim() !== acceptKey(options.key)) return { ok: false, reason: 'Sec-WebSocket-Accept does not match the key' };
+  const accept = field(headers, 'sec-websocket-accept');
+  if (accept === undefined || trimOws(accept) !== acceptKey(options.key)) {
+    return { ok: false, reason: 'Sec-WebSocket-Accept does not match the key' };
+  }
   const protocolField = field(headers, 'sec-websocket-protocol');
   let protocol: string | undefined;
   if (protocolField !== undefined) {
-    protocol = protocolField.trim();
+    protocol = trimOws(protocolField);
     if (!(options.protocols ?? []).includes(protocol)) return { ok: false, reason: `server selected a subprotocol that was not offered: ${JSON.stringify(protocol)}` };
   }
   let extensions: ExtensionOffer[];

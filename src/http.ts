@@ -2,7 +2,13 @@
  * The HTTP/1.1 pieces of the opening handshake (RFC 6455 §4, RFC 9110/9112), sans-I/O: header input in any shape,
  * token lists, the Sec-WebSocket-Protocol and Sec-WebSocket-Extensions grammars, header-line writing that refuses
  * injection, and a strict request/response head parser for transports that hand over raw bytes.
+ *
+ * Every parse of peer input here takes time linear in its length, because a server runs it on up to 16 KiB from
+ * anyone before any authentication: scans only move forward, each regular expression is anchored with classes
+ * that cannot match the character after them (no backtracking over a run), duplicates are found with a Set or an
+ * own-property lookup, and OWS is trimmed by scanning from both ends.
  */
+import { expectArray, expectInteger, expectObject, expectRecord, expectString, kind } from './args.js';
 
 /**
  * Headers in any of the shapes runtimes hand out: a record like Node's `IncomingMessage.headers` (any key case;
@@ -16,25 +22,40 @@ export type HeaderInput =
 /** Lower-cased name → values in arrival order. */
 export type HeaderMap = Map<string, string[]>;
 
-/** @internal */
+/**
+ * @internal Header input → lower-cased name → values. Throws a TypeError for a shape that is not a `HeaderInput`
+ * or a name or value that is not a string: those come from the caller's runtime, never from the peer.
+ */
 export function headerMap(headers: HeaderInput): HeaderMap {
+  if (typeof headers !== 'object' || headers === null) {
+    throw new TypeError(`wsframe: headers must be a record, Headers, Map or [name, value] list, got ${kind(headers)}`);
+  }
   const map: HeaderMap = new Map();
-  const add = (name: string, value: string): void => {
+  const add = (name: unknown, value: unknown): void => {
+    expectString(name, 'a header name');
+    expectString(value, `header ${JSON.stringify(name)}`);
     const key = name.toLowerCase();
     const list = map.get(key);
     if (list) list.push(value);
     else map.set(key, [value]);
   };
-  if (Array.isArray(headers) || (typeof (headers as { forEach?: unknown }).forEach !== 'function' && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function')) {
-    for (const [name, value] of headers as Iterable<readonly [string, string]>) add(String(name), String(value));
-  } else if (typeof (headers as { forEach?: unknown }).forEach === 'function') {
+  const forEach = (headers as { forEach?: unknown }).forEach;
+  if (Array.isArray(headers) || (typeof forEach !== 'function' && Symbol.iterator in headers)) {
+    for (const pair of headers as Iterable<unknown>) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TypeError('wsframe: header list entries must be [name, value] pairs');
+      }
+      add(pair[0], pair[1]);
+    }
+  } else if (typeof forEach === 'function') {
     // Fetch Headers and Map: forEach(value, name)
-    (headers as { forEach(callback: (value: string, name: string) => void): void }).forEach((value, name) => add(String(name), String(value)));
+    const each = headers as { forEach(callback: (value: unknown, name: unknown) => void): void };
+    each.forEach((value, name) => add(name, value));
   } else {
-    for (const [name, value] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
+    for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
-      if (typeof value === 'string') add(name, value);
-      else for (const v of value) add(name, String(v));
+      if (Array.isArray(value)) for (const v of value) add(name, v);
+      else add(name, value);
     }
   }
   return map;
@@ -51,10 +72,52 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** CR, LF or NUL anywhere in a value: header injection / request smuggling (RFC 9110 §5.5). */
 export const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 
-/** A comma-separated list of tokens (RFC 9110 §5.6.1), lower-cased. Empty elements are skipped. */
+/** tchar (RFC 9110 §5.6.2) by character code, for the scanners that walk a string once. */
+const TCHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) TCHAR[c] = TOKEN.test(String.fromCharCode(c)) ? 1 : 0;
+const isTchar = (c: number): boolean => c < 128 && TCHAR[c] === 1;
+const isOws = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/**
+ * `value` without leading and trailing OWS (SP / HTAB, RFC 9110 §5.5, §5.6.3). One scan from each end: linear,
+ * where `replace(/^[ \t]+|[ \t]+$/g, '')` retries an inner whitespace run from each of its positions (quadratic).
+ */
+export function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/*
+ * List fields, one rule for every parser here (RFC 9110 §5.6.1): `#element => [ element ] *( OWS "," OWS
+ * [ element ] )`. A recipient "MUST accept and ignore a reasonable number of empty list elements" (§5.6.1.2),
+ * so empty elements are skipped wherever they are (",a", "a,", "a,,b", "a, ,b"), however many — parsing stays
+ * linear. Sec-WebSocket-Protocol (`1#token`, RFC 6455 §4.3) and Sec-WebSocket-Extensions (`1#extension`, §9.1)
+ * need at least one element, so a present field without any ("", ",", " , ") is malformed (400), as in
+ * §5.6.1.2's own examples. An absent field (`undefined`) is an empty list.
+ */
+
+/** The non-empty elements of a list field, OWS-trimmed (RFC 9110 §5.6.1). */
+function listElements(value: string): string[] {
+  const out: string[] = [];
+  for (const raw of value.split(',')) {
+    const element = trimOws(raw);
+    if (element !== '') out.push(element);
+  }
+  return out;
+}
+
+/**
+ * A comma-separated list of tokens (RFC 9110 §5.6.1), lower-cased; empty elements are skipped. `Upgrade` and
+ * `Connection` are `1#` lists too: a list without elements comes back as `[]`, which the callers refuse because
+ * the token they look for is missing.
+ */
 export function tokenList(value: string | undefined): string[] {
   if (value === undefined) return [];
-  return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+  expectString(value, 'a token list');
+  return listElements(value).map((t) => t.toLowerCase());
 }
 
 /** Thrown by `parseHttpHead`, `parseExtensions`, `parseProtocols`; `status` is the HTTP status to answer with. */
@@ -68,39 +131,55 @@ export class HandshakeError extends Error {
   }
 }
 
+/** Peer text quoted in an error message, cut short: a rejection's reason is echoed in the response body. */
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}...` : text);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Sec-WebSocket-Protocol and Sec-WebSocket-Extensions
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
  * Parse a `Sec-WebSocket-Protocol` value: comma-separated tokens, case-sensitive, no duplicates (RFC 6455 §4.1
- * item 10, §11.3.4). Throws `HandshakeError` (400) on anything else.
+ * item 10, §11.3.4); empty list elements are ignored, but a present field needs one protocol (RFC 9110 §5.6.1).
+ * `undefined` (no field) gives `[]`. Throws `HandshakeError` (400) on anything else, a TypeError for a non-string.
  */
 export function parseProtocols(value: string | undefined): string[] {
   if (value === undefined) return [];
-  const out: string[] = [];
-  for (const raw of value.split(',')) {
-    const p = raw.trim();
-    if (p === '') continue;
-    if (!TOKEN.test(p)) throw new HandshakeError(400, `invalid subprotocol ${JSON.stringify(p)}`);
-    if (out.includes(p)) throw new HandshakeError(400, `duplicate subprotocol ${JSON.stringify(p)}`);
-    out.push(p);
+  expectString(value, 'parseProtocols: the Sec-WebSocket-Protocol value');
+  const out = listElements(value);
+  if (out.length === 0) throw new HandshakeError(400, 'Sec-WebSocket-Protocol names no subprotocol');
+  const seen = new Set<string>(); // not out.includes(): thousands of short names fit in 16 KiB
+  for (const p of out) {
+    if (!TOKEN.test(p)) throw new HandshakeError(400, `invalid subprotocol ${excerpt(p)}`);
+    if (seen.has(p)) throw new HandshakeError(400, `duplicate subprotocol ${excerpt(p)}`);
+    seen.add(p);
   }
   return out;
 }
 
-
-/** One extension offer (or response) from `Sec-WebSocket-Extensions`: `params` maps a name to its value, or `true` when it has none. */
+/** One extension offer (or response) from `Sec-WebSocket-Extensions`. */
 export interface ExtensionOffer {
+  /** The extension's name, lower-cased by `parseExtensions`. */
   name: string;
+  /**
+   * Parameter name (lower-cased by `parseExtensions`) → its value, unquoted, or `true` for a parameter written
+   * without `=` — so `server_max_window_bits` and `server_max_window_bits=10` stay apart. `parseExtensions`
+   * returns a null-prototype object: every name is an own property (`__proto__` included); read it with
+   * `params[name]` or `Object.hasOwn(params, name)`, not `params.hasOwnProperty(name)`.
+   */
   params: Record<string, string | true>;
 }
 
 /**
- * Parse `Sec-WebSocket-Extensions` (RFC 6455 §9.1): `extension *( ";" param [ "=" (token | quoted-string) ] )`,
- * comma-separated, in the offered order (the same extension may be offered several times with different
- * parameters, e.g. Autobahn 13.7). A quoted value must unescape to a token (§9.1). Parameter names are
- * lower-cased; a parameter repeated within one offer, or any syntax error, throws `HandshakeError` (400).
+ * Parse `Sec-WebSocket-Extensions` (RFC 6455 §9.1): `1#extension`, each `name *( ";" param [ "=" (token |
+ * quoted-string) ] )`, in the offered order (the same extension may be offered several times with different
+ * parameters, e.g. Autobahn 13.7). Empty list elements are skipped; a present field needs one extension (RFC 9110
+ * §5.6.1). Names are lower-cased. A quoted value is unescaped (RFC 9110 §5.6.4) and kept even when it is not a
+ * token: §9.1 asks senders for token values, and the extension that reads a value checks it, so what
+ * `formatExtensions` writes reads back unchanged. A parameter repeated within one offer, or any syntax error,
+ * throws `HandshakeError` (400); `undefined` (no field) gives `[]`; a non-string throws a TypeError.
  *
  * @example
  * parseExtensions('permessage-deflate; client_max_window_bits, x-foo; level="3"')
@@ -108,40 +187,56 @@ export interface ExtensionOffer {
  */
 export function parseExtensions(value: string | undefined): ExtensionOffer[] {
   if (value === undefined) return [];
+  expectString(value, 'parseExtensions: the Sec-WebSocket-Extensions value');
+  // One forward pass over `s`; every loop advances `i`, so the parse is linear in the field's length.
   const s = value;
   let i = 0;
   const fail = (why: string): never => {
     throw new HandshakeError(400, `invalid Sec-WebSocket-Extensions (${why} at ${i})`);
   };
   const ows = (): void => {
-    while (s[i] === ' ' || s[i] === '\t') i++;
+    while (i < s.length && isOws(s.charCodeAt(i))) i++;
   };
   const token = (): string => {
     const start = i;
-    while (i < s.length && TOKEN.test(s[i]!)) i++;
+    while (i < s.length && isTchar(s.charCodeAt(i))) i++;
     if (i === start) fail('expected a token');
     return s.slice(start, i);
   };
+  // quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4)
   const quoted = (): string => {
-    i++; // opening quote
     let out = '';
+    let from = ++i; // past the opening quote
     for (;;) {
       if (i >= s.length) fail('unterminated quoted-string');
-      const c = s[i++]!;
-      if (c === '"') return out;
-      if (c === '\\') {
-        if (i >= s.length) fail('unterminated quoted-string');
-        out += s[i++]!;
-      } else out += c;
+      const c = s.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+        const next = s.charCodeAt(i + 1);
+        if (!(next === 0x09 || (next >= 0x20 && next <= 0xff && next !== 0x7f))) fail('invalid quoted-pair');
+        out += s.slice(from, i);
+        from = i + 1;
+        i += 2;
+        continue;
+      }
+      // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+      if (!(c === 0x09 || (c >= 0x20 && c <= 0xff && c !== 0x7f))) fail('invalid character in quoted-string');
+      i++;
     }
+    out += s.slice(from, i++);
+    return out;
   };
   const offers: ExtensionOffer[] = [];
-  ows();
-  if (i === s.length) return offers;
   for (;;) {
     ows();
-    if (s[i] === ',') { i++; continue; } // empty list element (RFC 9110 §5.6.1)
-    const offer: ExtensionOffer = { name: token().toLowerCase(), params: {} };
+    if (i === s.length) break;
+    if (s[i] === ',') {
+      i++; // an empty list element
+      continue;
+    }
+    const params: Record<string, string | true> = Object.create(null) as Record<string, string | true>;
+    const offer: ExtensionOffer = { name: token().toLowerCase(), params };
     ows();
     while (s[i] === ';') {
       i++;
@@ -153,39 +248,86 @@ export function parseExtensions(value: string | undefined): ExtensionOffer[] {
         i++;
         ows();
         v = s[i] === '"' ? quoted() : token();
-        if (!TOKEN.test(v)) fail('parameter value is not a token');
         ows();
       }
-      if (Object.prototype.hasOwnProperty.call(offer.params, name)) fail(`duplicate parameter ${name}`);
-      offer.params[name] = v;
+      if (Object.hasOwn(params, name)) fail(`duplicate parameter ${excerpt(name)}`);
+      params[name] = v;
     }
     offers.push(offer);
-    if (i === s.length) return offers;
+    if (i === s.length) break;
     if (s[i] !== ',') fail('expected "," or ";"');
     i++;
-    ows();
-    if (i === s.length) return offers;
+  }
+  if (offers.length === 0) fail('no extension in the list');
+  return offers;
+}
+
+/**
+ * Serialise extension offers/responses for a `Sec-WebSocket-Extensions` header: `name; param; param=value`,
+ * joined with ", ". A value is written as a token when it is one, else as a quoted-string with `"` and `\`
+ * escaped (RFC 9110 §5.6.4), so `parseExtensions` reads back the same value. Only HTAB, SP and visible ASCII can
+ * be written: CR, LF, NUL or another control character, or a character above U+007E, throws a TypeError, as do a
+ * name that is not a token and a value that is neither a string nor `true`. An empty list gives `''` (then send no
+ * field: `parseExtensions('')` is malformed).
+ */
+export function formatExtensions(extensions: readonly ExtensionOffer[]): string {
+  expectArray(extensions, 'formatExtensions: extensions');
+  const out: string[] = [];
+  for (const e of extensions) {
+    expectObject(e, 'formatExtensions: an extension');
+    expectString(e.name, 'formatExtensions: an extension name');
+    if (!TOKEN.test(e.name)) throw new TypeError(`wsframe: invalid extension name ${excerpt(e.name)}`);
+    expectRecord(e.params, `formatExtensions: the params of ${e.name}`);
+    let text = e.name;
+    for (const [k, v] of Object.entries(e.params)) {
+      if (!TOKEN.test(k)) throw new TypeError(`wsframe: invalid extension parameter name ${excerpt(k)}`);
+      if (v === true) text += `; ${k}`;
+      else if (typeof v === 'string') text += `; ${k}=${paramValue(v)}`;
+      else throw new TypeError(`wsframe: extension parameter ${k} must be a string or true, got ${kind(v)}`);
+    }
+    out.push(text);
+  }
+  return out.join(', ');
+}
+
+/** A parameter value as a token, or as a quoted-string (RFC 9110 §5.6.4); a TypeError for what cannot be written. */
+function paramValue(value: string): string {
+  if (TOKEN.test(value)) return value;
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 0x09 && (c < 0x20 || c > 0x7e)) {
+      throw new TypeError('wsframe: an extension parameter value may hold only HTAB, SP and visible ASCII');
+    }
+    if (c === 0x22 || c === 0x5c) out += '\\';
+    out += value[i];
+  }
+  return `${out}"`;
+}
+
+/** What a written header value may hold: HTAB, SP and visible ASCII (RFC 9110 §5.5). */
+const WRITABLE_VALUE = /^[\t\x20-\x7e]*$/;
+
+/**
+ * Throws a TypeError for a header that would break the HTTP framing or is not a token name. CR, LF and NUL
+ * inject lines (RFC 9110 §5.5); a character above U+007E has no single byte — written as latin1 (as Node's
+ * `'latin1'` encoding and `Connection` do), U+010A would become a LF.
+ */
+function checkHeader(name: string, value: unknown): void {
+  if (!TOKEN.test(name)) throw new TypeError(`wsframe: invalid header name ${excerpt(name)}`);
+  expectString(value, `header ${name}`);
+  if (!WRITABLE_VALUE.test(value)) {
+    throw new TypeError(`wsframe: header ${name} may hold only HTAB, SP and visible ASCII (no CR, LF or NUL)`);
   }
 }
 
-/** Serialise extension offers/responses for a `Sec-WebSocket-Extensions` header (quoting values only when needed). */
-export function formatExtensions(extensions: readonly ExtensionOffer[]): string {
-  return extensions
-    .map((e) => [e.name, ...Object.entries(e.params).map(([k, v]) => (v === true ? k : `${k}=${v}`))].join('; '))
-    .join(', ');
-}
-
-/** Throws a TypeError for a header that would break the HTTP framing (injection) or is not a token name. */
-function checkHeader(name: string, value: string): void {
-  if (!TOKEN.test(name)) throw new TypeError(`wsframe: invalid header name ${JSON.stringify(name)}`);
-  if (FORBIDDEN_IN_VALUE.test(value)) throw new TypeError(`wsframe: CR, LF or NUL in header ${name}`);
-}
-
-/** `name: value\r\n` lines, each checked for injection. */
+/** `name: value\r\n` lines, each checked for injection. `headers` must be a plain object of strings. */
 export function headerLines(headers: Record<string, string> | undefined): string {
+  if (headers === undefined) return '';
+  expectRecord(headers, 'headers');
   let out = '';
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    checkHeader(name, String(value));
+  for (const [name, value] of Object.entries(headers)) {
+    checkHeader(name, value);
     out += `${name}: ${value}\r\n`;
   }
   return out;
@@ -211,15 +353,22 @@ export interface HttpHead {
 /**
  * Read one HTTP/1.x request or response head (RFC 9112 §2–§5) from the start of `bytes`. Returns `null` while
  * the blank line has not arrived yet. Strict: lines end with CRLF, no obsolete line folding, header names are
- * tokens, values hold no CR/LF/NUL. Throws `HandshakeError` — 400 when malformed, 431 when the head is longer
- * than `maxBytes` (default 16384) before it is complete.
+ * tokens, values hold no CR/LF/NUL; OWS around a value is dropped. Throws `HandshakeError` — 400 when malformed,
+ * 431 when the head is longer than `maxBytes` (default 16384) before it is complete — and a TypeError when
+ * `bytes` is not a Uint8Array (a Node Buffer is one) or a RangeError when `maxBytes` is not an integer ≥ 4.
+ * Time is linear in the head's length.
  */
 export function parseHttpHead(bytes: Uint8Array, maxBytes = 16384): HttpHead | null {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`wsframe: parseHttpHead takes a Uint8Array, got ${kind(bytes)}`);
+  }
+  expectInteger(maxBytes, 'parseHttpHead: maxBytes', 4);
+  // The head ends at the first CRLF CRLF (RFC 9112 §2.1); indexOf is the runtime's native byte search.
+  const window = bytes.subarray(0, Math.min(bytes.length, maxBytes));
   let end = -1;
-  const limit = Math.min(bytes.length, maxBytes);
-  for (let i = 3; i < limit; i++) {
-    if (bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) {
-      end = i + 1;
+  for (let lf = window.indexOf(10, 3); lf !== -1; lf = window.indexOf(10, lf + 1)) {
+    if (window[lf - 1] === 13 && window[lf - 2] === 10 && window[lf - 3] === 13) {
+      end = lf + 1;
       break;
     }
   }
@@ -227,11 +376,18 @@ export function parseHttpHead(bytes: Uint8Array, maxBytes = 16384): HttpHead | n
     if (bytes.length >= maxBytes) throw new HandshakeError(431, 'HTTP head too large');
     return null;
   }
+  // latin1, one character per byte (obs-text stays opaque, RFC 9110 §5.5), in slices that fit an argument list;
+  // apply() takes the typed array as it is, where a spread would go through its iterator (~8x slower).
   let text = '';
-  for (let i = 0; i < end - 4; i++) text += String.fromCharCode(bytes[i]!);
+  const textEnd = end - 4;
+  for (let i = 0; i < textEnd; i += 4096) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + 4096, textEnd)) as unknown as number[]);
+  }
   const lines = text.split('\r\n');
   const start = lines[0]!;
   const head: HttpHead = { httpVersion: '', headers: [], length: end };
+  // Both start-line patterns are anchored and each part is a class that cannot match its separator (SP), so a
+  // failing match backtracks at most once per character.
   let m: RegExpExecArray | null;
   if ((m = /^HTTP\/(\d\.\d) (\d{3})(?: ([^\r\n\0]*))?$/.exec(start))) {
     head.httpVersion = m[1]!;
@@ -248,7 +404,8 @@ export function parseHttpHead(bytes: Uint8Array, maxBytes = 16384): HttpHead | n
     const line = lines[i]!;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon) : '';
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5); no whitespace before the colon (§5.1).
+    const value = trimOws(line.slice(colon + 1));
     if (!TOKEN.test(name) || FORBIDDEN_IN_VALUE.test(value)) throw new HandshakeError(400, 'malformed header line');
     head.headers.push([name, value]);
   }

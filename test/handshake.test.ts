@@ -4,7 +4,10 @@
  * response verifier and the HTTP head parser.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import {
   acceptKey, buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, formatExtensions,
   generateKey, HandshakeError, parseExtensions, parseHttpHead, parseProtocols, selectProtocol, verifyUpgradeResponse,
@@ -125,6 +128,8 @@ describe('server: checkUpgradeRequest (RFC 6455 §4.2.1)', () => {
     ['400 for an invalid subprotocol token', rfcRequest({ 'sec-websocket-protocol': 'chat, bad protocol' }), 400],
     ['400 for a duplicated subprotocol', rfcRequest({ 'sec-websocket-protocol': 'chat, chat' }), 400],
     ['400 for a malformed Sec-WebSocket-Extensions', rfcRequest({ 'sec-websocket-extensions': 'foo; =1' }), 400],
+    ['400 for a Sec-WebSocket-Protocol without a name (RFC 9110 §5.6.1)', rfcRequest({ 'sec-websocket-protocol': ' , ' }), 400],
+    ['400 for an empty Sec-WebSocket-Extensions (RFC 9110 §5.6.1)', rfcRequest({ 'sec-websocket-extensions': '' }), 400],
     ['400 for CR/LF in a header value (injection)', rfcRequest({ 'x-evil': 'a\r\nSec-WebSocket-Protocol: evil' }), 400],
     ['400 for a bare LF in a header value', rfcRequest({ 'sec-websocket-protocol': 'chat\nx' }), 400],
     ['400 for NUL in a header value', rfcRequest({ origin: 'http://example.com\0' }), 400],
@@ -194,10 +199,10 @@ describe('Sec-WebSocket-Protocol and Sec-WebSocket-Extensions', () => {
     );
     expect(offers.map((o) => o.params)).toEqual([{ server_no_context_takeover: true, server_max_window_bits: '9' }, { server_no_context_takeover: true }, {}]);
     expect(parseExtensions('  a ;b = 1 ,  c  ')).toEqual([{ name: 'a', params: { b: '1' } }, { name: 'c', params: {} }]);
-    expect(parseExtensions('')).toEqual([]);
+    expect(parseExtensions(undefined)).toEqual([]);
   });
 
-  for (const bad of ['a;', 'a; =1', 'a; b=', 'a; b="x', 'a; b="x y"', 'a b', 'a; b=1; b=2', ';a', 'a,,b;', 'a; b="\\']) {
+  for (const bad of ['a;', 'a; =1', 'a; b=', 'a; b="x', 'a b', 'a; b=1; b=2', ';a', 'a,,b;', 'a; b="\\', '', ', ,']) {
     it(`rejects malformed extensions ${JSON.stringify(bad)} with 400`, () => {
       try {
         parseExtensions(bad);
@@ -336,5 +341,157 @@ describe('parseHttpHead', () => {
     const big = latin1(`GET / HTTP/1.1\r\nX: ${'a'.repeat(100)}`);
     expect(parseHttpHead(big, 200)).toBeNull();
     expect(() => parseHttpHead(big, 64)).toThrow(expect.objectContaining({ status: 431 }) as unknown as Error);
+  });
+});
+
+describe('node:http IncomingMessage fits UpgradeRequest (typechecked by npm run typecheck)', () => {
+  const incoming = (method: string | undefined, headers: IncomingMessage['headers']): IncomingMessage => {
+    const req = new IncomingMessage(new Socket());
+    req.method = method;
+    req.httpVersion = '1.1';
+    req.headers = headers;
+    return req;
+  };
+  const headers: IncomingMessage['headers'] = {
+    host: 'h', upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': RFC_KEY, 'sec-websocket-version': '13',
+    'set-cookie': ['a=1', 'b=2'], 'x-absent': undefined,
+  };
+
+  it('accepts an IncomingMessage as it is: method string | undefined, string[] and undefined header values', () => {
+    // Under strict, with no cast: this function is the type-level test.
+    const check = (req: IncomingMessage): AcceptedUpgrade | RejectedUpgrade => checkUpgradeRequest(req);
+    expect(accepted(check(incoming('GET', headers))).accept).toBe(RFC_ACCEPT);
+    expect(rejected(check(incoming(undefined, headers))).status).toBe(405);
+  });
+
+  it('still refuses wrong types at compile time and at run time', () => {
+    // @ts-expect-error a number is not a method
+    expect(() => checkUpgradeRequest({ method: 1, httpVersion: '1.1', headers })).toThrow(TypeError);
+    // @ts-expect-error header values are strings or string arrays
+    expect(() => checkUpgradeRequest({ method: 'GET', httpVersion: '1.1', headers: { host: 1 } })).toThrow(TypeError);
+  });
+});
+
+describe('wrong-typed arguments throw TypeError (or RangeError for a value out of range)', () => {
+  /** Expect `f(...args)` to throw `type` for each argument list, as a JavaScript caller might pass them. */
+  const throwsFor = (f: (...args: never[]) => unknown, argLists: unknown[][], type = TypeError): void => {
+    for (const args of argLists) {
+      expect(() => (f as (...a: unknown[]) => unknown)(...args), JSON.stringify(args)).toThrow(type);
+    }
+  };
+  const each = (...values: unknown[]): unknown[][] => values.map((v) => [v]);
+  const good = rfcRequest().headers;
+  const withHeaders = (...list: unknown[]): unknown[] =>
+    list.map((headers) => ({ method: 'GET', httpVersion: '1.1', headers }));
+
+  it('acceptKey', () => {
+    throwsFor(acceptKey, each(undefined, null, 1, [RFC_KEY], {}, Buffer.from(RFC_KEY)));
+  });
+
+  it('checkUpgradeRequest: the request and its headers', () => {
+    throwsFor(checkUpgradeRequest, each(
+      undefined, null, 'GET / HTTP/1.1', 1, [],
+      { method: 1, httpVersion: '1.1', headers: good }, { method: null, httpVersion: '1.1', headers: good },
+      { method: ['GET'], httpVersion: '1.1', headers: good }, { method: 'GET', headers: good },
+      { method: 'GET', httpVersion: 1.1, headers: good },
+      ...withHeaders(undefined, null, 'Host: h', 1, { host: 1 }, { host: null }, { host: [1] }, { host: { v: 'h' } }),
+      ...withHeaders([['host']], [['host', 1]], ['host', 'h'], [[1, 'h']], new Map([['host', 1]])),
+    ));
+  });
+
+  it('checkUpgradeRequest: the options', () => {
+    throwsFor(checkUpgradeRequest, [
+      null, 'chat', [], { protocols: 'chat' }, { protocols: [1] }, { protocols: [null] }, { protocolPreference: 1 },
+      { origins: 'http://example.com' }, { origins: [null] }, { maxHeaderBytes: '1' }, { maxHeaderCount: null },
+    ].map((options) => [rfcRequest(), options]));
+    const ranges: unknown[] = [{ protocolPreference: 'both' }, { maxHeaderBytes: -1 }, { maxHeaderCount: 1.5 }];
+    ranges.push({ maxHeaderBytes: NaN }, { maxHeaderBytes: Infinity });
+    throwsFor(checkUpgradeRequest, ranges.map((options) => [rfcRequest(), options]), RangeError);
+  });
+
+  it('buildUpgradeResponse', () => {
+    const ok = { accept: RFC_ACCEPT, protocol: undefined };
+    throwsFor(buildUpgradeResponse, each(
+      undefined, null, RFC_ACCEPT, { accept: 1 }, { ...ok, protocol: 1 }, { ...ok, protocol: null },
+      { ...ok, protocol: ['chat'] },
+    ));
+    const headers = [null, 'X-A: 1', [['X-A', '1']], new Map([['X-A', '1']]), { 'X-A': 1 }, { 'X-A': ['1'] }];
+    throwsFor(buildUpgradeResponse, headers.map((h) => [ok, h]));
+  });
+
+  it('buildRejectResponse', () => {
+    throwsFor(buildRejectResponse, each(
+      undefined, null, 400, { status: '400', reason: 'x' }, { status: 400 }, { status: 400, reason: 1 },
+      { status: 400, reason: 'x', headers: null }, { status: 400, reason: 'x', headers: ['Allow: GET'] },
+      { status: 400, reason: 'x', headers: { Allow: 1 } },
+    ));
+    const statuses = [200, 101, 600, 400.5, NaN];
+    throwsFor(buildRejectResponse, statuses.map((status) => [{ status, reason: 'x' }]), RangeError);
+  });
+
+  it('buildUpgradeRequest', () => {
+    throwsFor(buildUpgradeRequest, each(
+      undefined, null, 'h', {}, { host: 1 }, { host: ['h'] }, { host: 'h', path: 1 }, { host: 'h', key: 1 },
+      { host: 'h', origin: null }, { host: 'h', protocols: 'chat' }, { host: 'h', protocols: [1] },
+      { host: 'h', headers: null }, { host: 'h', headers: [] }, { host: 'h', headers: { 'X-A': 1 } },
+    ));
+  });
+
+  it('verifyUpgradeResponse', () => {
+    const ok = { status: 101, headers: { Upgrade: 'websocket' } };
+    const responses = each(
+      undefined, null, 'HTTP/1.1 101', { ...ok, status: '101' }, { status: 101 }, { ...ok, headers: null },
+      { ...ok, headers: { Upgrade: 1 } },
+    );
+    throwsFor(verifyUpgradeResponse, responses.map(([r]) => [r, { key: RFC_KEY }]));
+    const options = each(
+      undefined, null, RFC_KEY, {}, { key: 1 }, { key: RFC_KEY, protocols: 'chat' }, { key: RFC_KEY, extensions: [1] },
+    );
+    throwsFor(verifyUpgradeResponse, options.map(([o]) => [ok, o]));
+  });
+
+  it('selectProtocol', () => {
+    throwsFor(selectProtocol, [['chat', ['chat']], [['chat'], 'chat'], [[1], []], [['a'], [null]], [null, []]]);
+    throwsFor(selectProtocol, [[['a'], ['a'], 1]]);
+    throwsFor(selectProtocol, [[['a'], ['a'], 'both']], RangeError);
+  });
+
+  it('the builders refuse a header character that has no single byte: U+010A would be written as a LF', () => {
+    expect(() => buildUpgradeRequest({ host: 'h\u010a\u010dX-Evil: 1' })).toThrow(TypeError);
+    const accepted = { accept: RFC_ACCEPT, protocol: undefined };
+    expect(() => buildUpgradeResponse(accepted, { 'X-A': 'caf\xe9' })).toThrow(TypeError);
+    expect(() => buildUpgradeRequest({ host: 'h', protocols: ['chat', 'chat'] })).toThrow(TypeError);
+  });
+});
+
+describe('peer data is never a TypeError: any strings get an answer (fast-check, fixed seed)', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 40 });
+  const config = { seed: 0x1455, numRuns: 300 };
+  const names = fc.constantFrom(...Object.keys(rfcRequest().headers), 'sec-websocket-extensions', 'x-any');
+
+  it('checkUpgradeRequest accepts or rejects any method, version and header strings', () => {
+    const extra = fc.dictionary(fc.oneof(names, text), fc.oneof(text, fc.array(text)));
+    fc.assert(fc.property(text, text, extra, (method, httpVersion, more) => {
+      const headers = { ...rfcRequest().headers, ...more };
+      expect(typeof checkUpgradeRequest({ method, httpVersion, headers }, { origins: ['x'] }).ok).toBe('boolean');
+    }), config);
+  });
+
+  it('verifyUpgradeResponse accepts or rejects any header strings', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.oneof(names, text), text)), (headers) => {
+      const options = { key: RFC_KEY, protocols: ['chat'], extensions: ['x'] };
+      expect(typeof verifyUpgradeResponse({ status: 101, headers }, options).ok).toBe('boolean');
+    }), config);
+  });
+
+  it('parseHttpHead returns null or a head, or throws a HandshakeError, for any bytes', () => {
+    const line = fc.string({ unit: fc.constantFrom(...'GET /HTP1.:\r\n \tax\0'), maxLength: 60 });
+    fc.assert(fc.property(line, (s) => {
+      try {
+        parseHttpHead(latin1(`${s}\r\n\r\n`));
+      } catch (error) {
+        expect(error).toBeInstanceOf(HandshakeError);
+      }
+    }), config);
   });
 });
