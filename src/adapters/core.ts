@@ -385,8 +385,9 @@ export class WebSocketConnection<Data = unknown> {
   /** @internal */ _connection: Connection | null;
   private readonly endpoint: Endpoint<Data>;
   private readonly transport: Transport;
-  /** Server handshake: the request head so far. */
+  /** Server handshake: the request head so far (`headLength` bytes of it). */
   private head: Uint8Array | null = null;
+  private headLength = 0;
   private deadline = Infinity;
   private paused = false;
   private userPaused = false;
@@ -703,23 +704,36 @@ export class WebSocketConnection<Data = unknown> {
     if (this._connection !== null) return this.clientData(chunk);
     if (this.head === null || this.ended) return; // waiting for the upgrade hook, or refused
     const options = this.serverOptions!;
-    const head = this.head.length === 0 ? chunk : concat(this.head, chunk);
-    this.head = head;
-    let parsed;
-    try {
-      parsed = parseHttpHead(head, options.maxHeaderBytes ?? 8192);
-    } catch (error) {
-      return this.refuse(error instanceof HandshakeError ? error : new HandshakeError(400, 'malformed request'));
+    const max = options.maxHeaderBytes ?? 8192;
+    // The head so far grows by doubling and only the new bytes are searched for its end, so a head sent a byte
+    // at a time costs linear time, not quadratic.
+    const had = this.headLength;
+    let head = this.head;
+    if (had + chunk.length > head.length) {
+      const grown = new Uint8Array(Math.max(had + chunk.length, head.length * 2, 256));
+      grown.set(head.subarray(0, had));
+      head = this.head = grown;
     }
-    if (parsed === null) {
-      if (head === chunk) this.head = chunk.slice(); // the runtime may reuse its read buffer
+    head.set(chunk, had);
+    const length = (this.headLength = had + chunk.length);
+    const end = headEnd(head, Math.max(0, had - 3), Math.min(length, max));
+    if (end < 0) {
+      if (length >= max) this.refuse(new HandshakeError(431, 'Request Header Fields Too Large'));
       return;
     }
     this.head = null;
-    if (parsed.method === undefined) return this.refuse(new HandshakeError(400, 'expected an HTTP request'));
+    let parsed;
+    try {
+      parsed = parseHttpHead(head.subarray(0, end), max);
+    } catch (error) {
+      return this.refuse(error instanceof HandshakeError ? error : new HandshakeError(400, 'malformed request'));
+    }
+    if (parsed === null || parsed.method === undefined) {
+      return this.refuse(new HandshakeError(400, 'expected an HTTP request'));
+    }
     this._request(
       { method: parsed.method, url: parsed.target!, httpVersion: parsed.httpVersion, headers: parsed.headers },
-      head.subarray(parsed.length).slice(),
+      head.slice(end, length),
     );
   }
 
@@ -818,11 +832,13 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** The index after the first CRLF CRLF that ends at or after `from` + 4 and before `to`, or -1. */
+function headEnd(bytes: Uint8Array, from: number, to: number): number {
+  const window = bytes.subarray(0, to);
+  for (let i = window.indexOf(10, from + 3); i >= 0; i = window.indexOf(10, i + 1)) {
+    if (bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) return i + 1;
+  }
+  return -1;
 }
 
 /** A server's runtime-neutral half: the connections, broadcast, pub/sub and shutdown. */
