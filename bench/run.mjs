@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTable, measureAll as measureBundles } from './bundle-size.mjs';
 import { chart } from './lib/chart.mjs';
 import { replaceSummary, summary } from './lib/summary.mjs';
 
@@ -30,6 +31,9 @@ const reportOnly = process.argv.includes('--report-only');
 const previous = reportOnly ? JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')) : null;
 const rows = previous ? previous.rows : [];
 const runtimes = previous ? previous.runtimes ?? [] : [];
+// What each import costs in an application bundle (bench/bundle-size.mjs; seconds, from the fresh dist/). A
+// --report-only run over results without them measures the current dist/.
+const bundle = previous?.bundle ?? await measureBundles();
 if (!reportOnly) {
   for (const run of runs) {
     const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
@@ -92,13 +96,14 @@ const out = join(here, 'results');
 const base = meta.quick ? 'quick' : 'latest';
 const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
-writeFileSync(join(out, `${base}.md`), markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes));
+writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle }, null, 1) + '\n');
+const report = markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes);
+writeFileSync(join(out, `${base}.md`), `${report}\n${bundleTable(bundle)}`);
 writeFileSync(join(out, chartFile), chart(rows));
 // The README's summary tables come from this same run (a quick run leaves the README alone).
 if (!meta.quick) {
   const readme = join(root, 'README.md');
-  writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes })));
+  writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes, bundle })));
 }
 process.stderr.write(`\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
 
