@@ -20,7 +20,8 @@ import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
 export type BackendName = 'wasm' | 'js';
 export type BackendOption = 'auto' | BackendName;
 
-const js = new JsBackend();
+// Pure: an application that imports only `init` or a threshold leaves the TS backend out of its bundle.
+const js = /* @__PURE__ */ new JsBackend();
 let wasm: WasmBackend | null = null;
 /** A synchronous compile failed (e.g. refused on a browser main thread); `init()` may still succeed. */
 let syncFailed = false;
