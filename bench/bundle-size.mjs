@@ -1,10 +1,12 @@
 // What an application pays for what it imports: each case bundles one `import { X } from 'wsframe'` (and the same
 // from 'wsframe/js') with esbuild (ESM, minified, browser platform, tree shaking as a bundler does it, with the
-// package's `exports` and `"sideEffects": false`), then gzips the output. Measures the built dist/ (run
+// package's `exports` and `"sideEffects": false`), then gzips the output (gzip -9). Measures the built dist/ (run
 // `npm run build` first). `node bench/bundle-size.mjs` prints a table; `--json` prints the rows.
 // bench/run.mjs puts them in bench/results/latest.md; test/bundle-size.test.ts bounds them.
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -21,14 +23,18 @@ export const CASES = [
 ];
 export const ENTRIES = ['wsframe', 'wsframe/js'];
 
-// `wsframe` resolves as a consumer's bundler would resolve it: through package.json `exports` ("import").
-// A package may import itself by name, so import.meta.resolve finds the files of this worktree's dist/.
-const selfResolve = {
-  name: 'wsframe-self',
-  setup(b) {
-    b.onResolve({ filter: /^wsframe(\/.*)?$/ }, (args) => ({ path: fileURLToPath(import.meta.resolve(args.path)) }));
-  },
-};
+// `wsframe` resolves as in an application: from node_modules/wsframe (a link to this package) through
+// package.json `exports`, with esbuild's default conditions for the browser (`module`, `import`, `browser`).
+let app = '';
+function appDir() {
+  if (!app) {
+    app = mkdtempSync(join(tmpdir(), 'wsframe-bundle-size-'));
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(root, join(app, 'node_modules', 'wsframe'), 'dir');
+    process.on('exit', () => rmSync(app, { recursive: true, force: true }));
+  }
+  return app;
+}
 
 /**
  * Bundle `import { name } from entry` and measure it: minified and gzipped bytes, and the package files
@@ -36,7 +42,7 @@ const selfResolve = {
  */
 export async function measure(entry, c) {
   const result = await build({
-    stdin: { contents: c.code(entry), resolveDir: root, loader: 'js', sourcefile: 'app.mjs' },
+    stdin: { contents: c.code(entry), resolveDir: appDir(), loader: 'js', sourcefile: 'app.mjs' },
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -45,7 +51,6 @@ export async function measure(entry, c) {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [selfResolve],
   });
   const code = result.outputFiles[0].contents;
   const output = Object.values(result.metafile.outputs)[0];

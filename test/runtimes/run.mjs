@@ -51,8 +51,7 @@ export async function pack() {
   cpSync(join(root, 'examples', 'service-worker'), join(appDir, 'examples', 'service-worker'), { recursive: true });
   const vectors = readFileSync(join(root, 'test', 'fixtures', 'utf8-cases.json'), 'utf8');
   writeFileSync(join(runtimes, 'utf8-vectors.mjs'), `// Generated from test/fixtures/utf8-cases.json.\nexport default ${vectors.trim()};\n`);
-  // The ESM build keeps the bytes in their own module (dist/generated/wasm.js); the CommonJS bundle inlines them.
-  const index = readFileSync(join(pkgDir, 'dist', 'index.cjs'), 'utf8');
+  const index = readFileSync(join(pkgDir, 'dist', 'index.js'), 'utf8');
   const base64 = index.match(/["'`](AGFzbQ[A-Za-z0-9+/=]+)["'`]/)?.[1] ?? '';
   const wasmSize = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
   return {
@@ -89,20 +88,21 @@ export const PACKAGE_CHECKS = {
     const out = await run(bin('attw'), [packed.tarball, '--profile', 'node16', '--format', 'ascii', '--no-color'], { cwd: work, maxBuffer: 1 << 24 }).catch((e) => e);
     return out.code ? `attw failed:\n${out.stdout}${out.stderr}` : null;
   },
-  // wsframe/js: dist/js.js re-exports the module tree in dist/js/; dist/js.cjs is one bundle.
+  // wsframe/js: the bundled dist/js.{js,cjs} and the tree of modules for bundlers, dist/esm-js/.
   'wsframe/js bundles carry no WASM bytes or glue': async (packed) => {
-    const found = distFiles(packed, ['js.', 'js/']).filter((f) => /WebAssembly\./.test(read(packed, f))
+    const found = distFiles(packed, ['js.', 'esm-js/']).filter((f) => /WebAssembly\./.test(read(packed, f))
       || read(packed, f).includes(WASM_BASE64_PREFIX));
     return found.length ? `WASM base64 or WebAssembly calls found in ${found.join(', ')}` : null;
   },
   'wsframe bundles embed the WASM': async (packed) => {
-    const missing = ['generated/wasm.js', 'index.cjs'].filter((f) => !read(packed, f).includes(WASM_BASE64_PREFIX));
+    const missing = ['index.js', 'index.cjs', 'esm/generated/wasm.js']
+      .filter((f) => !read(packed, f).includes(WASM_BASE64_PREFIX));
     return missing.length ? `no WASM base64 in ${missing.join(', ')}` : null;
   },
   'the tarball holds only dist/, README.md and package.json': async (packed) => {
     const extra = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json' && !/^LICEN[CS]E/i.test(f));
     const expected = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'js.js', 'js.cjs', 'js.d.ts', 'js.d.cts',
-      'generated/wasm.js', 'js/index.js'];
+      'esm/index.js', 'esm-js/js.js'];
     const missing = expected.filter((f) => !packed.files.includes(`dist/${f}`));
     if (extra.length || missing.length) return `unexpected: ${extra.join(', ') || '-'}; missing: ${missing.join(', ') || '-'}`;
     return null;
