@@ -8,6 +8,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleTable, measureAll as measureBundles } from './bundle-size.mjs';
+import { measureStartup, startupTable } from './startup.mjs';
 import { chart } from './lib/chart.mjs';
 import { replaceSummary, summary } from './lib/summary.mjs';
 
@@ -34,6 +35,9 @@ const runtimes = previous ? previous.runtimes ?? [] : [];
 // What each import costs in an application bundle (bench/bundle-size.mjs; seconds, from the fresh dist/). A
 // --report-only run over results without them measures the current dist/.
 const bundle = previous?.bundle ?? await measureBundles();
+// What compiling the WASM costs a fresh process or page (bench/startup.mjs; ~20 s), likewise.
+const startup = previous?.startup
+  ?? { date: new Date().toISOString(), load: os.loadavg()[0], rows: await measureStartup(quick ? 5 : 15) };
 if (!reportOnly) {
   for (const run of runs) {
     const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
@@ -96,9 +100,11 @@ const out = join(here, 'results');
 const base = meta.quick ? 'quick' : 'latest';
 const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle }, null, 1) + '\n');
+writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle, startup }, null, 1) + '\n');
 const report = markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes);
-writeFileSync(join(out, `${base}.md`), `${report}\n${bundleTable(bundle)}`);
+const startupMd = startupTable(startup.rows,
+  `${startup.date.slice(0, 16).replace('T', ' ')} UTC, load average ${startup.load.toFixed(1)} on ${os.cpus().length} cores`);
+writeFileSync(join(out, `${base}.md`), `${report}\n${bundleTable(bundle)}\n${startupMd}`);
 writeFileSync(join(out, chartFile), chart(rows));
 // The README's summary tables come from this same run (a quick run leaves the README alone).
 if (!meta.quick) {
