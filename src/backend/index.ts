@@ -17,7 +17,12 @@ import type { Backend } from './types.js';
 import type { WasmBackend } from './wasm.js';
 import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
 
+/** A backend: the WebAssembly module or the pure-TypeScript one (what `init()` and `activeBackend()` report). */
 export type BackendName = 'wasm' | 'js';
+/**
+ * The `backend` option of decoders and encoders: `'auto'` (default) chooses per chunk and per payload (see
+ * AUTO_WASM_MIN_CHUNK, AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK); `'wasm'` or `'js'` always uses that one.
+ */
 export type BackendOption = 'auto' | BackendName;
 
 // Pure: an application that imports only `init` or a threshold leaves the TS backend out of its bundle.
