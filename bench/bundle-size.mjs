@@ -3,7 +3,8 @@
 // package's `exports` and `"sideEffects": false`), then gzips the output (gzip -9). Measures the built dist/ (run
 // `npm run build` first). `node bench/bundle-size.mjs` prints a table; `--json` prints the rows.
 // bench/run.mjs puts them in bench/results/latest.md; test/bundle-size.test.ts bounds them.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,15 +24,16 @@ export const CASES = [
 ];
 export const ENTRIES = ['wsframe', 'wsframe/js'];
 
-// `wsframe` resolves as in an application: from node_modules/wsframe (a link to this package) through
-// package.json `exports`, with esbuild's default conditions for the browser (`module`, `import`, `browser`).
-let app = '';
+// `wsframe` resolves as in an application: from node_modules/wsframe through package.json `exports`, with
+// esbuild's default conditions for the browser (`module`, `import`, `browser`). The application directory
+// holding that link to this package is one per checkout, in the temporary directory, reused by every run.
 function appDir() {
-  if (!app) {
-    app = mkdtempSync(join(tmpdir(), 'wsframe-bundle-size-'));
-    mkdirSync(join(app, 'node_modules'));
+  const app = join(tmpdir(), `wsframe-bundle-size-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  mkdirSync(join(app, 'node_modules'), { recursive: true });
+  try {
     symlinkSync(root, join(app, 'node_modules', 'wsframe'), 'dir');
-    process.on('exit', () => rmSync(app, { recursive: true, force: true }));
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
   }
   return app;
 }

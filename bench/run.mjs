@@ -102,8 +102,8 @@ const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle, startup }, null, 1) + '\n');
 const report = markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes);
-const startupMd = startupTable(startup.rows,
-  `${startup.date.slice(0, 16).replace('T', ' ')} UTC, load average ${startup.load.toFixed(1)} on ${os.cpus().length} cores`);
+const startupLoad = `load average ${startup.load.toFixed(1)} on ${os.cpus().length} cores`;
+const startupMd = startupTable(startup.rows, `${startup.date.slice(0, 16).replace('T', ' ')} UTC, ${startupLoad}`);
 writeFileSync(join(out, `${base}.md`), `${report}\n${bundleTable(bundle)}\n${startupMd}`);
 writeFileSync(join(out, chartFile), chart(rows));
 // The README's summary tables come from this same run (a quick run leaves the README alone).

@@ -77,7 +77,9 @@ async function chromium(reps) {
         return { main: { ms: mainMs, backend }, worker: inWorker };
       });
       await context.close();
-      if (got.main.backend !== 'wasm' || got.worker.backend !== 'wasm') throw new Error(`chromium: ${JSON.stringify(got)}`);
+      if (got.main.backend !== 'wasm' || got.worker.backend !== 'wasm') {
+        throw new Error(`chromium: ${JSON.stringify(got)}`);
+      }
       main.push(got.main.ms);
       worker.push(got.worker.ms);
     }

@@ -12,7 +12,8 @@ const rows: BundleRow[] = [];
 const row = (entry: string, name: string): BundleRow => rows.find((r) => r.entry === entry && r.case === name)!;
 
 beforeAll(async () => {
-  if (!existsSync(new URL('../dist/index.js', import.meta.url))) throw new Error('dist/ is missing: run `npm run build`');
+  const built = existsSync(new URL('../dist/esm/index.js', import.meta.url));
+  if (!built) throw new Error('dist/ is missing: run `npm run build`');
   for (const entry of ENTRIES) for (const c of CASES) rows.push(await measure(entry, c));
 }, 60_000);
 
