@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTable, measureAll as measureBundles } from './bundle-size.mjs';
+import { measureStartup, startupTable } from './startup.mjs';
 import { chart } from './lib/chart.mjs';
 import { replaceSummary, summary } from './lib/summary.mjs';
 
@@ -30,6 +32,12 @@ const reportOnly = process.argv.includes('--report-only');
 const previous = reportOnly ? JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')) : null;
 const rows = previous ? previous.rows : [];
 const runtimes = previous ? previous.runtimes ?? [] : [];
+// What each import costs in an application bundle (bench/bundle-size.mjs; seconds, from the fresh dist/). A
+// --report-only run over results without them measures the current dist/.
+const bundle = previous?.bundle ?? await measureBundles();
+// What compiling the WASM costs a fresh process or page (bench/startup.mjs; ~20 s), likewise.
+const startup = previous?.startup
+  ?? { date: new Date().toISOString(), load: os.loadavg()[0], rows: await measureStartup(quick ? 5 : 15) };
 if (!reportOnly) {
   for (const run of runs) {
     const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
@@ -92,13 +100,16 @@ const out = join(here, 'results');
 const base = meta.quick ? 'quick' : 'latest';
 const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes }, null, 1) + '\n');
-writeFileSync(join(out, `${base}.md`), markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes));
+writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle, startup }, null, 1) + '\n');
+const report = markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes);
+const startupLoad = `load average ${startup.load.toFixed(1)} on ${os.cpus().length} cores`;
+const startupMd = startupTable(startup.rows, `${startup.date.slice(0, 16).replace('T', ' ')} UTC, ${startupLoad}`);
+writeFileSync(join(out, `${base}.md`), `${report}\n${bundleTable(bundle)}\n${startupMd}`);
 writeFileSync(join(out, chartFile), chart(rows));
 // The README's summary tables come from this same run (a quick run leaves the README alone).
 if (!meta.quick) {
   const readme = join(root, 'README.md');
-  writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes })));
+  writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes, bundle })));
 }
 process.stderr.write(`\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
 

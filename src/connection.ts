@@ -25,6 +25,7 @@ export const ConnectionState = Object.freeze({
   /** Both close frames exchanged, or the connection failed: flush `bytesToSend()` and close the transport. */
   CLOSED: 'CLOSED',
 } as const);
+/** One of the `ConnectionState` values. */
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
 
 /** What `receive` and `receiveEof` report. Text, binary, ping and pong are the decoder's messages as they are. */
@@ -40,6 +41,7 @@ export type ConnectionEvent =
   /** The peer broke the protocol (a WebSocketError, whose close code is queued) or the handshake failed. */
   | { type: 'error'; error: WebSocketError | HandshakeError };
 
+/** Options of Heartbeat and of Connection's `heartbeat` option; times in ms of the caller's clock. */
 export interface HeartbeatOptions {
   /** Ping after this many ms without any byte from the peer. */
   interval: number;
@@ -47,6 +49,7 @@ export interface HeartbeatOptions {
   timeout: number;
 }
 
+/** Options of Connection: MessageDecoder's (its limits, `validateUtf8`, `textAs`, ...) and the ones below. */
 export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role'> {
   /** `'server'` (reads masked frames, writes unmasked ones) or `'client'` (the reverse). */
   role: Role;
@@ -134,6 +137,7 @@ const bytesOf = (data: ArrayBuffer | ArrayBufferView): Uint8Array =>
  * socket.on('end', () => connection.receiveEof());
  */
 export class Connection {
+  /** `'server'` or `'client'`, from the options. */
   readonly role: Role;
   private currentState: ConnectionState;
   private readonly decoder: MessageDecoder;
@@ -172,6 +176,7 @@ export class Connection {
     }
   }
 
+  /** `CONNECTING` (handshake option only), `OPEN`, `CLOSING` or `CLOSED`: see ConnectionState. */
   get state(): ConnectionState {
     return this.currentState;
   }

@@ -11,6 +11,7 @@ export const Opcode = Object.freeze({
   Ping: 0x9,
   Pong: 0xa,
 } as const);
+/** One of the `Opcode` values. */
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
 
 /** Close status codes (RFC 6455 §7.4.1, IANA registry §11.7). */
@@ -32,6 +33,7 @@ export const CloseCode = Object.freeze({
   TryAgainLater: 1013,
   BadGateway: 1014,
 } as const);
+/** One of the `CloseCode` values. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**

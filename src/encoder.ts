@@ -11,22 +11,31 @@ import { nextMaskKey } from './mask-keys.js';
 import { encodeText, encodeTextInto } from './text.js';
 import type { Role } from './types.js';
 
+/** The header fields of one frame, for `FrameEncoder.encodeHeader` (RFC 6455 §5.2). */
 export interface FrameHeader {
   /** Default true. Control frames must have it (RFC 6455 §5.5). */
   fin?: boolean;
+  /** Default false. Only an extension may set it (§5.2); wsframe negotiates none. */
   rsv1?: boolean;
+  /** Default false, as `rsv1`. */
   rsv2?: boolean;
+  /** Default false, as `rsv1`. */
   rsv3?: boolean;
+  /** `Opcode` value; a reserved one (3–7, 11–15) throws a RangeError. */
   opcode: number;
+  /** Payload length in bytes, an integer in 0..2^53-1 (≤ 125 for control frames); written minimally (§5.2). */
   payloadLength: number;
   /** Client role only: the key to write (little-endian u32). Default: a fresh random key. */
   maskKey?: number;
 }
 
+/** A whole frame for `FrameEncoder.encode`: the header fields, and the payload that sets its length. */
 export interface OutgoingFrame extends Omit<FrameHeader, 'payloadLength'> {
+  /** The payload, never modified: a client frame is masked into a new buffer. */
   payload: Uint8Array;
 }
 
+/** Options of FrameEncoder; MessageEncoderOptions adds fragmentation. */
 export interface EncoderOptions {
   /** `'client'` masks every frame (RFC 6455 §5.3); `'server'` never masks. */
   role: Role;
@@ -58,6 +67,7 @@ export function headerLength(payloadLength: number, masked: boolean): number {
  * socket.write(concat(encoder.encode({ opcode: Opcode.Binary, payload })));
  */
 export class FrameEncoder {
+  /** `'client'` (masks every frame) or `'server'` (never masks), from the options. */
   readonly role: Role;
   /** @internal */
   protected readonly mode: BackendOption;
@@ -193,6 +203,7 @@ function toBytes(data: Data | string | undefined): Uint8Array {
   throw new TypeError('wsframe: data must be a string, Uint8Array, ArrayBuffer or ArrayBufferView');
 }
 
+/** Options of MessageEncoder and EncoderStream. */
 export interface MessageEncoderOptions extends EncoderOptions {
   /** Split text/binary messages into frames of at most this many payload bytes; 0 (default) = never. */
   fragmentSize?: number;

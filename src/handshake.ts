@@ -127,9 +127,11 @@ export interface UpgradeRequest {
   method?: string | undefined;
   /** `'1.1'` (Node's `req.httpVersion`) or `'HTTP/1.1'`. */
   httpVersion: string;
+  /** Node's `req.headers`, a `Headers`, or `[name, value]` pairs; names in any case. */
   headers: HeaderInput;
 }
 
+/** Options of `checkUpgradeRequest`, and of Connection's `handshake` option in the server role. */
 export interface ServerHandshakeOptions {
   /** Subprotocols the server speaks. Default: none (no `Sec-WebSocket-Protocol` in the response). */
   protocols?: readonly string[];
@@ -150,7 +152,9 @@ export interface ServerHandshakeOptions {
 
 /** A request the server may accept. Write `buildUpgradeResponse(result)` and start a Connection. */
 export interface AcceptedUpgrade {
+  /** Always true here: tells an accepted request from a RejectedUpgrade. */
   ok: true;
+  /** The client's `Sec-WebSocket-Key`. */
   key: string;
   /** `Sec-WebSocket-Accept` for the response. */
   accept: string;
@@ -160,13 +164,17 @@ export interface AcceptedUpgrade {
   offeredProtocols: string[];
   /** Extension offers, parsed. wsframe negotiates none, so the response accepts none. */
   extensions: ExtensionOffer[];
+  /** The request's `Origin` (allowed by `origins`), or undefined when it had none. */
   origin: string | undefined;
 }
 
 /** A request the server must refuse with `status` (write `buildRejectResponse(result)` and close the socket). */
 export interface RejectedUpgrade {
+  /** Always false here: tells a refused request from an AcceptedUpgrade. */
   ok: false;
+  /** HTTP status to answer with: 400, 403, 405, 426 or 431. */
   status: number;
+  /** What was wrong, for the response body and logs. */
   reason: string;
   /** Extra response headers (426 carries `Sec-WebSocket-Version: 13`, 405 carries `Allow: GET`). */
   headers: Record<string, string>;
@@ -333,6 +341,7 @@ export function buildRejectResponse(rejected: Pick<RejectedUpgrade, 'status' | '
 // Client side
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Options of `buildUpgradeRequest`, and of Connection's `handshake` option in the client role. */
 export interface ClientHandshakeOptions {
   /** `Host` header value (`host` or `host:port`). Required. */
   host: string;
@@ -389,6 +398,7 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
   return { request: `GET ${path} HTTP/1.1\r\n${headerLines(headers)}\r\n`, key, headers };
 }
 
+/** Options of `verifyUpgradeResponse`: what the request offered. */
 export interface VerifyOptions {
   /** The key sent in the request. */
   key: string;

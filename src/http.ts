@@ -122,7 +122,9 @@ export function tokenList(value: string | undefined): string[] {
 
 /** Thrown by `parseHttpHead`, `parseExtensions`, `parseProtocols`; `status` is the HTTP status to answer with. */
 export class HandshakeError extends Error {
+  /** HTTP status to answer with: 400 for a malformed head or header value, 431 for a head too large. */
   readonly status: number;
+  /** Always `'WS_ERR_HANDSHAKE'`: tells it from a WebSocketError's `WS_ERR_*` codes. */
   readonly code = 'WS_ERR_HANDSHAKE';
   constructor(status: number, message: string) {
     super(`wsframe: ${message}`);
@@ -341,12 +343,17 @@ export function headerLines(headers: Record<string, string> | undefined): string
 export interface HttpHead {
   /** Request line: method and target. Response line: status and its text. */
   method?: string;
+  /** Request line: the request target (e.g. `/chat?room=1`). */
   target?: string;
+  /** Response line: the status code (e.g. 101). */
   status?: number;
+  /** Response line: the reason phrase (may be empty). */
   statusText?: string;
   /** `'1.1'`. */
   httpVersion: string;
+  /** Header fields in arrival order, names as sent, values without surrounding whitespace. */
   headers: [string, string][];
+  /** Bytes the head took, blank line included: anything after it in the buffer is not part of it. */
   length: number;
 }
 

@@ -1,5 +1,6 @@
 import type { BackendOption } from './backend/index.js';
 
+/** `'server'`: decode masked frames, write unmasked ones; `'client'`: the reverse (RFC 6455 §5.1, §5.3). */
 export type Role = 'server' | 'client';
 
 /** A complete message, or a control frame (RFC 6455 §5.5), as delivered by MessageDecoder. */
@@ -13,14 +14,21 @@ export type Message =
 
 /** A whole frame as delivered by FrameDecoder: header fields and the unmasked payload. */
 export interface Frame {
+  /** FIN: the last frame of its message (RFC 6455 §5.2). */
   fin: boolean;
+  /** RSV1 (§5.2). Always false: no extension is negotiated, so a set RSV bit fails with 1002. */
   rsv1: boolean;
+  /** RSV2 (§5.2). Always false, as `rsv1`. */
   rsv2: boolean;
+  /** RSV3 (§5.2). Always false, as `rsv1`. */
   rsv3: boolean;
+  /** The opcode (`Opcode`; 0 for a continuation frame). Reserved opcodes fail with 1002. */
   opcode: number;
+  /** Whether the frame was masked: always in the server role, never in the client role (§5.1). */
   masked: boolean;
   /** The mask key from the header (little-endian u32), 0 when unmasked. */
   maskKey: number;
+  /** The payload, unmasked: a fresh copy, or a view of a pushed chunk (client role, or the `inPlace` option). */
   payload: Uint8Array;
 }
 
@@ -31,6 +39,7 @@ export type OutgoingMessage =
   | { type: 'ping' | 'pong'; data?: Uint8Array | string }
   | { type: 'close'; code?: number; reason?: string };
 
+/** Options of FrameDecoder; MessageDecoderOptions adds the message-level ones. */
 export interface DecoderOptions {
   /** `'server'` decodes client frames (must be masked); `'client'` decodes server frames (must not be). */
   role: Role;
@@ -52,6 +61,7 @@ export interface DecoderOptions {
   inPlace?: boolean;
 }
 
+/** Options of MessageDecoder, DecoderStream and `decodeMessages`. */
 export interface MessageDecoderOptions extends DecoderOptions {
   /** Largest message (sum of its fragments), checked from each header before buffering (1009). Default 64 MiB. */
   maxMessageSize?: number;

@@ -8,8 +8,8 @@ const mps = (r) => (r ? (r.hz * r.messages) / 1e6 : NaN);
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
 const n2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '—');
 
-/** Markdown for the README: decode and encode ratio tables, other runtimes, memory and kernels, the run. */
-export function summary({ meta, rows, runtimes }) {
+/** Markdown for the README: decode and encode tables, other runtimes, memory, kernels, bundle sizes, the run. */
+export function summary({ meta, rows, runtimes, bundle }) {
   const find = (suite, c, impl) => rows.find((r) => r.suite === suite && r.case === c && r.impl === impl);
   const lines = [];
   const table = (head, list) => {
@@ -105,6 +105,20 @@ export function summary({ meta, rows, runtimes }) {
     `64 KiB chunks: ${peak ? peak.value.toFixed(2) : '—'}× the message (ws: ${peakWs ? peakWs.toFixed(2) : '—'}×). Kernels, 64 KiB: UTF-8 validation ${n2(kernel('validate UTF-8 mixed 64 KiB', 'wsframe wasm (SIMD)'))} GB/s on mixed text and`,
     `${n2(kernel('validate UTF-8 ascii 64 KiB', 'wsframe wasm (SIMD)'))} GB/s on ASCII (Node's \`isUtf8\`, simdutf with AVX2: ${n2(kernel('validate UTF-8 mixed 64 KiB', 'node isUtf8 (simdutf)'))} and ${n2(kernel('validate UTF-8 ascii 64 KiB', 'node isUtf8 (simdutf)'))} GB/s).`,
     '',
+  );
+  // bench/bundle-size.mjs: what one import costs an application bundle; `wsframe` (and `wsframe/js`).
+  const kb = (entry, c) => {
+    const r = bundle?.find((b) => b.entry === entry && b.case === c);
+    return r ? (r.gzip / 1000).toFixed(2) : '—';
+  };
+  const both = (c) => `${kb('wsframe', c)} (${kb('wsframe/js', c)}) KB`;
+  if (bundle?.length) {
+    const only = ['acceptKey', 'MessageDecoder', 'MessageEncoder'].map((c) => `\`${c}\` only ${both(c)}`);
+    const all = `everything ${both('everything')}`;
+    const head = 'Bundled by esbuild, minified and gzipped (`wsframe/js` in brackets):';
+    lines.push(`${head} ${all},`, `${only.join(', ')}.`, '');
+  }
+  lines.push(
     `Run: ${meta.date.slice(0, 16).replace('T', ' ')} UTC, ${meta.machine.cpu} × ${meta.machine.cores}, Node ${meta.runtime.node}, ws ${meta.versions.ws}, bufferutil ${meta.versions.bufferutil}, ${meta.seconds} s for the measurements${meta.quick ? ' (**quick run**)' : ''}.`,
   );
   return lines.join('\n');

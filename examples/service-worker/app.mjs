@@ -5,8 +5,13 @@ import { DecoderStream, MessageEncoder, init } from './vendor/wsframe/index.js';
 const log = (line) => {
   document.getElementById('log').textContent += `${line}\n`;
 };
+/** Bytes shown in full up to this many; longer payloads show their length and this many leading bytes. */
+const SHOW_BYTES = 16;
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+const showBytes = (bytes) => (bytes.length <= SHOW_BYTES ? `<${hex(bytes)}>`
+  : `${bytes.length} bytes <${hex(bytes.subarray(0, SHOW_BYTES))} …>`);
 const show = (m) => (m.type === 'close' ? `close ${m.code} ${JSON.stringify(m.reason)}`
-  : `${m.type} ${typeof m.data === 'string' ? JSON.stringify(m.data) : `<${Array.from(m.data, (b) => b.toString(16).padStart(2, '0')).join('')}>`}`);
+  : `${m.type} ${typeof m.data === 'string' ? JSON.stringify(m.data) : showBytes(m.data)}`);
 
 async function collect(response) {
   const out = [];

@@ -1,6 +1,6 @@
 // A tiny static file server for the service-worker example (and the Chromium runs of test/runtimes).
 //
-//   npm run build && node examples/service-worker/serve.mjs [port]
+//   npm run build && node examples/service-worker/serve.mjs [port]     (or PORT=…; default 8080)
 //
 // then open http://127.0.0.1:8080/ (service workers need a secure context; localhost and 127.0.0.1 qualify).
 // It serves this folder at / and the built package (dist/) at /vendor/wsframe/, which is where sw.js and app.mjs
@@ -63,6 +63,7 @@ function notFound(response) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-  const { origin } = await startServer({ '/': here, '/vendor/wsframe/': dist }, { port: Number(process.argv[2] ?? 8080) });
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+  const { origin } = await startServer({ '/': here, '/vendor/wsframe/': dist }, { port });
   console.log(`wsframe service-worker example: ${origin}/`);
 }

@@ -91,7 +91,13 @@ const example = await open('/examples/service-worker/', async (page) => {
   expectThat(echoed[1]?.type === 'binary' && echoed[1].data.length === 3000 && echoed[1].data.every((b, i) => b === (i & 0xff)), 'echo binary differs');
   expectThat(echoed[2]?.type === 'pong' && String.fromCharCode(...echoed[2].data) === 'ping!', `echo pong ${JSON.stringify(echoed[2])}`);
   expectThat(echoed[3]?.type === 'close' && echoed[3].code === 1000 && echoed[3].reason === 'bye', `echo close ${JSON.stringify(echoed[3])}`);
-  return { passed: 9 - problems.length, failed: problems.length, failures: problems, backend: got.pageBackend };
+  // The page stays readable: its log (a 3000-byte binary message among it) does not widen it past the viewport.
+  const width = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+  }));
+  expectThat(width.page <= width.viewport, `example page is ${width.page} px wide in a ${width.viewport} px viewport`);
+  return { passed: 10 - problems.length, failed: problems.length, failures: problems, backend: got.pageBackend };
 });
 report({ context: 'service-worker example', variant: 'main', backends: ['auto'], ms: Date.now() - started, ...example });
 

@@ -72,6 +72,9 @@ export function cleanUp() {
 }
 
 const read = (packed, file) => readFileSync(join(packed.pkgDir, 'dist', file), 'utf8');
+/** The tarball's files under dist/ (relative to it) whose path starts with one of `prefixes`. */
+const distFiles = (packed, prefixes) => packed.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice(5))
+  .filter((f) => prefixes.some((p) => f.startsWith(p)));
 
 /** Every check on the packed package (name → check); a check resolves null when fine, else the problem. */
 export const PACKAGE_CHECKS = {
@@ -85,17 +88,21 @@ export const PACKAGE_CHECKS = {
     const out = await run(bin('attw'), [packed.tarball, '--profile', 'node16', '--format', 'ascii', '--no-color'], { cwd: work, maxBuffer: 1 << 24 }).catch((e) => e);
     return out.code ? `attw failed:\n${out.stdout}${out.stderr}` : null;
   },
-  'wsframe/js bundles carry no WASM bytes': async (packed) => {
-    const found = ['js.js', 'js.cjs'].filter((f) => read(packed, f).includes(WASM_BASE64_PREFIX));
-    return found.length ? `WASM base64 found in ${found.join(', ')}` : null;
+  // wsframe/js: the bundled dist/js.{js,cjs} and the tree of modules for bundlers, dist/esm-js/.
+  'wsframe/js bundles carry no WASM bytes or glue': async (packed) => {
+    const found = distFiles(packed, ['js.', 'esm-js/']).filter((f) => /WebAssembly\./.test(read(packed, f))
+      || read(packed, f).includes(WASM_BASE64_PREFIX));
+    return found.length ? `WASM base64 or WebAssembly calls found in ${found.join(', ')}` : null;
   },
   'wsframe bundles embed the WASM': async (packed) => {
-    const missing = ['index.js', 'index.cjs'].filter((f) => !read(packed, f).includes(WASM_BASE64_PREFIX));
+    const missing = ['index.js', 'index.cjs', 'esm/generated/wasm.js']
+      .filter((f) => !read(packed, f).includes(WASM_BASE64_PREFIX));
     return missing.length ? `no WASM base64 in ${missing.join(', ')}` : null;
   },
   'the tarball holds only dist/, README.md and package.json': async (packed) => {
     const extra = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json' && !/^LICEN[CS]E/i.test(f));
-    const expected = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'js.js', 'js.cjs', 'js.d.ts', 'js.d.cts'];
+    const expected = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'js.js', 'js.cjs', 'js.d.ts', 'js.d.cts',
+      'esm/index.js', 'esm-js/js.js'];
     const missing = expected.filter((f) => !packed.files.includes(`dist/${f}`));
     if (extra.length || missing.length) return `unexpected: ${extra.join(', ') || '-'}; missing: ${missing.join(', ') || '-'}`;
     return null;

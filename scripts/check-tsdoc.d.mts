@@ -1,0 +1,10 @@
+// Types for check-tsdoc.mjs, so test/tsdoc.test.ts typechecks.
+export interface ApiItem {
+  /** `Name` for an export, `Class.member` for a member. */
+  name: string;
+  /** `src/file.ts:line`. */
+  where: string;
+  documented: boolean;
+}
+export const ENTRY_FILES: string[];
+export function collect(): { exports: ApiItem[]; members: ApiItem[]; missing: ApiItem[] };
