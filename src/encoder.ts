@@ -192,23 +192,38 @@ function isBit(value: unknown): boolean {
   return value === undefined || value === true || value === false;
 }
 
-/** Validate a frame's header fields and return its first byte (RFC 6455 §5.2, §5.5). */
+/**
+ * Validate a frame's header fields and return its first byte (RFC 6455 §5.2, §5.5). Runs per frame: the
+ * checks are plain comparisons, the error messages are built in badHeader (kept out so this stays small).
+ */
 function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): number {
   const opcode = header.opcode;
   const fin = header.fin === undefined ? true : header.fin;
-  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
-    if (typeof opcode !== 'number') throw new TypeError(`wsframe: opcode must be a number, got ${describe(opcode)}`);
-    throw new RangeError(`wsframe: invalid opcode ${opcode}`);
+  if (
+    !Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10 || !isBit(fin)
+    || !isBit(header.rsv1) || !isBit(header.rsv2) || !isBit(header.rsv3)
+    || !Number.isSafeInteger(payloadLength) || payloadLength < 0
+  ) {
+    badHeader(header, payloadLength);
   }
-  if (!isBit(fin) || !isBit(header.rsv1) || !isBit(header.rsv2) || !isBit(header.rsv3)) {
-    const bad = (['fin', 'rsv1', 'rsv2', 'rsv3'] as const).find((bit) => !isBit(header[bit]))!;
-    throw new TypeError(`wsframe: ${bad} must be a boolean, got ${describe(header[bad])}`);
-  }
-  checkPayloadLength(payloadLength);
   if (opcode >= 8 && (!fin || payloadLength > 125)) {
     throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
   }
   return (fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) | (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) | opcode;
+}
+
+/** Throw the error for the first header field firstByte refused: TypeError for a wrong type, else RangeError. */
+function badHeader(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): never {
+  const opcode: unknown = header.opcode;
+  if (typeof opcode !== 'number') throw new TypeError(`wsframe: opcode must be a number, got ${describe(opcode)}`);
+  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
+    throw new RangeError(`wsframe: invalid opcode ${opcode}`);
+  }
+  for (const bit of ['fin', 'rsv1', 'rsv2', 'rsv3'] as const) {
+    if (!isBit(header[bit])) throw new TypeError(`wsframe: ${bit} must be a boolean, got ${describe(header[bit])}`);
+  }
+  integer('payloadLength', payloadLength, 0, Number.MAX_SAFE_INTEGER);
+  throw new RangeError(`wsframe: invalid payload length ${payloadLength}`); // not reached: integer() threw
 }
 
 /** Write a validated header: byte 0, minimal length (RFC 6455 §5.2), then the mask key if masked. */
