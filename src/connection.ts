@@ -5,9 +5,10 @@
  * close (§5.5.1); a close frame with the right code when the peer breaks the protocol (§7.1.7) — but never
  * touches a socket or a timer. Heartbeats take the current time as an argument.
  */
+import { finite, flag, optionsObject, payloadBytes, type Bytes } from './arguments.js';
 import { MessageDecoder } from './decoder.js';
-import { MessageEncoder } from './encoder.js';
-import { WebSocketError } from './errors.js';
+import { MessageEncoder, closeBody } from './encoder.js';
+import type { WebSocketError } from './errors.js';
 import {
   buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
   type ClientHandshakeOptions, type ServerHandshakeOptions,
@@ -39,13 +40,13 @@ export type ConnectionEvent =
    */
   | { type: 'close'; code: number; reason: string }
   /** The peer broke the protocol (a WebSocketError, whose close code is queued) or the handshake failed. */
-  | { type: 'error'; error: WebSocketError | HandshakeError };
+  | { type: 'error'; error: WebSocketError<Message> | HandshakeError };
 
 /** Options of Heartbeat and of Connection's `heartbeat` option; times in ms of the caller's clock. */
 export interface HeartbeatOptions {
-  /** Ping after this many ms without any byte from the peer. */
+  /** Ping after this many ms without any byte from the peer (a finite number > 0). */
   interval: number;
-  /** Declare the peer dead when nothing arrived this many ms after that ping. */
+  /** Declare the peer dead when nothing arrived this many ms after that ping (a finite number > 0). */
   timeout: number;
 }
 
@@ -66,7 +67,7 @@ export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role'> {
   handshake?: ClientHandshakeOptions | ServerHandshakeOptions;
   /** Ping an idle peer and detect a dead one; see `tick(now)`. Default: off. */
   heartbeat?: HeartbeatOptions;
-  /** Start time for the heartbeat (ms, any clock). Default 0. */
+  /** Start time for the heartbeat (ms, any clock; a finite number). Default 0. */
   now?: number;
 }
 
@@ -80,41 +81,57 @@ export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role'> {
  * // switch (heartbeat.poll(Date.now())) { case 'ping': sendPing(); break; case 'dead': socket.destroy(); }
  */
 export class Heartbeat {
+  private readonly interval: number;
+  private readonly timeout: number;
   private lastSeen: number;
   private pingSentAt = -1;
 
-  constructor(private readonly options: HeartbeatOptions, now: number) {
-    if (!(options.interval > 0) || !(options.timeout > 0)) throw new RangeError('wsframe: heartbeat interval and timeout must be positive');
-    this.lastSeen = now;
+  /** `options.interval` and `options.timeout`: finite numbers > 0 (ms); `now`: a finite number (ms). */
+  constructor(options: HeartbeatOptions, now: number) {
+    optionsObject(options, 'heartbeat');
+    this.interval = positive('heartbeat interval', options.interval);
+    this.timeout = positive('heartbeat timeout', options.timeout);
+    this.lastSeen = finite('now', now);
   }
 
   /** Record that bytes arrived from the peer at `now`. */
   seen(now: number): void {
-    this.lastSeen = now;
+    this.lastSeen = finite('now', now);
     this.pingSentAt = -1;
   }
 
   /** `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to do. */
   poll(now: number): 'ping' | 'dead' | 'idle' {
-    if (this.pingSentAt >= 0) return now - this.pingSentAt >= this.options.timeout ? 'dead' : 'idle';
-    if (now - this.lastSeen < this.options.interval) return 'idle';
+    finite('now', now);
+    if (this.pingSentAt >= 0) return now - this.pingSentAt >= this.timeout ? 'dead' : 'idle';
+    if (now - this.lastSeen < this.interval) return 'idle';
     this.pingSentAt = now;
     return 'ping';
   }
 
   /** When `poll` has something to say next (ms, same clock). Schedule one timer for it. */
   deadline(): number {
-    return this.pingSentAt >= 0 ? this.pingSentAt + this.options.timeout : this.lastSeen + this.options.interval;
+    return this.pingSentAt >= 0 ? this.pingSentAt + this.timeout : this.lastSeen + this.interval;
   }
+}
+
+/** A duration: a finite number > 0. */
+function positive(name: string, value: unknown): number {
+  if (finite(name, value) <= 0) throw new RangeError(`wsframe: ${name} must be positive, got ${value}`);
+  return value as number;
 }
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 /** Largest HTTP head accepted during the handshake (431 above). */
 const MAX_HEAD = 16384;
 
-type Data = string | Uint8Array | ArrayBuffer | ArrayBufferView;
-const bytesOf = (data: ArrayBuffer | ArrayBufferView): Uint8Array =>
-  ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+/** A message to send: a string (text) or payload bytes (binary). */
+type Data = string | Bytes;
+
+/** Check `data` before anything changes (the encoder would only see it after the state checks). */
+function checkData(data: unknown, name: string): void {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) payloadBytes(data, name);
+}
 
 /**
  * A WebSocket endpoint without I/O. Feed it what the transport reads (`receive`, `receiveEof`), act on the events,
@@ -156,15 +173,23 @@ export class Connection {
   /** The negotiated subprotocol (with the `handshake` option). */
   protocol: string | undefined;
 
+  /**
+   * Options are checked here (a TypeError or RangeError for a wrong type or value): the decoder's and encoder's
+   * (`role`, limits, `textAs`, `validateUtf8`, `backend`, `inPlace`, `fragmentSize`), `autoPong` (a boolean),
+   * `heartbeat` (an object, see HeartbeatOptions), `now` (a finite number) and `handshake` (an object).
+   */
   constructor(options: ConnectionOptions) {
+    optionsObject(options, 'Connection');
     const { role, fragmentSize, autoPong, handshake, heartbeat, now, ...decoderOptions } = options;
+    const start = now === undefined ? 0 : finite('now', now);
+    if (handshake !== undefined) optionsObject(handshake, 'handshake');
     this.role = role;
     this.decoder = new MessageDecoder({ ...decoderOptions, role });
     this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend });
-    this.autoPong = autoPong ?? true;
-    this.heartbeatTimer = heartbeat ? new Heartbeat(heartbeat, now ?? 0) : null;
+    this.autoPong = flag('autoPong', autoPong, true);
+    this.heartbeatTimer = heartbeat !== undefined ? new Heartbeat(heartbeat, start) : null;
     this.currentState = ConnectionState.OPEN;
-    if (handshake) {
+    if (handshake !== undefined) {
       this.currentState = ConnectionState.CONNECTING;
       let key = '';
       if (role === 'client') {
@@ -187,22 +212,27 @@ export class Connection {
   }
 
   /**
-   * Feed bytes read from the transport (any split). Returns the events they complete, in order. `now` (ms) feeds
-   * the heartbeat. Bytes after the connection closed are ignored.
+   * Feed bytes read from the transport (any split): a Uint8Array (or Buffer), an ArrayBuffer or any
+   * ArrayBufferView. Returns the events they complete, in order. `now` (ms, a finite number) feeds the
+   * heartbeat. Bytes after the connection closed are ignored.
    */
-  receive(bytes: Uint8Array, now?: number): ConnectionEvent[] {
-    if (now !== undefined) this.heartbeatTimer?.seen(now);
+  receive(data: Bytes, now?: number): ConnectionEvent[] {
+    const bytes = data instanceof Uint8Array ? data : payloadBytes(data, 'received bytes');
+    if (now !== undefined) {
+      finite('now', now);
+      this.heartbeatTimer?.seen(now);
+    }
     if (this.currentState === ConnectionState.CONNECTING) return this.receiveHandshake(bytes, now);
     // After a close was received or the protocol failed, the decoder ignores or refuses everything (§5.5.1).
     if (this.currentState === ConnectionState.CLOSED || this.closeReceived || this.pendingClose) return [];
     const events: ConnectionEvent[] = [];
     let messages: Message[];
-    let failure: WebSocketError | null = null;
+    let failure: WebSocketError<Message> | null = null;
     try {
       messages = this.decoder.push(bytes);
     } catch (error) {
-      if (!(error instanceof WebSocketError)) throw error;
-      messages = error.messages as Message[];
+      if (!this.decoder.isError(error)) throw error;
+      messages = error.messages;
       failure = error;
     }
     for (const message of messages) this.deliver(message, events);
@@ -221,16 +251,20 @@ export class Connection {
   }
 
   /**
-   * Send a message: text for a string, binary otherwise (or as `binary` says: `false` sends bytes as text; they
-   * must be valid UTF-8, e.g. a message received with `textAs: 'bytes'`). Returns false (and sends nothing) once a close frame was
-   * sent (RFC 6455 §5.5.1: no data after a close). Throws while CONNECTING.
+   * Send a message: text for a string, binary for a Uint8Array, ArrayBuffer or ArrayBufferView (by its bytes);
+   * anything else is a TypeError. `binary` overrides: `false` sends bytes (a Uint8Array or ArrayBuffer) as text —
+   * they must be valid UTF-8, e.g. a message received with `textAs: 'bytes'`; `true` sends a string's UTF-8 as
+   * binary. Returns false (and sends nothing) once a close frame was sent (RFC 6455 §5.5.1: no data after a
+   * close). Throws while CONNECTING.
    */
   send(data: Data, binary: boolean = typeof data !== 'string'): boolean {
+    checkData(data, 'data');
+    if (typeof binary !== 'boolean') throw new TypeError('wsframe: send(data, binary): binary must be a boolean');
     if (!this.canSend()) return false;
     this.queue(
       binary
         ? this.encoder.binary(typeof data === 'string' ? new TextEncoder().encode(data) : data)
-        : this.encoder.text(typeof data === 'string' || data instanceof Uint8Array ? data : bytesOf(data)),
+        : this.encoder.text(typeof data === 'string' || data instanceof Uint8Array ? data : payloadBytes(data, 'data')),
     );
     return true;
   }
@@ -248,6 +282,7 @@ export class Connection {
 
   /** Send a ping (≤ 125 bytes, RFC 6455 §5.5.2). Returns false once a close frame was sent. */
   ping(data?: Data): boolean {
+    if (data !== undefined) checkData(data, 'ping data');
     if (!this.canSend()) return false;
     this.queue(this.encoder.ping(data));
     return true;
@@ -255,6 +290,7 @@ export class Connection {
 
   /** Send a pong, e.g. unsolicited as a one-way heartbeat (§5.5.3). Returns false once a close frame was sent. */
   pong(data?: Data): boolean {
+    if (data !== undefined) checkData(data, 'pong data');
     if (!this.canSend()) return false;
     this.queue(this.encoder.pong(data));
     return true;
@@ -262,10 +298,12 @@ export class Connection {
 
   /**
    * Start the closing handshake (RFC 6455 §7.1.2) with `code` (default 1000; `null` sends an empty body)
-   * and `reason` (≤ 123 UTF-8 bytes). After a peer's close, replaces the queued echo. No-op once a close frame
-   * was sent. While CONNECTING, abandons the handshake (nothing is sent).
+   * and `reason` (≤ 123 UTF-8 bytes: a string, or valid UTF-8 in a Uint8Array or ArrayBuffer). After a peer's
+   * close, replaces the queued echo. No-op once a close frame was sent. While CONNECTING, abandons the
+   * handshake (nothing is sent). Invalid arguments throw in every state, before anything changes.
    */
-  close(code: number | null = 1000, reason = ''): void {
+  close(code: number | null = 1000, reason: string | Uint8Array | ArrayBufferLike = ''): void {
+    closeBody(code ?? undefined, reason);
     if (this.currentState === ConnectionState.CONNECTING) {
       this.currentState = ConnectionState.CLOSED;
       this.out = [];
@@ -302,6 +340,7 @@ export class Connection {
    * transport; `'idle'` — nothing to do until `nextTick()`.
    */
   tick(now: number): 'ping' | 'dead' | 'idle' {
+    finite('now', now);
     const heartbeat = this.heartbeatTimer;
     if (!heartbeat || this.currentState !== ConnectionState.OPEN) return 'idle';
     const verdict = heartbeat.poll(now);
@@ -353,7 +392,7 @@ export class Connection {
   }
 
   /** §7.1.7 "Fail the WebSocket Connection": a close frame with the error's code (never 1006), then CLOSED. */
-  private fail(error: WebSocketError, events: ConnectionEvent[]): void {
+  private fail(error: WebSocketError<Message>, events: ConnectionEvent[]): void {
     events.push({ type: 'error', error });
     if (this.closeSent || error.closeCode === 1006) {
       this.currentState = ConnectionState.CLOSED;

@@ -3,6 +3,9 @@
  * call per chunk) and read its frame records; they differ only in which rules the parser applies and how
  * payload segments are assembled.
  */
+import {
+  BACKEND_OPTIONS, ROLES, flag, oneOf, optionsObject, payloadBytes, sizeLimit, type Bytes,
+} from './arguments.js';
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from './backend/utf8.js';
@@ -24,12 +27,6 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 export const DEFAULT_MAX_FRAGMENTS = 1 << 20;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TWO32 = 4294967296;
-
-function limit(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`wsframe: ${name} must be a non-negative number`);
-  return Math.min(Math.floor(value), MAX_SAFE);
-}
 
 function setU64(state: Int32Array, lo: number, value: number): void {
   state[lo] = value >>> 0;
@@ -70,8 +67,8 @@ function recordFrameLength(recs: Int32Array, r: number): number {
 
 type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
 
-/** The parse loop shared by both decoders. */
-abstract class RecordReader {
+/** The parse loop shared by both decoders; `T` is what they deliver (Frame or Message). */
+abstract class RecordReader<T> {
   /** @internal */
   protected readonly state = new Int32Array(STATE_WORDS);
   /** @internal */
@@ -79,21 +76,22 @@ abstract class RecordReader {
   /** @internal */
   protected readonly wasm: WasmBackend | null;
   /** @internal */
-  protected failure: WebSocketError | null = null;
+  protected failure: WebSocketError<T> | null = null;
   /**
    * @internal Masked payloads of at least this many bytes are unmasked into the pushed chunk and handed out
    * as views of it: IN_PLACE_MIN with DecoderOptions.inPlace, else never.
    */
   protected readonly inPlaceMin: number;
 
+  /** `opts` was checked to be an object, and the size limits read from it, by the subclass. */
   constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
-    if (opts.role !== 'server' && opts.role !== 'client') throw new TypeError("wsframe: role must be 'server' or 'client'");
-    const backend = opts.backend ?? 'auto';
-    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') throw new TypeError("wsframe: backend must be 'auto', 'wasm' or 'js'");
+    const role = oneOf('role', opts.role, ROLES);
+    const backend = oneOf('backend', opts.backend, BACKEND_OPTIONS, 'auto');
+    const inPlace = flag('inPlace', opts.inPlace, false);
     this.mode = backend;
-    this.inPlaceMin = opts.inPlace === true ? IN_PLACE_MIN : Infinity;
+    this.inPlaceMin = inPlace ? IN_PLACE_MIN : Infinity;
     this.wasm = resolveBackend(backend).wasm;
-    this.state[S_CONFIG] = config | (opts.role === 'server' ? C_SERVER : 0);
+    this.state[S_CONFIG] = config | (role === 'server' ? C_SERVER : 0);
     setU64(this.state, S_MAXFRAME_LO, maxFrameSize);
     setU64(this.state, S_MAXMSG_LO, maxMessageSize);
     this.state[S_MAXFRAGS] = Math.min(maxFragments, 0x7fffffff);
@@ -105,8 +103,17 @@ abstract class RecordReader {
   /** The backend that parsed the most recent chunk ('wasm' | 'js'). */
   lastBackend: 'wasm' | 'js' | null = null;
 
+  /**
+   * Whether `error` is the WebSocketError this decoder threw (from `push` or `end`). A type guard: in a
+   * `catch (e)`, `if (decoder.isError(e))` types `e.messages` as what this decoder delivers (`Message[]` or
+   * `Frame[]`), where `e instanceof WebSocketError` can only give `any[]`.
+   */
+  isError(error: unknown): error is WebSocketError<T> {
+    return error !== null && error === this.failure;
+  }
+
   /** @internal Parse `chunk`, handing each record to `record`; returns when the whole chunk is consumed. */
-  protected run(chunk: Uint8Array, out: unknown[]): void {
+  protected run(chunk: Uint8Array, out: T[]): void {
     const state = this.state;
     if (state[S_PHASE]! >= PHASE_CLOSED || chunk.length === 0) return;
     const backend: Records & { name: 'wasm' | 'js' } = pick(this.mode, this.wasm, state, chunk, this.lastBackend);
@@ -130,10 +137,10 @@ abstract class RecordReader {
   }
 
   /** @internal */
-  protected abstract record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void;
+  protected abstract record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: T[]): void;
 
   /** @internal */
-  protected fail(status: number, out: unknown[], flags = 0, detail?: string): never {
+  protected fail(status: number, out: T[], flags = 0, detail?: string): never {
     const opcode = flags & F_OPCODE;
     const why = detail ?? (status === Status.InvalidOpcode ? `opcode ${opcode}` : undefined);
     const error = WebSocketError.fromStatus(status, why, out);
@@ -175,33 +182,37 @@ abstract class RecordReader {
  * const decoder = new FrameDecoder({ role: 'server' });
  * for (const frame of decoder.push(chunk)) console.log(frame.opcode, frame.fin, frame.payload);
  */
-export class FrameDecoder extends RecordReader {
+export class FrameDecoder extends RecordReader<Frame> {
   private payload: Uint8Array | null = null;
   private filled = 0;
 
   /**
    * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
-   * @param opts.maxFrameSize largest payload accepted, default 64 MiB (1009 above it).
-   * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`.
+   * @param opts.maxFrameSize largest payload accepted (an integer, or Infinity), default 64 MiB (1009 above it).
+   * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`. @param opts.inPlace default false.
    */
   constructor(opts: DecoderOptions) {
-    const maxFrameSize = limit('maxFrameSize', opts.maxFrameSize, DEFAULT_MAX_MESSAGE_SIZE);
+    optionsObject(opts, 'decoder');
+    const maxFrameSize = sizeLimit('maxFrameSize', opts.maxFrameSize, DEFAULT_MAX_MESSAGE_SIZE);
     super(opts, 0, maxFrameSize, MAX_SAFE, 0x7fffffff);
   }
 
   /**
-   * Feed bytes (any split). Returns the frames completed by this chunk. On a violation throws a
-   * WebSocketError whose `messages` holds the frames completed before it; the decoder stays failed.
+   * Feed bytes (any split): a Uint8Array (or Buffer), an ArrayBuffer or any ArrayBufferView by its bytes; anything
+   * else is a TypeError. Returns the frames completed by this chunk. On a violation throws a WebSocketError
+   * (`WebSocketError<Frame>`, see `isError`) whose `messages` holds the frames completed before it; the decoder
+   * stays failed.
    */
-  push(chunk: Uint8Array): Frame[] {
+  push(chunk: Bytes): Frame[] {
+    const bytes = chunk instanceof Uint8Array ? chunk : payloadBytes(chunk, 'chunk');
     this.checkFailed();
     const out: Frame[] = [];
-    this.run(chunk, out);
+    this.run(bytes, out);
     return out;
   }
 
   /** @internal */
-  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
+  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: Frame[]): void {
     const flags = recs[r + R_FLAGS]!;
     const off = recs[r + R_OFF]!;
     const len = recs[r + R_LEN]!;
@@ -249,7 +260,7 @@ export class FrameDecoder extends RecordReader {
  *   for (const message of decoder.push(chunk)) if (message.type === 'text') console.log(message.data);
  * });
  */
-export class MessageDecoder extends RecordReader {
+export class MessageDecoder extends RecordReader<Message> {
   private readonly textAsString: boolean;
   private readonly utf8: boolean;
   /** Reassembly buffer of the open message (exactly sized for one frame; grows for further fragments). */
@@ -262,16 +273,18 @@ export class MessageDecoder extends RecordReader {
 
   /**
    * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
-   * @param opts.maxMessageSize default 64 MiB; @param opts.maxFrameSize default = maxMessageSize;
-   * @param opts.maxFragments default 1,048,576; @param opts.validateUtf8 default true;
-   * @param opts.textAs `'string'` (default) or `'bytes'`; @param opts.backend `'auto'` (default).
+   * @param opts.maxMessageSize default 64 MiB; @param opts.maxFrameSize default = maxMessageSize (integers ≥ 0,
+   * or Infinity); @param opts.maxFragments default 1,048,576 (an integer ≥ 1, or Infinity);
+   * @param opts.validateUtf8 default true; @param opts.textAs `'string'` (default) or `'bytes'`;
+   * @param opts.backend `'auto'` (default); @param opts.inPlace default false.
    */
   constructor(opts: MessageDecoderOptions) {
-    const maxMessageSize = limit('maxMessageSize', opts.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
-    const maxFrameSize = limit('maxFrameSize', opts.maxFrameSize, maxMessageSize);
-    const maxFragments = limit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS);
-    const utf8 = opts.validateUtf8 ?? true;
-    const textAsString = (opts.textAs ?? 'string') === 'string';
+    optionsObject(opts, 'decoder');
+    const maxMessageSize = sizeLimit('maxMessageSize', opts.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+    const maxFrameSize = sizeLimit('maxFrameSize', opts.maxFrameSize, maxMessageSize);
+    const maxFragments = sizeLimit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS, 1);
+    const utf8 = flag('validateUtf8', opts.validateUtf8, true);
+    const textAsString = oneOf('textAs', opts.textAs, ['string', 'bytes'] as const, 'string') === 'string';
     // Text as bytes: long text messages are validated by the runtime's validator when it has one (faster than
     // ours; layout.ts C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
     const defer = utf8 && !textAsString && platformIsUtf8 !== undefined ? C_UTF8_DEFER : 0;
@@ -286,19 +299,22 @@ export class MessageDecoder extends RecordReader {
   private readonly strings: StringBuilder | null;
 
   /**
-   * Feed bytes (any split, any size). Returns the messages and control frames completed by this chunk, in
-   * wire order. On a violation throws a WebSocketError whose `messages` holds what this chunk completed
-   * before the violation; the decoder stays failed and rethrows it. Bytes after a close frame are ignored.
+   * Feed bytes (any split, any size): a Uint8Array (or Buffer), an ArrayBuffer or any ArrayBufferView by its
+   * bytes; anything else is a TypeError. Returns the messages and control frames completed by this chunk, in
+   * wire order. On a violation throws a WebSocketError (`WebSocketError<Message>`, see `isError`) whose
+   * `messages` holds what this chunk completed before the violation; the decoder stays failed and rethrows
+   * it. Bytes after a close frame are ignored.
    */
-  push(chunk: Uint8Array): Message[] {
+  push(chunk: Bytes): Message[] {
+    const bytes = chunk instanceof Uint8Array ? chunk : payloadBytes(chunk, 'chunk');
     this.checkFailed();
     const out: Message[] = [];
-    this.run(chunk, out);
+    this.run(bytes, out);
     return out;
   }
 
   /** @internal */
-  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: unknown[]): void {
+  protected record(recs: Int32Array, r: number, window: Uint8Array, chunk: Uint8Array, out: Message[]): void {
     const flags = recs[r + R_FLAGS]!;
     const off = recs[r + R_OFF]!;
     const len = recs[r + R_LEN]!;
@@ -359,7 +375,7 @@ export class MessageDecoder extends RecordReader {
    * would: at the first segment that cannot continue valid UTF-8, or at the message's end inside a code point
    * (RFC 6455 §8.1, §5.6).
    */
-  private checkDeferred(flags: number, src: Uint8Array, off: number, len: number, out: unknown[]): void {
+  private checkDeferred(flags: number, src: Uint8Array, off: number, len: number, out: Message[]): void {
     if ((flags & (F_START | F_OPCODE)) === (F_START | 1)) this.deferCarry = 0; // a message's first frame
     const carry = len > 0 ? validateUtf8Deferred(src, off, off + len, this.deferCarry) : this.deferCarry;
     if (carry === UTF8_INVALID || ((flags & (F_END | F_FIN)) === (F_END | F_FIN) && carry !== 0)) {
@@ -377,7 +393,9 @@ export class MessageDecoder extends RecordReader {
     return opcode === 1 ? { type: 'text', data } : { type: 'binary', data };
   }
 
-  private controlRecord(recs: Int32Array, r: number, flags: number, src: Uint8Array, off: number, len: number, out: unknown[]): void {
+  private controlRecord(
+    recs: Int32Array, r: number, flags: number, src: Uint8Array, off: number, len: number, out: Message[],
+  ): void {
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
       payload = copy(src, off, len);
@@ -399,7 +417,7 @@ export class MessageDecoder extends RecordReader {
   }
 
   /** RFC 6455 §5.5.1: an empty body, or a 2-byte code (§7.4) followed by a UTF-8 reason. */
-  private close(payload: Uint8Array, out: unknown[]): Message {
+  private close(payload: Uint8Array, out: Message[]): Message {
     if (payload.length === 0) return { type: 'close', reason: '' };
     const code = (payload[0]! << 8) | payload[1]!;
     if (!isValidCloseCode(code)) this.fail(Status.InvalidCloseCode, out, 8, `code ${code}`);

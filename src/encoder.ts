@@ -1,9 +1,14 @@
 /**
  * FrameEncoder and MessageEncoder: frames in, bytes out. Lengths are always minimally encoded (RFC 6455
  * §5.2); clients mask every frame with a fresh key from crypto.getRandomValues (§5.3), servers never mask
- * (§5.1). A caller's buffer is never modified: masking writes into a new buffer.
+ * (§5.1). A caller's buffer is never modified: masking writes into a new buffer. Arguments are checked
+ * (src/arguments.ts): a wrong type or value throws before anything is encoded, never sends wrong bytes.
  */
+import {
+  BACKEND_OPTIONS, ROLES, describe, integer, oneOf, optionsObject, payloadBytes, utf8Bytes, type Bytes,
+} from './arguments.js';
 import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
+import { isValidUtf8 } from './backend/utf8.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { isValidCloseCode } from './constants.js';
 import { EMPTY, allocate } from './alloc.js';
@@ -13,31 +18,37 @@ import type { Role } from './types.js';
 
 /** The header fields of one frame, for `FrameEncoder.encodeHeader` (RFC 6455 §5.2). */
 export interface FrameHeader {
-  /** Default true. Control frames must have it (RFC 6455 §5.5). */
+  /** Default true. Control frames must have it (RFC 6455 §5.5). A boolean: anything else is a TypeError. */
   fin?: boolean;
-  /** Default false. Only an extension may set it (§5.2); wsframe negotiates none. */
+  /** Default false, as `rsv2` and `rsv3`; booleans only. Set only with a negotiated extension (RFC 6455 §5.2). */
   rsv1?: boolean;
   /** Default false, as `rsv1`. */
   rsv2?: boolean;
   /** Default false, as `rsv1`. */
   rsv3?: boolean;
-  /** `Opcode` value; a reserved one (3–7, 11–15) throws a RangeError. */
+  /** 0–2 or 8–10 (RFC 6455 §5.2); reserved opcodes are a RangeError. */
   opcode: number;
-  /** Payload length in bytes, an integer in 0..2^53-1 (≤ 125 for control frames); written minimally (§5.2). */
+  /** An integer in 0..2^53 − 1. */
   payloadLength: number;
-  /** Client role only: the key to write (little-endian u32). Default: a fresh random key. */
+  /**
+   * Client role only (ignored by a server): the key to write, an integer in 0..2^32 − 1 (little-endian u32).
+   * Default: a fresh random key.
+   */
   maskKey?: number;
 }
 
 /** A whole frame for `FrameEncoder.encode`: the header fields, and the payload that sets its length. */
 export interface OutgoingFrame extends Omit<FrameHeader, 'payloadLength'> {
-  /** The payload, never modified: a client frame is masked into a new buffer. */
-  payload: Uint8Array;
+  /**
+   * The payload: a Uint8Array (or Buffer), an ArrayBuffer, or any other ArrayBufferView by its bytes. A string
+   * is a TypeError — a frame carries bytes; use MessageEncoder#text, or encode it with TextEncoder first.
+   */
+  payload: Bytes;
 }
 
 /** Options of FrameEncoder; MessageEncoderOptions adds fragmentation. */
 export interface EncoderOptions {
-  /** `'client'` masks every frame (RFC 6455 §5.3); `'server'` never masks. */
+  /** `'client'` masks every frame (RFC 6455 §5.3); `'server'` never masks. Required. */
   role: Role;
   /** `'auto'` (default), `'wasm'` or `'js'`: who masks large client payloads. */
   backend?: BackendOption;
@@ -51,16 +62,32 @@ export interface EncoderOptions {
 export const SPLIT_THRESHOLD = 1024;
 
 function checkPayloadLength(length: number): void {
-  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('wsframe: payload length must be an integer in 0..2^53-1');
+  if (!Number.isSafeInteger(length) || length < 0) integer('payloadLength', length, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Header size for a payload: 2 bytes, +2 for 126..65535, +8 above, +4 with a mask key (RFC 6455 §5.2). */
 export function headerLength(payloadLength: number, masked: boolean): number {
+  checkPayloadLength(payloadLength);
+  if (typeof masked !== 'boolean') throw new TypeError(`wsframe: masked must be a boolean, got ${describe(masked)}`);
+  return headerSize(payloadLength, masked);
+}
+
+/** headerLength for lengths known to be valid. */
+function headerSize(payloadLength: number, masked: boolean): number {
   return (payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10) + (masked ? 4 : 0);
 }
 
+/** The client's mask key: the one given (an integer in 0..2^32 − 1) or a fresh random one. */
+function maskKeyOf(key: number | undefined): number {
+  return key === undefined ? nextMaskKey() : integer('maskKey', key, 0, 0xffffffff);
+}
+
+/** Strings given where payload bytes belong are refused, with this advice. */
+const STRING_ADVICE = 'a string is text: send it with text(), or encode it as UTF-8 first';
+
 /**
- * Encodes single frames.
+ * Encodes single frames. Payloads are bytes (a Uint8Array, ArrayBuffer or any ArrayBufferView); a string payload
+ * is a TypeError, as is any header field of the wrong type — nothing is encoded then.
  *
  * @example
  * const encoder = new FrameEncoder({ role: 'server' });
@@ -79,20 +106,31 @@ export class FrameEncoder {
    * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`.
    */
   constructor(opts: EncoderOptions) {
-    if (opts.role !== 'server' && opts.role !== 'client') throw new TypeError("wsframe: role must be 'server' or 'client'");
-    this.role = opts.role;
-    this.mode = opts.backend ?? 'auto';
+    optionsObject(opts, 'encoder');
+    this.role = oneOf('role', opts.role, ROLES);
+    this.mode = oneOf('backend', opts.backend, BACKEND_OPTIONS, 'auto');
     this.wasm = resolveBackend(this.mode).wasm;
   }
 
   /**
    * Write a frame header at `target[offset]`; returns its length (2–14). In the client role the mask key is
-   * `header.maskKey` or a fresh random one, written as the last 4 header bytes.
+   * `header.maskKey` or a fresh random one, written as the last 4 header bytes. RangeError if the header does
+   * not fit in `target` from `offset`.
    */
   encodeHeader(target: Uint8Array, offset: number, header: FrameHeader): number {
+    if (!(target instanceof Uint8Array)) {
+      throw new TypeError(`wsframe: target must be a Uint8Array, got ${describe(target)}`);
+    }
+    integer('offset', offset, 0, Number.MAX_SAFE_INTEGER);
+    frameObject(header, 'encodeHeader() takes a header');
     const b0 = firstByte(header, header.payloadLength);
     const masked = this.role === 'client';
-    return writeHeader(target, offset, b0, header.payloadLength, masked, masked ? (header.maskKey ?? nextMaskKey()) : 0);
+    const key = masked ? maskKeyOf(header.maskKey) : 0;
+    const size = headerSize(header.payloadLength, masked);
+    if (offset + size > target.length) {
+      throw new RangeError(`wsframe: a ${size}-byte header does not fit at offset ${offset} of ${target.length} bytes`);
+    }
+    return writeHeader(target, offset, b0, header.payloadLength, masked, key);
   }
 
   /** @internal A whole text frame for a string of ≤ SHORT_TEXT units, UTF-8 encoded in place. */
@@ -111,21 +149,24 @@ export class FrameEncoder {
 
   /**
    * Encode one frame. Returns the bytes to send: one buffer, or `[header, payload]` for unmasked payloads of
-   * SPLIT_THRESHOLD bytes or more (the payload is then the caller's own buffer, not copied).
+   * SPLIT_THRESHOLD bytes or more (the payload is then the caller's own memory, not copied: the Uint8Array
+   * itself, or a Uint8Array view of an ArrayBuffer or other view).
    */
   encode(frame: OutgoingFrame): Uint8Array[] {
-    const payload = frame.payload;
+    frameObject(frame, 'encode() takes a frame');
+    const given = frame.payload;
+    const payload = given instanceof Uint8Array ? given : payloadBytes(given, 'payload', STRING_ADVICE);
     const length = payload.length;
     const b0 = firstByte(frame, length);
     if (this.role === 'client') {
-      const key = frame.maskKey ?? nextMaskKey();
-      const hl = headerLength(length, true);
+      const key = maskKeyOf(frame.maskKey);
+      const hl = headerSize(length, true);
       const out = allocate(hl + length);
       writeHeader(out, 0, b0, length, true, key);
       pickMasker(this.mode, this.wasm, length).maskInto(out, hl, payload, key);
       return [out];
     }
-    const hl = headerLength(length, false);
+    const hl = headerSize(length, false);
     if (length >= SPLIT_THRESHOLD) {
       const header = allocate(hl);
       writeHeader(header, 0, b0, length, false, 0);
@@ -145,18 +186,50 @@ export class FrameEncoder {
  */
 const SHORT_TEXT = 41;
 
-/** Validate a frame's header fields and return its first byte (RFC 6455 §5.2, §5.5). */
+/** A frame or header argument must be an object (a clear TypeError instead of reading a property of null). */
+function frameObject(value: unknown, what: string): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`wsframe: ${what} object, got ${describe(value)}`);
+  }
+}
+
+/** An optional header bit: undefined (false) or a boolean; `'false'` or `0` would set or clear it by accident. */
+function isBit(value: unknown): boolean {
+  return value === undefined || value === true || value === false;
+}
+
+/**
+ * Validate a frame's header fields and return its first byte (RFC 6455 §5.2, §5.5). Runs per frame: the
+ * checks are plain comparisons, the error messages are built in badHeader (kept out so this stays small).
+ */
 function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): number {
   const opcode = header.opcode;
-  const fin = header.fin ?? true;
-  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
-    throw new RangeError(`wsframe: invalid opcode ${opcode}`);
+  const fin = header.fin === undefined ? true : header.fin;
+  if (
+    !Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10 || !isBit(fin)
+    || !isBit(header.rsv1) || !isBit(header.rsv2) || !isBit(header.rsv3)
+    || !Number.isSafeInteger(payloadLength) || payloadLength < 0
+  ) {
+    badHeader(header, payloadLength);
   }
-  checkPayloadLength(payloadLength);
   if (opcode >= 8 && (!fin || payloadLength > 125)) {
     throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
   }
   return (fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) | (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) | opcode;
+}
+
+/** Throw the error for the first header field firstByte refused: TypeError for a wrong type, else RangeError. */
+function badHeader(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): never {
+  const opcode: unknown = header.opcode;
+  if (typeof opcode !== 'number') throw new TypeError(`wsframe: opcode must be a number, got ${describe(opcode)}`);
+  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
+    throw new RangeError(`wsframe: invalid opcode ${opcode}`);
+  }
+  for (const bit of ['fin', 'rsv1', 'rsv2', 'rsv3'] as const) {
+    if (!isBit(header[bit])) throw new TypeError(`wsframe: ${bit} must be a boolean, got ${describe(header[bit])}`);
+  }
+  integer('payloadLength', payloadLength, 0, Number.MAX_SAFE_INTEGER);
+  throw new RangeError(`wsframe: invalid payload length ${payloadLength}`); // not reached: integer() threw
 }
 
 /** Write a validated header: byte 0, minimal length (RFC 6455 §5.2), then the mask key if masked. */
@@ -192,20 +265,47 @@ function writeHeader(target: Uint8Array, offset: number, b0: number, length: num
   return p - offset;
 }
 
-type Data = Uint8Array | ArrayBuffer | ArrayBufferView;
-
-function toBytes(data: Data | string | undefined): Uint8Array {
+/** A ping's or pong's application data: none, a string (sent as UTF-8) or payload bytes. */
+function controlData(data: Bytes | string | undefined, what: string): Uint8Array {
   if (data === undefined) return EMPTY;
   if (typeof data === 'string') return encodeText(data);
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError('wsframe: data must be a string, Uint8Array, ArrayBuffer or ArrayBufferView');
+  return payloadBytes(data, what);
+}
+
+/**
+ * @internal The body of a close frame (RFC 6455 §5.5.1): empty without a code, else the 2-byte code (§7.4) and
+ * the reason as UTF-8. Checks both (MessageEncoder#close, and Connection#close before it changes state).
+ */
+export function closeBody(code: number | undefined, reason: unknown): Uint8Array {
+  let text: Uint8Array;
+  let bytes = false;
+  if (typeof reason === 'string') {
+    text = reason === '' ? EMPTY : encodeText(reason);
+  } else {
+    text = utf8Bytes(reason, 'close reason');
+    bytes = true;
+  }
+  if (code === undefined) {
+    if (text.length !== 0) throw new TypeError('wsframe: a close reason needs a close code');
+    return EMPTY;
+  }
+  if (typeof code !== 'number') throw new TypeError(`wsframe: close code must be a number, got ${describe(code)}`);
+  if (!Number.isInteger(code) || !isValidCloseCode(code)) throw new RangeError(`wsframe: invalid close code ${code}`);
+  if (text.length > 123) throw new RangeError('wsframe: close reason must be at most 123 bytes');
+  // §5.5.1: the reason is UTF-8. A string always encodes to valid UTF-8; bytes are the caller's word, checked.
+  if (bytes && !isValidUtf8(text)) {
+    throw new TypeError('wsframe: close reason bytes are not valid UTF-8 (RFC 6455 §5.5.1)');
+  }
+  const body = new Uint8Array(2 + text.length);
+  body[0] = code >>> 8;
+  body[1] = code & 0xff;
+  body.set(text, 2);
+  return body;
 }
 
 /** Options of MessageEncoder and EncoderStream. */
 export interface MessageEncoderOptions extends EncoderOptions {
-  /** Split text/binary messages into frames of at most this many payload bytes; 0 (default) = never. */
+  /** Split text/binary messages into frames of at most this many payload bytes (an integer); 0 (default) = never. */
   fragmentSize?: number;
 }
 
@@ -228,17 +328,17 @@ export class MessageEncoder {
    */
   constructor(opts: MessageEncoderOptions) {
     this.frames = new FrameEncoder(opts);
-    const size = opts.fragmentSize ?? 0;
-    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('wsframe: fragmentSize must be a non-negative integer');
-    this.fragmentSize = size;
+    const size = opts.fragmentSize;
+    this.fragmentSize = size === undefined ? 0 : integer('fragmentSize', size, 0, Number.MAX_SAFE_INTEGER);
   }
 
   /**
    * A text message: a string (UTF-8 encoded here), or bytes that already are valid UTF-8 — e.g. a message
-   * received with `textAs: 'bytes'` and echoed or forwarded without a string round trip. Bytes are sent as
-   * they are, not re-validated (RFC 6455 §5.6: the payload of a text message MUST be valid UTF-8).
+   * received with `textAs: 'bytes'` and echoed or forwarded without a string round trip. Bytes (a Uint8Array
+   * or an ArrayBuffer; other views are a TypeError) are sent as they are, not re-validated (RFC 6455 §5.6: the
+   * payload of a text message MUST be valid UTF-8).
    */
-  text(data: string | Uint8Array): Uint8Array[] {
+  text(data: string | Uint8Array | ArrayBufferLike): Uint8Array[] {
     if (typeof data === 'string') {
       if (data.length <= SHORT_TEXT && (this.fragmentSize === 0 || this.fragmentSize >= 125)) {
         this.ensureOpen();
@@ -246,44 +346,34 @@ export class MessageEncoder {
       }
       return this.data(1, encodeText(data));
     }
-    if (data instanceof Uint8Array) return this.data(1, data);
-    throw new TypeError('wsframe: text() takes a string or UTF-8 bytes');
+    return this.data(1, data instanceof Uint8Array ? data : utf8Bytes(data, 'text'));
   }
 
-  /** A binary message. The caller's buffer is never modified. */
-  binary(data: Data): Uint8Array[] {
-    return this.data(2, toBytes(data));
+  /**
+   * A binary message: a Uint8Array (or Buffer), an ArrayBuffer, or any other ArrayBufferView by its bytes. A
+   * string is a TypeError (send text with `text()`). The caller's buffer is never modified.
+   */
+  binary(data: Bytes): Uint8Array[] {
+    return this.data(2, data instanceof Uint8Array ? data : payloadBytes(data, 'binary data', STRING_ADVICE));
   }
 
-  /** A ping with up to 125 bytes of application data (RFC 6455 §5.5.2). */
-  ping(data?: Data | string): Uint8Array[] {
-    return this.control(9, toBytes(data));
+  /** A ping with up to 125 bytes of application data (RFC 6455 §5.5.2): none, a string (UTF-8) or bytes. */
+  ping(data?: Bytes | string): Uint8Array[] {
+    return this.control(9, controlData(data, 'ping data'));
   }
 
-  /** A pong with up to 125 bytes of application data (RFC 6455 §5.5.3). */
-  pong(data?: Data | string): Uint8Array[] {
-    return this.control(10, toBytes(data));
+  /** A pong with up to 125 bytes of application data (RFC 6455 §5.5.3): none, a string (UTF-8) or bytes. */
+  pong(data?: Bytes | string): Uint8Array[] {
+    return this.control(10, controlData(data, 'pong data'));
   }
 
   /**
    * A close frame (RFC 6455 §5.5.1). Without `code` the body is empty (and `reason` must be empty). `code` must
-   * be one a peer may send (1000–1003, 1007–1014, 3000–4999: never 1005/1006/1015); `reason` ≤ 123 UTF-8 bytes.
+   * be one a peer may send (1000–1003, 1007–1014, 3000–4999: never 1005/1006/1015); `reason` ≤ 123 UTF-8 bytes,
+   * a string, or bytes (a Uint8Array or ArrayBuffer) that must be valid UTF-8 (TypeError otherwise).
    */
-  close(code?: number, reason = ''): Uint8Array[] {
-    let body: Uint8Array;
-    if (code === undefined) {
-      if (reason !== '') throw new TypeError('wsframe: a close reason needs a close code');
-      body = EMPTY;
-    } else {
-      if (!Number.isInteger(code) || !isValidCloseCode(code)) throw new RangeError(`wsframe: invalid close code ${code}`);
-      const text = encodeText(reason);
-      if (text.length > 123) throw new RangeError('wsframe: close reason must be at most 123 bytes');
-      body = new Uint8Array(2 + text.length);
-      body[0] = code >>> 8;
-      body[1] = code & 0xff;
-      body.set(text, 2);
-    }
-    const out = this.control(8, body);
+  close(code?: number, reason: string | Uint8Array | ArrayBufferLike = ''): Uint8Array[] {
+    const out = this.control(8, closeBody(code, reason));
     this.closed = true;
     return out;
   }

@@ -61,14 +61,40 @@ const INFO: readonly ErrorInfo[] = [
  * (1002 protocol error, 1007 invalid payload, 1008 policy, 1009 too big; 1006 for a truncated stream,
  * which is never sent on the wire). `messages` holds everything the failing `push` decoded before the
  * violation, in order, so nothing is lost.
+ *
+ * `M` is what the decoder that threw it delivers: MessageDecoder throws `WebSocketError<Message>`,
+ * FrameDecoder `WebSocketError<Frame>`. `instanceof WebSocketError` cannot know which (it narrows `messages`
+ * to `any[]`); `decoder.isError(e)` narrows to the decoder's own type.
+ *
+ * @example
+ * try {
+ *   messages = decoder.push(chunk);
+ * } catch (e) {
+ *   if (!decoder.isError(e)) throw e;
+ *   handle(e.messages); // Message[]: what the chunk completed before the violation
+ *   for (const bytes of encoder.close(e.closeCode === 1006 ? 1002 : e.closeCode)) socket.write(bytes);
+ * }
  */
-export class WebSocketError extends Error {
+export class WebSocketError<M = unknown> extends Error {
+  /**
+   * Which rule was broken, as a stable string (`WS_ERR_UNEXPECTED_RSV_1`, `WS_ERR_INVALID_UTF8`, ...; the table
+   * in the README's "Errors"). Names follow `ws` where `ws` has one. Branch on this, not on `message`.
+   */
   readonly code: string;
+  /**
+   * The close code to send in the close frame that fails the connection (RFC 6455 §7.1.7, §7.4.1): 1002
+   * (protocol error), 1007 (invalid UTF-8), 1008 (too many fragments) or 1009 (too big). 1006 (the input ended
+   * inside a frame or message, from `end()`) is never sent on the wire (§7.4.1): just close the transport.
+   */
   readonly closeCode: number;
-  /** Messages (or frames, from FrameDecoder) completed in the failing `push` before the violation. */
-  messages: unknown[];
+  /**
+   * What the failing `push` completed before the violation, in wire order: `Message`s from MessageDecoder,
+   * `Frame`s from FrameDecoder; empty from `end()`. Deliver them before handling the error. A failed decoder
+   * rethrows the same error object from later calls: its messages have been seen already.
+   */
+  messages: M[];
 
-  constructor(code: string, closeCode: number, message: string, messages: unknown[] = []) {
+  constructor(code: string, closeCode: number, message: string, messages: M[] = []) {
     super(message);
     this.name = 'WebSocketError';
     this.code = code;
@@ -77,7 +103,7 @@ export class WebSocketError extends Error {
   }
 
   /** @internal */
-  static fromStatus(status: number, detail?: string, messages: unknown[] = []): WebSocketError {
+  static fromStatus<M>(status: number, detail?: string, messages: M[] = []): WebSocketError<M> {
     const info = INFO[status] ?? INFO[Status.InvalidOpcode]!;
     const text = `Invalid WebSocket frame: ${info.message}${detail ? ` (${detail})` : ''}`;
     return new WebSocketError(info.code, info.closeCode, text, messages);

@@ -10,10 +10,10 @@
  * The classes still extend TransformStream (so `instanceof`, `pipeThrough` and the types are the platform's),
  * with `readable` and `writable` set to the two streams built here.
  */
+import { describe, isBuffer, optionsObject } from './arguments.js';
 import { MessageDecoder } from './decoder.js';
 import { MessageEncoder, type MessageEncoderOptions } from './encoder.js';
-import { WebSocketError } from './errors.js';
-import type { Message, MessageDecoderOptions, OutgoingMessage } from './types.js';
+import type { Bytes, Message, MessageDecoderOptions, OutgoingMessage } from './types.js';
 
 /** Default writable-side strategy of DecoderStream: 64 KiB of queued input bytes. */
 export const DECODER_WRITABLE_HIGH_WATER_MARK = 65536;
@@ -25,6 +25,32 @@ export const ENCODER_WRITABLE_HIGH_WATER_MARK = 16;
 export const ENCODER_READABLE_HIGH_WATER_MARK = 65536;
 
 const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
+/**
+ * DecoderStream's input size: the bytes of a chunk; 0 for anything that is not bytes, so that the decoder gets
+ * to refuse it with its TypeError (a NaN size would error the stream with the platform's RangeError first).
+ */
+const inputSize = (chunk: unknown): number => (ArrayBuffer.isView(chunk) || isBuffer(chunk) ? chunk.byteLength : 0);
+
+/**
+ * A queuing strategy argument, checked before any stream exists: an object whose `highWaterMark`, if set, is a
+ * number ≥ 0 (Infinity: never wait) and whose `size`, if set, is a function.
+ */
+function checkStrategy<T>(strategy: QueuingStrategy<T>, name: string): QueuingStrategy<T> {
+  optionsObject(strategy, name);
+  const { highWaterMark, size } = strategy;
+  if (highWaterMark !== undefined) {
+    if (typeof highWaterMark !== 'number') {
+      throw new TypeError(`wsframe: ${name} highWaterMark must be a number, got ${describe(highWaterMark)}`);
+    }
+    if (!(highWaterMark >= 0)) {
+      throw new RangeError(`wsframe: ${name} highWaterMark must be ≥ 0, got ${highWaterMark}`);
+    }
+  }
+  if (size !== undefined && typeof size !== 'function') {
+    throw new TypeError(`wsframe: ${name} size must be a function, got ${describe(size)}`);
+  }
+  return strategy;
+}
 
 /** One step of a transform: fill `out`; on failure throw after putting what was completed into `out`. */
 interface Step<I, O> {
@@ -56,9 +82,8 @@ class Channel<I, O> {
   private waiting: { resolve(): void; reject(reason: unknown): void } | null = null;
 
   constructor(private readonly step: Step<I, O>, writableStrategy: QueuingStrategy<I>, readableStrategy: QueuingStrategy<O>) {
-    const hwm = readableStrategy.highWaterMark ?? 1;
-    if (typeof hwm !== 'number' || !(hwm >= 0)) throw new RangeError('wsframe: highWaterMark must be a non-negative number');
-    this.highWaterMark = hwm;
+    checkStrategy(writableStrategy, 'writableStrategy');
+    this.highWaterMark = checkStrategy(readableStrategy, 'readableStrategy').highWaterMark ?? 1;
     const size = readableStrategy.size;
     this.sizeOf = size ? (chunk) => size(chunk) : () => 1;
     this.readable = new ReadableStream<O>(
@@ -178,15 +203,10 @@ function adopt<I, O>(stream: TransformStream<I, O>, channel: Channel<I, O>): voi
   Object.defineProperty(stream, 'writable', { value: channel.writable, enumerable: true });
 }
 
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new TypeError('wsframe: DecoderStream takes Uint8Array chunks');
-}
-
 /**
- * Bytes in, messages out: a MessageDecoder as a TransformStream. Chunks may be split anywhere.
+ * Bytes in, messages out: a MessageDecoder as a TransformStream. Chunks may be split anywhere; each is a
+ * Uint8Array, an ArrayBuffer or any ArrayBufferView (by its bytes) — anything else errors the stream with a
+ * TypeError.
  *
  * - **Options** are MessageDecoder's (`role` required; `maxMessageSize` 64 MiB, `maxFrameSize` =
  *   maxMessageSize, `maxFragments` 1,048,576, `validateUtf8` true, `textAs` 'string', `backend` 'auto').
@@ -220,7 +240,10 @@ export class DecoderStream extends TransformStream<Uint8Array, Message> {
    */
   constructor(
     options: MessageDecoderOptions,
-    writableStrategy: QueuingStrategy<Uint8Array> = { highWaterMark: DECODER_WRITABLE_HIGH_WATER_MARK, size: byteLength },
+    writableStrategy: QueuingStrategy<Uint8Array> = {
+      highWaterMark: DECODER_WRITABLE_HIGH_WATER_MARK,
+      size: inputSize,
+    },
     readableStrategy: QueuingStrategy<Message> = { highWaterMark: DECODER_READABLE_HIGH_WATER_MARK },
   ) {
     super();
@@ -229,9 +252,9 @@ export class DecoderStream extends TransformStream<Uint8Array, Message> {
     const step: Step<Uint8Array, Message> = {
       push(chunk, out) {
         try {
-          for (const m of decoder.push(toBytes(chunk))) out.push(m);
+          for (const m of decoder.push(chunk)) out.push(m);
         } catch (error) {
-          if (error instanceof WebSocketError) for (const m of error.messages as Message[]) out.push(m);
+          if (decoder.isError(error)) for (const m of error.messages) out.push(m);
           throw error;
         }
       },
@@ -304,12 +327,20 @@ function encodeMessage(encoder: MessageEncoder, message: OutgoingMessage): Uint8
   }
 }
 
+/** What decodeMessages reads: a ReadableStream or an (async) iterable of byte chunks. */
+type Source = ReadableStream<Bytes> | AsyncIterable<Bytes> | Iterable<Bytes>;
+
+const isReadableStream = (source: unknown): source is ReadableStream<Bytes> =>
+  typeof ReadableStream !== 'undefined' && source instanceof ReadableStream;
+
 /**
  * Decode a byte source into messages, without a stream in between: one MessageDecoder fed chunk by chunk.
  * Accepts a `ReadableStream<Uint8Array>` (e.g. `response.body`) or any (async) iterable of `Uint8Array`
- * (e.g. a Node socket). Messages come in wire order; a protocol violation first yields every message decoded
- * before it, then throws the WebSocketError; the source ending inside a frame or fragmented message throws
- * `WS_ERR_UNEXPECTED_EOF` (1006). Breaking out of the loop cancels a ReadableStream source.
+ * (e.g. a Node socket); chunks may also be ArrayBuffers or other ArrayBufferViews. Messages come in wire
+ * order; a protocol violation first yields every message decoded before it, then throws the WebSocketError;
+ * the source ending inside a frame or fragmented message throws `WS_ERR_UNEXPECTED_EOF` (1006). Breaking out
+ * of the loop cancels a ReadableStream source. The source and the options are checked by the call itself
+ * (TypeError/RangeError), not at the first `next()`; a chunk of the wrong type throws a TypeError there.
  *
  * @param options MessageDecoder options (`role` is required).
  * @example
@@ -318,17 +349,30 @@ function encodeMessage(encoder: MessageEncoder, message: OutgoingMessage): Uint8
  *   console.log(message.type, message.data);
  * }
  */
-export async function* decodeMessages(
-  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+export function decodeMessages(
+  source: Source,
   options: MessageDecoderOptions,
 ): AsyncGenerator<Message, void, undefined> {
-  const decoder = new MessageDecoder(options);
+  const iterable = typeof source === 'object' && source !== null && !ArrayBuffer.isView(source)
+    && (typeof (source as AsyncIterable<Bytes>)[Symbol.asyncIterator] === 'function'
+      || typeof (source as Iterable<Bytes>)[Symbol.iterator] === 'function');
+  if (!iterable && !isReadableStream(source)) {
+    // A Uint8Array is iterable, but of numbers: refused here with advice rather than chunk by chunk.
+    const chunk = ArrayBuffer.isView(source) || isBuffer(source);
+    const single = chunk ? ': wrap a single chunk in an array' : '';
+    const got = `${describe(source)}${single}`;
+    throw new TypeError(`wsframe: decodeMessages reads a ReadableStream or an (async) iterable of chunks, got ${got}`);
+  }
+  return messagesOf(source, new MessageDecoder(options));
+}
+
+async function* messagesOf(source: Source, decoder: MessageDecoder): AsyncGenerator<Message, void, undefined> {
   for await (const chunk of chunksOf(source)) {
     let messages: Message[];
     try {
-      messages = decoder.push(toBytes(chunk));
+      messages = decoder.push(chunk);
     } catch (error) {
-      if (error instanceof WebSocketError) yield* error.messages as Message[];
+      if (decoder.isError(error)) yield* error.messages;
       throw error;
     }
     yield* messages;
@@ -337,9 +381,9 @@ export async function* decodeMessages(
 }
 
 /** A ReadableStream read through its reader (not every runtime makes streams async-iterable). */
-async function* chunksOf(source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (!(typeof ReadableStream !== 'undefined' && source instanceof ReadableStream)) {
-    yield* source as AsyncIterable<Uint8Array>;
+async function* chunksOf(source: Source): AsyncGenerator<Bytes> {
+  if (!isReadableStream(source)) {
+    yield* source;
     return;
   }
   const reader = source.getReader();

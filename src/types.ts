@@ -3,6 +3,13 @@ import type { BackendOption } from './backend/index.js';
 /** `'server'`: decode masked frames, write unmasked ones; `'client'`: the reverse (RFC 6455 §5.1, §5.3). */
 export type Role = 'server' | 'client';
 
+/**
+ * Payload bytes as the API accepts them: a Uint8Array (Buffer included), an ArrayBuffer or SharedArrayBuffer,
+ * or any other ArrayBufferView (DataView, Int16Array, Float32Array, ...) read as its bytes in memory, without a
+ * copy. Text given as bytes (`text()`, close reasons) takes only a Uint8Array or an ArrayBuffer of UTF-8.
+ */
+export type Bytes = Uint8Array | ArrayBufferLike | ArrayBufferView;
+
 /** A complete message, or a control frame (RFC 6455 §5.5), as delivered by MessageDecoder. */
 export type Message =
   | { type: 'text'; data: string | Uint8Array }
@@ -32,18 +39,28 @@ export interface Frame {
   payload: Uint8Array;
 }
 
-/** What an encoder is asked to write. */
+/**
+ * What an encoder is asked to write (EncoderStream; the MessageEncoder method of the same name takes the same
+ * data). Text as bytes and close reasons as bytes must be valid UTF-8 in a Uint8Array or ArrayBuffer.
+ */
 export type OutgoingMessage =
-  | { type: 'text'; data: string | Uint8Array }
-  | { type: 'binary'; data: Uint8Array }
-  | { type: 'ping' | 'pong'; data?: Uint8Array | string }
-  | { type: 'close'; code?: number; reason?: string };
+  | { type: 'text'; data: string | Uint8Array | ArrayBufferLike }
+  | { type: 'binary'; data: Bytes }
+  | { type: 'ping' | 'pong'; data?: Bytes | string }
+  | { type: 'close'; code?: number; reason?: string | Uint8Array | ArrayBufferLike };
 
-/** Options of FrameDecoder; MessageDecoderOptions adds the message-level ones. */
+/**
+ * Decoder options. Checked once, in the constructor: a wrong type is a TypeError (`'1000'` for a number,
+ * `'false'` for a boolean, an unknown role, backend or textAs), a number out of range a RangeError (negative,
+ * fractional, NaN); the size limits take Infinity for "no limit".
+ */
 export interface DecoderOptions {
   /** `'server'` decodes client frames (must be masked); `'client'` decodes server frames (must not be). */
   role: Role;
-  /** Largest frame payload accepted, checked from the header before buffering (1009). Default: maxMessageSize. */
+  /**
+   * Largest frame payload accepted, checked from the header before buffering (1009). An integer ≥ 0 or Infinity.
+   * Default: maxMessageSize (FrameDecoder: 64 MiB).
+   */
   maxFrameSize?: number;
   /**
    * `'auto'` (default): WASM for chunks ≥ AUTO_WASM_MIN_CHUNK bytes once compiled, else TS (except the rest of a
@@ -65,7 +82,7 @@ export interface DecoderOptions {
 export interface MessageDecoderOptions extends DecoderOptions {
   /** Largest message (sum of its fragments), checked from each header before buffering (1009). Default 64 MiB. */
   maxMessageSize?: number;
-  /** Most data frames in one message (1008). Default 1,048,576 (Autobahn 9.3.1 needs 65,536). */
+  /** Most data frames in one message (1008), ≥ 1. Default 1,048,576 (Autobahn 9.3.1 needs 65,536). */
   maxFragments?: number;
   /** Validate text messages and close reasons as UTF-8, failing fast (1007). Default true. */
   validateUtf8?: boolean;

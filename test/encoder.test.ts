@@ -1,4 +1,4 @@
-/** Encoder rules Autobahn cannot see (CONFORMANCE.md §4, last bullet). */
+/** Encoder rules Autobahn cannot see: minimal lengths, masking, control frame limits, one close, fragmentation. */
 import { describe, expect, it } from 'vitest';
 import { FrameEncoder, MessageDecoder, MessageEncoder, SPLIT_THRESHOLD, Opcode } from '../src/index.js';
 import { BACKENDS, concat, hex } from './helpers.js';

@@ -82,10 +82,12 @@ export const PACKAGE_CHECKS = {
     const out = await run(bin('publint'), ['run', packed.tarball, '--strict'], { cwd: work }).catch((e) => e);
     return out.code ? `publint failed:\n${out.stdout}${out.stderr}` : null;
   },
-  // On the tarball the runtimes import (what `attw --pack .` would pack). Profile node16: `wsframe/js` has no
-  // types under the legacy moduleResolution node10 (no `exports` support there); the root entry has.
-  'attw (types for import and require; node16 and bundler resolution)': async (packed) => {
-    const out = await run(bin('attw'), [packed.tarball, '--profile', 'node16', '--format', 'ascii', '--no-color'], { cwd: work, maxBuffer: 1 << 24 }).catch((e) => e);
+  // On the tarball the runtimes import (what `attw --pack .` would pack), with attw's default (strict) profile:
+  // every entry under node10, node16 (CJS and ESM) and bundler resolution. node10 ignores `exports`, so
+  // `wsframe/js` finds its types there through package.json's `typesVersions`.
+  'attw (types for import and require; node10, node16 and bundler resolution)': async (packed) => {
+    const args = [packed.tarball, '--profile', 'strict', '--format', 'ascii', '--no-color'];
+    const out = await run(bin('attw'), args, { cwd: work, maxBuffer: 1 << 24 }).catch((e) => e);
     return out.code ? `attw failed:\n${out.stdout}${out.stderr}` : null;
   },
   // wsframe/js: the bundled dist/js.{js,cjs} and the tree of modules for bundlers, dist/esm-js/.
