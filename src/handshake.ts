@@ -9,7 +9,7 @@
  * The HTTP grammar underneath (headers, token lists, Sec-WebSocket-Extensions, the head parser) is in http.ts and
  * re-exported here.
  */
-import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './args.js';
+import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './arguments.js';
 import {
   FORBIDDEN_IN_VALUE, HandshakeError, TOKEN, field, headerLines, headerMap, parseExtensions, parseProtocols, tokenList,
   trimOws, type ExtensionOffer, type HeaderInput,

@@ -8,7 +8,7 @@
  * that cannot match the character after them (no backtracking over a run), duplicates are found with a Set or an
  * own-property lookup, and OWS is trimmed by scanning from both ends.
  */
-import { expectArray, expectInteger, expectObject, expectRecord, expectString, kind } from './args.js';
+import { expectArray, expectInteger, expectObject, expectRecord, expectString, kind } from './arguments.js';
 
 /**
  * Headers in any of the shapes runtimes hand out: a record like Node's `IncomingMessage.headers` (any key case;
