@@ -176,6 +176,7 @@ const DEFAULT_SERVER_HEARTBEAT = { interval: 30_000, timeout: 10_000 };
 export const COALESCE_MAX = 4096;
 
 const utf8 = new TextEncoder();
+const NO_HEADERS: [string, string][] = [];
 const ascii = (text: string): Uint8Array => {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
@@ -375,8 +376,11 @@ export class WebSocketConnection<Data = unknown> {
   extensions: ExtensionOffer[] = [];
   /** Request target (server side: what the client asked for; client side: what we asked for). */
   url = '';
-  /** Request headers (server) or response headers (client), in order. */
-  headers: [string, string][] = [];
+  /**
+   * Client: the server's response headers, in order. Server: empty — request headers are read in the `upgrade`
+   * hook (keep what you need in `data`), so 10,000 connections do not hold 10,000 copies of their requests.
+   */
+  headers: [string, string][] = NO_HEADERS;
   /** The peer's IP address (`''` when unknown). */
   remoteAddress: string;
   /** The peer's port (0 when unknown). */
@@ -774,7 +778,6 @@ export class WebSocketConnection<Data = unknown> {
       this.data = data;
       this._connection = this.endpoint.newConnection('server');
       this.url = target;
-      this.headers = headers;
       this.protocol = result.protocol;
       this.transport.write([ascii(buildUpgradeResponse(result, options.headers))]);
       this.opened = true;
