@@ -102,10 +102,10 @@ class BunTransport implements Transport {
 
   /** Bun's `drain`: write what waits. True when nothing is left. */
   flush(): boolean {
-    const queue = this.queue;
-    while (queue.length > 0) {
+    // Always `this.queue`: coalescing replaces the array, and a stale copy would resend what was written.
+    while (this.queue.length > 0) {
       // Merge what waits into one buffer per write while the pieces are small.
-      if (queue.length > 1 && queue[0]!.length < 65536) this.queue = coalesce(queue, alloc);
+      if (this.queue.length > 1 && this.queue[0]!.length < 65536) this.queue = coalesce(this.queue, alloc);
       const chunk = this.queue[0]!;
       const n = this.socket.write(chunk);
       this.queued -= Math.max(0, n);
