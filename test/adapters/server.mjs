@@ -15,6 +15,7 @@
 //   - text '#close CODE REASON' closes the connection with that code and reason;
 //   - text '#shutdown' closes every server of the process (`server.close()`: 1001 to every client); the process
 //     then has nothing left to do and must exit by itself;
+//   - `?close=CODE` closes the connection with CODE as soon as it is open;
 //   - the path /flood sends 64 KiB binary messages as fast as it can, ignoring back-pressure, until the
 //     connection is gone (the `maxBufferedAmount` policy must cut it off).
 // A connection opened with `?tag=NAME` reports its end on stdout:
@@ -98,6 +99,8 @@ async function start(name, config) {
       ws.data = { tag };
       if (tag !== undefined) tags.set(tag, { ws, maxBuffered: 0 });
       if (ws.url.startsWith('/flood')) flood(ws);
+      const close = /[?&]close=(\d+)/.exec(ws.url);
+      if (close) ws.close(Number(close[1]), 'closed by the server');
     },
     message(ws, data, isBinary) {
       if (role === 'broadcast') {

@@ -1,0 +1,148 @@
+/**
+ * The `connect` of wsframe/node, wsframe/deno and wsframe/bun (test/adapters/client.mjs run under each runtime)
+ * against WebSocket servers nobody here wrote — `ws` in this process, `Deno.serve` and `Bun.serve` — and against
+ * the runtime's own wsframe server over `wss://` with a self-signed certificate; and `attach(httpServer)` of
+ * wsframe/node.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { fromRoot } from './autobahn/paths.js';
+import {
+  ChildScript, MiB, RUNTIMES, binaryPayload, closeWs, echo, killChildren, loadNodeAdapter, openWs, openWsframe,
+  within, type NodeAdapter,
+} from './adapters/helpers.js';
+
+const CERT = readFileSync(fromRoot('test', 'adapters', 'tls-cert.pem'), 'utf8');
+const KEY = readFileSync(fromRoot('test', 'adapters', 'tls-key.pem'), 'utf8');
+const SIZES = [0, 1, 125, 126, 127, 65535, 65536, MiB];
+const CHECKS = [
+  'subprotocol', 'no subprotocol', ...SIZES.flatMap((n) => [`binary ${n}`, `text ${n}`]), 'ping → pong',
+  'client closes 4000', 'server closes 4001',
+];
+
+interface Check { target: string; name: string; ok: boolean; detail: string }
+
+let node: NodeAdapter;
+let wsServer: WebSocketServer;
+let denoEcho: ChildScript;
+let bunEcho: ChildScript;
+const echoPorts: Record<string, number> = {};
+
+beforeAll(async () => {
+  node = await loadNodeAdapter();
+  wsServer = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (offered) => (offered.has('chat') ? 'chat' : false) });
+  wsServer.on('connection', (ws, request) => {
+    const close = /[?&]close=(\d+)/.exec(request.url ?? '');
+    if (close) return ws.close(Number(close[1]), 'closed by the server');
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+  await within(new Promise((resolve) => wsServer.once('listening', resolve)), 'the ws server');
+  echoPorts.ws = (wsServer.address() as { port: number }).port;
+  denoEcho = ChildScript.start(RUNTIMES.find((r) => r.name === 'deno')!, 'deno-echo.mjs');
+  bunEcho = ChildScript.start(RUNTIMES.find((r) => r.name === 'bun')!, 'bun-echo.mjs');
+  echoPorts.deno = (await denoEcho.ports()).echo!;
+  echoPorts.bun = (await bunEcho.ports()).echo!;
+}, 90_000);
+
+afterAll(async () => {
+  await killChildren();
+  await new Promise((resolve) => wsServer?.close(resolve));
+});
+
+describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (_, runtime) => {
+  let tlsServer: ChildScript;
+  let tlsPort: number;
+
+  beforeAll(async () => {
+    const servers = { tls: { tls: { cert: CERT, key: KEY }, protocols: ['chat'] } };
+    tlsServer = ChildScript.start(runtime, 'server.mjs', { WSFRAME_SERVERS: JSON.stringify(servers) });
+    tlsPort = (await tlsServer.ports()).tls!;
+  }, 90_000);
+  afterAll(() => tlsServer?.kill());
+
+  it('talks to ws, Deno.serve, Bun.serve and its own wss:// server: subprotocol, 0 B-1 MiB echoes, ping, closes', async () => {
+    const targets = [
+      { name: 'ws', url: `ws://127.0.0.1:${echoPorts.ws}/` },
+      { name: 'Deno.serve', url: `ws://127.0.0.1:${echoPorts.deno}/` },
+      { name: 'Bun.serve', url: `ws://127.0.0.1:${echoPorts.bun}/` },
+      { name: `wss ${runtime.name}`, url: `wss://localhost:${tlsPort}/`, ca: CERT },
+    ];
+    const client = ChildScript.start(runtime, 'client.mjs', { WSFRAME_TARGETS: JSON.stringify(targets) });
+    const line = await client.line((l) => l.startsWith('RESULT '), 'RESULT', 60_000);
+    const { checks } = JSON.parse(line.slice(7)) as { checks: Check[] };
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.target} ${c.name}: ${c.detail}`)).toEqual([]);
+    for (const target of targets) expect(checks.filter((c) => c.target === target.name).map((c) => c.name)).toEqual(CHECKS);
+    expect(await within(client.exited, 'the client to exit')).toBe(0);
+  }, 90_000);
+
+  it('serves wss:// to the ws client and the wsframe Node client', async () => {
+    const client = await openWs(`wss://localhost:${tlsPort}/`, ['chat'], { ca: CERT });
+    expect(client.ws.protocol).toBe('chat');
+    const bytes = binaryPayload(MiB, 4);
+    expect(((await echo(client, bytes)).data as Buffer).equals(bytes)).toBe(true);
+    expect(await closeWs(client, 4000)).toMatchObject({ code: 4000 });
+    const other = await openWsframe(node, `wss://127.0.0.1:${tlsPort}/`, { tls: { ca: CERT } });
+    other.ws.send('over tls');
+    expect(await other.inbox.next('the echo')).toEqual({ data: 'over tls', isBinary: false });
+    other.ws.close(4000);
+    expect((await within(other.closed, 'close')).code).toBe(4000);
+  });
+});
+
+describe('wsframe/node attach(httpServer)', () => {
+  let http: Server;
+  let port: number;
+  let wss: ReturnType<NodeAdapter['attach']>;
+
+  beforeAll(async () => {
+    http = createServer((request, response) => response.end(`plain ${request.url}`));
+    wss = node.attach(http, {
+      path: '/ws',
+      message(ws, data, isBinary) {
+        ws.send(data, isBinary);
+      },
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    port = (http.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  });
+
+  it('leaves ordinary requests to the HTTP server and serves upgrades on `path`', async () => {
+    expect(wss.port).toBe(port);
+    const response = await fetch(`http://127.0.0.1:${port}/page`);
+    expect(await response.text()).toBe('plain /page');
+    const client = await openWs(`ws://127.0.0.1:${port}/ws`);
+    const bytes = binaryPayload(70_000, 8);
+    expect(((await echo(client, bytes)).data as Buffer).equals(bytes)).toBe(true);
+    expect((await echo(client, 'text')).data).toBe('text');
+    await closeWs(client);
+    const again = await fetch(`http://127.0.0.1:${port}/after`);
+    expect(await again.text()).toBe('plain /after');
+  });
+
+  it('answers an upgrade on another path with 404', async () => {
+    const status = await within(
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`);
+        ws.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0));
+        ws.on('open', () => reject(new Error('opened')));
+        ws.on('error', () => {});
+      }),
+      'the refusal',
+    );
+    expect(status).toBe(404);
+  });
+
+  it('close() sends 1001 to its clients and leaves the HTTP server serving', async () => {
+    const clients = await Promise.all([openWs(`ws://127.0.0.1:${port}/ws`), openWs(`ws://127.0.0.1:${port}/ws`)]);
+    await within(wss.close(), 'wss.close()');
+    expect((await Promise.all(clients.map((c) => within(c.closed, 'the 1001')))).map((c) => c.code)).toEqual([1001, 1001]);
+    const response = await fetch(`http://127.0.0.1:${port}/still`);
+    expect(await response.text()).toBe('plain /still');
+  });
+});
