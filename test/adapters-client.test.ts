@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { fromRoot } from './autobahn/paths.js';
@@ -21,8 +22,18 @@ const CHECKS = [
   'subprotocol', 'no subprotocol', ...SIZES.flatMap((n) => [`binary ${n}`, `text ${n}`]), 'ping → pong',
   'client closes 4000', 'server closes 4001',
 ];
+const FORBIDDEN = { path: '/forbidden', status: 403 };
 
 interface Check { target: string; name: string; ok: boolean; detail: string }
+
+/** A port nothing listens on (just closed). */
+async function deadPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 let node: NodeAdapter;
 let wsServer: WebSocketServer;
@@ -32,7 +43,12 @@ const echoPorts: Record<string, number> = {};
 
 beforeAll(async () => {
   node = await loadNodeAdapter();
-  wsServer = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (offered) => (offered.has('chat') ? 'chat' : false) });
+  wsServer = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (offered) => (offered.has('chat') ? 'chat' : false),
+    verifyClient: (info, done) => (info.req.url === FORBIDDEN.path ? done(false, FORBIDDEN.status) : done(true)),
+  });
   wsServer.on('connection', (ws, request) => {
     const close = /[?&]close=(\d+)/.exec(request.url ?? '');
     if (close) return ws.close(Number(close[1]), 'closed by the server');
@@ -56,7 +72,7 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
   let tlsPort: number;
 
   beforeAll(async () => {
-    const servers = { tls: { tls: { cert: CERT, key: KEY }, protocols: ['chat'] } };
+    const servers = { tls: { tls: { cert: CERT, key: KEY }, protocols: ['chat'], path: '/' } };
     tlsServer = ChildScript.start(runtime, 'server.mjs', { WSFRAME_SERVERS: JSON.stringify(servers) });
     tlsPort = (await tlsServer.ports()).tls!;
   }, 90_000);
@@ -64,16 +80,23 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
 
   it('talks to ws, Deno.serve, Bun.serve and its own wss:// server: subprotocol, 0 B-1 MiB echoes, ping, closes', async () => {
     const targets = [
-      { name: 'ws', url: `ws://127.0.0.1:${echoPorts.ws}/` },
-      { name: 'Deno.serve', url: `ws://127.0.0.1:${echoPorts.deno}/` },
-      { name: 'Bun.serve', url: `ws://127.0.0.1:${echoPorts.bun}/` },
-      { name: `wss ${runtime.name}`, url: `wss://localhost:${tlsPort}/`, ca: CERT },
+      { name: 'ws', url: `ws://127.0.0.1:${echoPorts.ws}/`, refuse: FORBIDDEN },
+      { name: 'Deno.serve', url: `ws://127.0.0.1:${echoPorts.deno}/`, refuse: FORBIDDEN },
+      { name: 'Bun.serve', url: `ws://127.0.0.1:${echoPorts.bun}/`, refuse: FORBIDDEN },
+      { name: `wss ${runtime.name}`, url: `wss://localhost:${tlsPort}/`, ca: CERT, refuse: { path: '/forbidden', status: 404 } },
     ];
-    const client = ChildScript.start(runtime, 'client.mjs', { WSFRAME_TARGETS: JSON.stringify(targets) });
+    const client = ChildScript.start(runtime, 'client.mjs', {
+      WSFRAME_TARGETS: JSON.stringify(targets),
+      WSFRAME_DEAD_URL: `ws://127.0.0.1:${await deadPort()}/`,
+    });
     const line = await client.line((l) => l.startsWith('RESULT '), 'RESULT', 60_000);
     const { checks } = JSON.parse(line.slice(7)) as { checks: Check[] };
     expect(checks.filter((c) => !c.ok).map((c) => `${c.target} ${c.name}: ${c.detail}`)).toEqual([]);
-    for (const target of targets) expect(checks.filter((c) => c.target === target.name).map((c) => c.name)).toEqual(CHECKS);
+    for (const target of targets) {
+      const names = checks.filter((c) => c.target === target.name).map((c) => c.name);
+      expect(names).toEqual([...CHECKS, `refused with ${target.refuse.status}`]);
+    }
+    expect(checks.filter((c) => c.target === 'nothing listening').map((c) => c.name)).toEqual(['connect rejects']);
     expect(await within(client.exited, 'the client to exit')).toBe(0);
   }, 90_000);
 

@@ -3,6 +3,7 @@
  * test/adapters/server.mjs runs under the runtime with a few servers of different options, and this file drives
  * them with raw `node:net` sockets, the `ws` client and the wsframe Node client (dist/node.js).
  */
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCEPT, ChildScript, MiB, RUNTIMES, RawSocket, WAIT, binaryPayload, clientFrame, closeBody, closeWs, echo, eventually,
@@ -21,6 +22,7 @@ const SERVERS = {
   strict: { path: '/ws', origins: ['http://allowed.example'], protocols: ['chat', 'superchat'], maxHeaderBytes: 1024, deny: 401 },
   limited: { maxConnections: 2 },
   slow: { highWaterMark: HIGH_WATER_MARK, maxBufferedAmount: MAX_BUFFERED },
+  async: { deny: 401, asyncUpgrade: true },
   handshake: { handshakeTimeout: HANDSHAKE_TIMEOUT },
   heartbeat: { heartbeat: HEARTBEAT },
   broadcast: { role: 'broadcast' },
@@ -99,6 +101,9 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       ['a head larger than maxHeaderBytes', 431, upgradeRequest('/ws', { 'X-Filler': 'x'.repeat(2000) })],
       ['an Origin not allowed', 403, upgradeRequest('/ws', { Origin: 'http://evil.example' })],
       ['an upgrade hook that throws HandshakeError(401)', 401, upgradeRequest('/ws?deny=1')],
+      ['an upgrade hook that throws a TypeError', 500, upgradeRequest('/ws?crash=1')],
+      ['a POST', 405, upgradeRequest('/ws').replace(/^GET/, 'POST'), /\r\nAllow: GET\r\n/],
+      ['HTTP/1.0', 400, upgradeRequest('/ws').replace('HTTP/1.1', 'HTTP/1.0')],
     ];
     it.each(refusals)('refuses %s with %i and closes the socket', async (_, status, request, header) => {
       const socket = await raw('strict');
@@ -125,6 +130,22 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       const again = await openWs(url('limited'));
       expect((await echo(again, 'again')).data).toBe('again');
       await Promise.all([closeWs(second), closeWs(again)]);
+    });
+
+    it('waits for an async upgrade hook, then reads the frames sent right behind the request head', async () => {
+      const socket = await raw('async');
+      socket.write(Buffer.concat([Buffer.from(upgradeRequest('/')), clientFrame(0x1, 'early')]));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      socket.write(clientFrame(0x1, 'later')); // while the hook is pending, on most runs
+      expect(await socket.until(() => socket.head ?? undefined, 'the 101')).toMatch(/^HTTP\/1\.1 101 /);
+      const frames = await socket.frameCount(2);
+      expect(frames.map((f) => f.payload.toString())).toEqual(['early', 'later']);
+      socket.destroy();
+      const refused = await raw('async');
+      refused.write(upgradeRequest('/?deny=1'));
+      await refused.serverEnd();
+      expect(refused.http).toMatch(/^HTTP\/1\.1 401 /);
+      refused.destroy();
     });
 
     it(`drops a request head that is not complete after handshakeTimeout (${HANDSHAKE_TIMEOUT} ms)`, async () => {
@@ -404,5 +425,47 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       await server.event('shutdown');
       expect(await within(server.exited, 'the server process to exit')).toBe(0);
     });
+  });
+});
+
+describe('wsframe/node write batching (in process, counting socket writes)', () => {
+  it('writes the echoes of one incoming chunk, and the sends of one synchronous turn, with one socket write', async () => {
+    const wss = await node.serve({
+      message(ws, data) {
+        if (data === 'burst') setTimeout(() => Array.from({ length: 100 }, (_, i) => ws.send(`b${i}`)), 0);
+        else ws.send(data);
+      },
+    });
+    const counts = { reads: 0, writes: 0 };
+    // Hand the server sockets ourselves, so that we see each read and each write it makes.
+    const listener = createNetServer((socket: Socket) => {
+      socket.on('data', () => counts.reads++);
+      const write = socket.write;
+      socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+        counts.writes++;
+        return write.apply(this, args);
+      } as Socket['write'];
+      wss.handleSocket(socket);
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = await RawSocket.connect((listener.address() as { port: number }).port);
+      await socket.handshake('/');
+      counts.reads = counts.writes = 0;
+      const texts = Array.from({ length: 64 }, (_, i) => `m${i}`);
+      socket.write(Buffer.concat(texts.map((t) => clientFrame(0x1, t))));
+      expect((await socket.frameCount(64)).map((f) => f.payload.toString())).toEqual(texts);
+      expect(counts.writes).toBeGreaterThanOrEqual(1);
+      expect(counts.writes).toBeLessThanOrEqual(counts.reads);
+      counts.reads = counts.writes = 0;
+      socket.write(clientFrame(0x1, 'burst'));
+      const burst = (await socket.frameCount(164)).slice(64);
+      expect(burst.map((f) => f.payload.toString())).toEqual(Array.from({ length: 100 }, (_, i) => `b${i}`));
+      expect(counts.writes).toBe(1);
+      socket.destroy();
+    } finally {
+      await within(wss.close(1001, '', 1000), 'wss.close()');
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 });

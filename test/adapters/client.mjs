@@ -1,9 +1,12 @@
 // The wsframe client of one runtime (`node client.mjs`, `deno run -A client.mjs`, `bun client.mjs`: `connect` of
 // dist/<runtime>.js) against the echo servers listed as JSON in WSFRAME_TARGETS:
-//   [{ "name": "ws", "url": "ws://127.0.0.1:1234/", "ca": "<PEM, for wss://>" }, ...]
-// Each server echoes, selects the subprotocol 'chat' when offered, and closes with CODE at once for `?close=CODE`.
-// Per target: subprotocol negotiation, text and binary echoes of 0 B to 1 MiB (every byte compared), ping → pong,
-// a close with 4000 from the client and with 4001 from the server. Prints one line `RESULT {json}` with
+//   [{ "name": "ws", "url": "ws://127.0.0.1:1234/", "refuse": { "path": "/forbidden", "status": 403 },
+//      "ca": "<PEM, for wss://>" }, ...]
+// Each server echoes, selects the subprotocol 'chat' when offered, closes with CODE at once for `?close=CODE` and
+// refuses the upgrade of `refuse.path` with `refuse.status`. Per target: subprotocol negotiation, text and binary
+// echoes of 0 B to 1 MiB (every byte compared), ping → pong, a close with 4000 from the client and with 4001 from
+// the server, a refused handshake (a HandshakeError with the status). Then `connect` to WSFRAME_DEAD_URL, where
+// nothing listens, must reject. Prints one line `RESULT {json}` with
 // { runtime, checks: [{ target, name, ok, detail }] } and exits 0 (the test judges the checks).
 const g = globalThis;
 const runtime = g.Deno ? 'deno' : g.Bun ? 'bun' : 'node';
@@ -129,8 +132,28 @@ async function run(target) {
     const { code } = await closing.next('close');
     return code === 4001 || `close code ${code}`;
   });
+  await check(target, `refused with ${target.refuse.status}`, async () => {
+    const refused = await open(new URL(target.refuse.path, url).href, base).then(
+      () => 'the handshake succeeded',
+      (error) => error,
+    );
+    return (refused?.name === 'HandshakeError' && refused.status === target.refuse.status) || `rejected with ${refused}`;
+  });
+}
+
+/** `connect` to a port nobody listens on must reject (not hang, not resolve). */
+async function refusedConnection(url) {
+  const target = { name: 'nothing listening' };
+  await check(target, 'connect rejects', async () => {
+    const outcome = await open(url, {}).then(
+      () => 'it resolved',
+      (error) => error,
+    );
+    return (outcome instanceof Error && outcome.name !== 'HandshakeError') || `rejected with ${outcome}`;
+  });
 }
 
 for (const target of JSON.parse(env('WSFRAME_TARGETS'))) await run(target);
+await refusedConnection(env('WSFRAME_DEAD_URL'));
 console.log(`RESULT ${JSON.stringify({ runtime, checks })}`);
 exit(0);

@@ -5,7 +5,9 @@
 //
 // Each entry is passed to `serve` as it is, except for these keys, which the script interprets:
 //   role: 'echo' (default) | 'broadcast' — echo every message back / `server.broadcast` every message;
-//   deny: STATUS — an `upgrade` hook that throws HandshakeError(STATUS) for a URL containing 'deny'.
+//   deny: STATUS — an `upgrade` hook that throws HandshakeError(STATUS) for a URL containing 'deny', and a
+//         TypeError (a bug in the hook) for one containing 'crash';
+//   asyncUpgrade: true — the same hook, answering (or throwing) 30 ms later through a promise.
 //
 // On every echo server:
 //   - a text or binary message is echoed with `ws.send(data, isBinary)`;
@@ -84,16 +86,17 @@ function control(name, server, ws, text) {
 }
 
 async function start(name, config) {
-  const { role = 'echo', deny, ...options } = config;
+  const { role = 'echo', deny, asyncUpgrade, ...options } = config;
+  const decide = (request) => {
+    if (request.url.includes('deny')) throw new HandshakeError(deny, 'Unauthorized');
+    if (request.url.includes('crash')) throw new TypeError('a bug in the upgrade hook');
+    return {};
+  };
+  const later = (request) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => decide(request));
   let server;
   server = await serve({
     ...options,
-    upgrade: deny
-      ? (request) => {
-          if (request.url.includes('deny')) throw new HandshakeError(deny, 'Unauthorized');
-          return {};
-        }
-      : undefined,
+    upgrade: deny ? (asyncUpgrade ? later : decide) : undefined,
     open(ws) {
       const tag = tagOf(ws);
       ws.data = { tag };
