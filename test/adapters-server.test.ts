@@ -15,16 +15,21 @@ const MAX_BUFFERED = MiB;
 const FLOOD_MESSAGE = 65536 + 10; // one flood message on the wire: a 64 KiB payload and its 10-byte header
 const HEARTBEAT = { interval: 300, timeout: 1000 };
 const HANDSHAKE_TIMEOUT = 300;
+const CLOSE_TIMEOUT = 500;
+const MAX_MESSAGE = 65536;
 
 /** The servers each runtime's process runs (see test/adapters/server.mjs). */
 const SERVERS = {
   main: {},
-  strict: { path: '/ws', origins: ['http://allowed.example'], protocols: ['chat', 'superchat'], maxHeaderBytes: 1024, deny: 401 },
+  strict: {
+    path: '/ws', origins: ['http://allowed.example'], protocols: ['chat', 'superchat'], maxHeaderBytes: 1024, deny: 401,
+    maxMessageSize: MAX_MESSAGE,
+  },
   limited: { maxConnections: 2 },
   slow: { highWaterMark: HIGH_WATER_MARK, maxBufferedAmount: MAX_BUFFERED },
   async: { deny: 401, asyncUpgrade: true },
   handshake: { handshakeTimeout: HANDSHAKE_TIMEOUT },
-  heartbeat: { heartbeat: HEARTBEAT },
+  heartbeat: { heartbeat: HEARTBEAT, closeTimeout: CLOSE_TIMEOUT },
   broadcast: { role: 'broadcast' },
 };
 type ServerName = keyof typeof SERVERS;
@@ -192,6 +197,29 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       }
       client.ws.close();
       expect((await within(client.closed, 'close')).code).toBe(1000);
+    });
+
+    it('reassembles a message fragmented across writes, with a ping between the fragments (RFC 6455 §5.4)', async () => {
+      const socket = await raw('main');
+      await socket.handshake('/');
+      const parts = [clientFrame(0x1, 'frag', { fin: false }), clientFrame(0x9, 'p'), clientFrame(0x0, 'men', { fin: false })];
+      for (const part of parts) socket.write(part);
+      const last = clientFrame(0x0, 'ted ✓');
+      socket.write(last.subarray(0, 3));
+      socket.write(last.subarray(3));
+      const [pong, message] = await socket.frameCount(2);
+      expect(pong).toMatchObject({ opcode: 0xa, fin: true });
+      expect(pong!.payload.toString()).toBe('p');
+      expect(message).toMatchObject({ opcode: 0x1, fin: true });
+      expect(message!.payload.toString()).toBe('fragmented ✓');
+      socket.destroy();
+    });
+
+    it(`fails a message over maxMessageSize (${MAX_MESSAGE} B) with 1009 (RFC 6455 §7.4.1)`, async () => {
+      const client = await openWs(url('strict', '/ws'));
+      expect((await echo(client, binaryPayload(MAX_MESSAGE))).data).toHaveLength(MAX_MESSAGE);
+      client.ws.send(binaryPayload(MAX_MESSAGE + 1));
+      expect((await within(client.closed, 'the 1009')).code).toBe(1009);
     });
 
     it('answers a ping with a pong of the same payload (RFC 6455 §5.5.2)', async () => {
@@ -389,6 +417,21 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
     });
   });
 
+  describe('closing handshake deadline', () => {
+    it(`drops a peer that does not answer our close frame after closeTimeout (${CLOSE_TIMEOUT} ms)`, async () => {
+      const tag = newTag('mute');
+      const socket = await raw('heartbeat');
+      await socket.handshake(`/?tag=${tag}`);
+      socket.write(clientFrame(0x1, '#close 4001 bye'));
+      const started = Date.now();
+      await socket.until(() => socket.frames.find((f) => f.opcode === 0x8), 'the close frame');
+      expect(await server.event('close', tag)).toMatchObject({ code: 1006, reason: 'close timeout' });
+      await socket.serverEnd();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(CLOSE_TIMEOUT - CLOSE_TIMEOUT / 4 - 10);
+      socket.destroy();
+    });
+  });
+
   describe('broadcast', () => {
     it('delivers each broadcast once to every client, in order', async () => {
       const clients: WsClient[] = [];
@@ -417,11 +460,17 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
         openWs(url('broadcast')),
       ]);
       const wsframe = await openWsframe(node, url('main'));
+      // A peer that never answers the 1001: dropped after closeTimeout, and the process still exits.
+      const mute = await raw('heartbeat');
+      await mute.handshake('/');
       await eventually(async () => (await stats(clients[0]!)).connections === 2, 'the wsframe client to connect');
       clients[0]!.ws.send('#shutdown');
       const closes = await Promise.all(clients.map((c) => within(c.closed, 'the 1001')));
       expect(closes.map((c) => c.code)).toEqual([1001, 1001, 1001, 1001]);
       expect((await within(wsframe.closed, 'the wsframe client to see 1001')).code).toBe(1001);
+      await mute.serverEnd();
+      expect(mute.frames.find((f) => f.opcode === 0x8)?.payload.readUInt16BE(0)).toBe(1001);
+      mute.destroy();
       await server.event('shutdown');
       expect(await within(server.exited, 'the server process to exit')).toBe(0);
     });
