@@ -354,6 +354,18 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       await closeWs(other);
     });
 
+    it('fires drain for a sender that waits whenever send() returns false', async () => {
+      const total = 8 * MiB;
+      const socket = await raw('slow');
+      await socket.handshake(`/stream?bytes=${total}`);
+      const done = await socket.until(() => socket.frames.find((f) => f.opcode === 0x1), `'done' after ${total} bytes`);
+      expect(done.payload.toString()).toBe('done');
+      const binary = socket.frames.filter((f) => f.opcode === 0x2);
+      expect(binary.reduce((n, f) => n + f.payload.length, 0)).toBe(total);
+      expect(socket.frames.at(-1)).toBe(done);
+      socket.destroy();
+    });
+
     it('stops reading from a peer that does not read its echoes, and resumes when it does', async () => {
       const tag = newTag('pause');
       const monitor = await openWs(url('slow'));

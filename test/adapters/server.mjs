@@ -18,6 +18,8 @@
 //   - text '#shutdown' closes every server of the process (`server.close()`: 1001 to every client); the process
 //     then has nothing left to do and must exit by itself;
 //   - `?close=CODE` closes the connection with CODE as soon as it is open;
+//   - the path /stream?bytes=N sends N bytes in 64 KiB messages, waiting for `drain` whenever `send` returns
+//     false, then the text 'done';
 //   - the path /flood sends 64 KiB binary messages as fast as it can, ignoring back-pressure, until the
 //     connection is gone (the `maxBufferedAmount` policy must cut it off).
 // A connection opened with `?tag=NAME` reports its end on stdout:
@@ -65,6 +67,26 @@ function flood(ws) {
   step();
 }
 
+/**
+ * Send `total` bytes in 64 KiB binary messages as a well-behaved sender does: stop when `send` returns false and
+ * go on at `drain`; then the text 'done'.
+ */
+function stream(ws, total) {
+  let left = total;
+  ws.data.pump = () => {
+    while (left > 0) {
+      const n = Math.min(FLOOD_CHUNK.length, left);
+      left -= n;
+      const more = ws.send(FLOOD_CHUNK.subarray(0, n));
+      sent(ws);
+      if (!more) return;
+    }
+    ws.data.pump = undefined;
+    ws.send('done');
+  };
+  ws.data.pump();
+}
+
 function control(name, server, ws, text) {
   if (text === '#stats') {
     const { rss, heapUsed } = memory();
@@ -102,8 +124,13 @@ async function start(name, config) {
       ws.data = { tag };
       if (tag !== undefined) tags.set(tag, { ws, maxBuffered: 0 });
       if (ws.url.startsWith('/flood')) flood(ws);
+      const bytes = /^\/stream\?bytes=(\d+)/.exec(ws.url);
+      if (bytes) stream(ws, Number(bytes[1]));
       const close = /[?&]close=(\d+)/.exec(ws.url);
       if (close) ws.close(Number(close[1]), 'closed by the server');
+    },
+    drain(ws) {
+      ws.data?.pump?.();
     },
     message(ws, data, isBinary) {
       if (role === 'broadcast') {
