@@ -12,7 +12,7 @@ import {
 
 const HIGH_WATER_MARK = 64 * 1024;
 const MAX_BUFFERED = MiB;
-const FLOOD_MESSAGE = 65536 + 10; // one flood message on the wire: a 64 KiB payload and its 10-byte header
+const FLOOD_MESSAGE = 65536 + 10; // one 64 KiB message on the wire: its payload and 10-byte header
 const HEARTBEAT = { interval: 300, timeout: 1000 };
 const HANDSHAKE_TIMEOUT = 300;
 const CLOSE_TIMEOUT = 500;
@@ -354,16 +354,28 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       await closeWs(other);
     });
 
-    it('fires drain for a sender that waits whenever send() returns false', async () => {
+    it.each([false, true])('fires drain for a sender that waits whenever send() returns false (peer pauses: %s)', async (pause) => {
       const total = 8 * MiB;
+      const tag = newTag('stream');
+      const monitor = await openWs(url('slow'));
       const socket = await raw('slow');
-      await socket.handshake(`/stream?bytes=${total}`);
+      await socket.handshake(`/stream?bytes=${total}&tag=${tag}`);
+      if (pause) {
+        socket.socket.pause();
+        // The sender must wait for the transport to drain, not only for its own queue.
+        await eventually(async () => ((await stats(monitor)).tags[tag]?.maxBuffered ?? 0) >= HIGH_WATER_MARK, 'a full queue');
+        socket.socket.resume();
+      }
       const done = await socket.until(() => socket.frames.find((f) => f.opcode === 0x1), `'done' after ${total} bytes`);
       expect(done.payload.toString()).toBe('done');
       const binary = socket.frames.filter((f) => f.opcode === 0x2);
       expect(binary.reduce((n, f) => n + f.payload.length, 0)).toBe(total);
       expect(socket.frames.at(-1)).toBe(done);
+      // A sender that heeds send() queues at most one message beyond highWaterMark.
+      expect((await stats(monitor)).tags[tag]!.maxBuffered).toBeLessThanOrEqual(HIGH_WATER_MARK + FLOOD_MESSAGE);
       socket.destroy();
+      await server.event('close', tag);
+      await closeWs(monitor);
     });
 
     it('stops reading from a peer that does not read its echoes, and resumes when it does', async () => {
