@@ -6,13 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { createHash } from 'node:crypto';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { fromRoot } from './autobahn/paths.js';
 import {
-  ChildScript, MiB, RUNTIMES, binaryPayload, closeWs, echo, killChildren, loadNodeAdapter, openWs, openWsframe,
-  within, type NodeAdapter,
+  ChildScript, MiB, RUNTIMES, binaryPayload, clientFrame, closeWs, decodeFrames, echo, killChildren, loadNodeAdapter,
+  openWs, openWsframe, within, type Frame, type NodeAdapter,
 } from './adapters/helpers.js';
 
 const CERT = readFileSync(fromRoot('test', 'adapters', 'tls-cert.pem'), 'utf8');
@@ -25,6 +26,47 @@ const CHECKS = [
 const FORBIDDEN = { path: '/forbidden', status: 403 };
 
 interface Check { target: string; name: string; ok: boolean; detail: string }
+
+/** What the rogue server saw of each client on /masked: the frames it sent back, and the end of its TCP side. */
+interface RogueVisit { frames: Frame[]; ended: Promise<void> }
+let rogueVisits: RogueVisit[] = [];
+let rogue: NetServer;
+
+/**
+ * A server that breaks the protocol (RFC 6455 §5.1: a server must not mask): /masked answers the handshake, then
+ * sends a masked text frame; /bad-accept answers 101 with a wrong Sec-WebSocket-Accept (§4.1).
+ */
+function startRogue(): Promise<number> {
+  rogue = createNetServer((socket) => {
+    let head = '';
+    let after = Buffer.alloc(0);
+    let visit: RogueVisit | undefined;
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => {
+      if (visit) {
+        after = Buffer.concat([after, chunk]);
+        visit.frames = decodeFrames(after);
+        return;
+      }
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      const path = head.split(' ')[1];
+      const key = /\r\nSec-WebSocket-Key: *([^\r]+)\r\n/i.exec(head)?.[1] ?? '';
+      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const upgrade = (value: string): string =>
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${value}\r\n\r\n`;
+      if (path === '/bad-accept') {
+        socket.end(upgrade(accept.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))));
+        return;
+      }
+      visit = { frames: [], ended: new Promise((resolve) => socket.once('end', resolve)) };
+      rogueVisits.push(visit);
+      socket.write(upgrade(accept));
+      socket.write(clientFrame(0x1, 'masked'));
+    });
+  });
+  return new Promise((resolve) => rogue.listen(0, '127.0.0.1', () => resolve((rogue.address() as { port: number }).port)));
+}
 
 /** A port nothing listens on (just closed). */
 async function deadPort(): Promise<number> {
@@ -40,6 +82,7 @@ let wsServer: WebSocketServer;
 let denoEcho: ChildScript;
 let bunEcho: ChildScript;
 const echoPorts: Record<string, number> = {};
+let roguePort: number;
 
 beforeAll(async () => {
   node = await loadNodeAdapter();
@@ -60,11 +103,13 @@ beforeAll(async () => {
   bunEcho = ChildScript.start(RUNTIMES.find((r) => r.name === 'bun')!, 'bun-echo.mjs');
   echoPorts.deno = (await denoEcho.ports()).echo!;
   echoPorts.bun = (await bunEcho.ports()).echo!;
+  roguePort = await startRogue();
 }, 90_000);
 
 afterAll(async () => {
   await killChildren();
   await new Promise((resolve) => wsServer?.close(resolve));
+  await new Promise((resolve) => rogue?.close(resolve));
 });
 
 describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (_, runtime) => {
@@ -85,9 +130,11 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
       { name: 'Bun.serve', url: `ws://127.0.0.1:${echoPorts.bun}/`, refuse: FORBIDDEN },
       { name: `wss ${runtime.name}`, url: `wss://localhost:${tlsPort}/`, ca: CERT, refuse: { path: '/forbidden', status: 404 } },
     ];
+    rogueVisits = [];
     const client = ChildScript.start(runtime, 'client.mjs', {
       WSFRAME_TARGETS: JSON.stringify(targets),
       WSFRAME_DEAD_URL: `ws://127.0.0.1:${await deadPort()}/`,
+      WSFRAME_ROGUE_URL: `ws://127.0.0.1:${roguePort}/`,
     });
     const line = await client.line((l) => l.startsWith('RESULT '), 'RESULT', 60_000);
     const { checks } = JSON.parse(line.slice(7)) as { checks: Check[] };
@@ -97,6 +144,13 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
       expect(names).toEqual([...CHECKS, `refused with ${target.refuse.status}`]);
     }
     expect(checks.filter((c) => c.target === 'nothing listening').map((c) => c.name)).toEqual(['connect rejects']);
+    expect(checks.filter((c) => c.target === 'rogue server').map((c) => c.name)).toEqual([
+      'masked server frame → 1002', 'wrong Sec-WebSocket-Accept → HandshakeError',
+    ]);
+    // The client told the rogue server why (a masked close frame with 1002, RFC 6455 §7.1.7) and ended TCP.
+    expect(rogueVisits).toHaveLength(1);
+    await within(rogueVisits[0]!.ended, 'the client to end the rogue connection');
+    expect(rogueVisits[0]!.frames.map((f) => [f.opcode, f.masked, f.payload.readUInt16BE(0)])).toEqual([[0x8, true, 1002]]);
     expect(await within(client.exited, 'the client to exit')).toBe(0);
   }, 90_000);
 

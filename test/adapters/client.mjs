@@ -6,7 +6,8 @@
 // refuses the upgrade of `refuse.path` with `refuse.status`. Per target: subprotocol negotiation, text and binary
 // echoes of 0 B to 1 MiB (every byte compared), ping → pong, a close with 4000 from the client and with 4001 from
 // the server, a refused handshake (a HandshakeError with the status). Then `connect` to WSFRAME_DEAD_URL, where
-// nothing listens, must reject. Prints one line `RESULT {json}` with
+// nothing listens, must reject; and WSFRAME_ROGUE_URL's /masked (a 101, then a masked frame) must end in 1002,
+// its /bad-accept (a 101 with a wrong Sec-WebSocket-Accept) in a HandshakeError. Prints one line `RESULT {json}` with
 // { runtime, checks: [{ target, name, ok, detail }] } and exits 0 (the test judges the checks).
 const g = globalThis;
 const runtime = g.Deno ? 'deno' : g.Bun ? 'bun' : 'node';
@@ -153,7 +154,25 @@ async function refusedConnection(url) {
   });
 }
 
+/** A server that breaks the protocol: the client must fail the connection, or refuse the handshake. */
+async function rogue(url) {
+  const target = { name: 'rogue server' };
+  await check(target, 'masked server frame → 1002', async () => {
+    const evil = await open(new URL('/masked', url).href, {});
+    const { code } = await evil.next('close');
+    return code === 1002 || `close code ${code}`;
+  });
+  await check(target, 'wrong Sec-WebSocket-Accept → HandshakeError', async () => {
+    const outcome = await open(new URL('/bad-accept', url).href, {}).then(
+      () => 'the handshake succeeded',
+      (error) => error,
+    );
+    return outcome?.name === 'HandshakeError' || `rejected with ${outcome}`;
+  });
+}
+
 for (const target of JSON.parse(env('WSFRAME_TARGETS'))) await run(target);
 await refusedConnection(env('WSFRAME_DEAD_URL'));
+await rogue(env('WSFRAME_ROGUE_URL'));
 console.log(`RESULT ${JSON.stringify({ runtime, checks })}`);
 exit(0);

@@ -219,6 +219,17 @@ function parseFrame(b: Buffer): Frame {
   return { fin: (b[0]! & 0x80) !== 0, rsv: (b[0]! >> 4) & 7, opcode: b[0]! & 0x0f, masked, payload };
 }
 
+/** The whole frames at the start of `bytes` (masked ones unmasked). */
+export function decodeFrames(bytes: Buffer): Frame[] {
+  const frames: Frame[] = [];
+  let rest = bytes;
+  for (let need = frameLength(rest); need >= 0 && rest.length >= need; need = frameLength(rest)) {
+    frames.push(parseFrame(rest.subarray(0, need)));
+    rest = rest.subarray(need);
+  }
+  return frames;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // A raw TCP client
 // ---------------------------------------------------------------------------------------------------------------
