@@ -141,7 +141,8 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
     expect(checks.filter((c) => !c.ok).map((c) => `${c.target} ${c.name}: ${c.detail}`)).toEqual([]);
     for (const target of targets) {
       const names = checks.filter((c) => c.target === target.name).map((c) => c.name);
-      expect(names).toEqual([...CHECKS, `refused with ${target.refuse.status}`]);
+      const tls = 'ca' in target ? ['untrusted certificate → TLS error'] : [];
+      expect(names).toEqual([...CHECKS, ...tls, `refused with ${target.refuse.status}`]);
     }
     expect(checks.filter((c) => c.target === 'nothing listening').map((c) => c.name)).toEqual(['connect rejects']);
     expect(checks.filter((c) => c.target === 'rogue server').map((c) => c.name)).toEqual([

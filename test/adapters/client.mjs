@@ -5,7 +5,8 @@
 // Each server echoes, selects the subprotocol 'chat' when offered, closes with CODE at once for `?close=CODE` and
 // refuses the upgrade of `refuse.path` with `refuse.status`. Per target: subprotocol negotiation, text and binary
 // echoes of 0 B to 1 MiB (every byte compared), ping → pong, a close with 4000 from the client and with 4001 from
-// the server, a refused handshake (a HandshakeError with the status). Then `connect` to WSFRAME_DEAD_URL, where
+// the server, over wss:// a connect without the CA (rejects with the TLS error, not a HandshakeError), a refused
+// handshake (a HandshakeError with the status). Then `connect` to WSFRAME_DEAD_URL, where
 // nothing listens, must reject; and WSFRAME_ROGUE_URL's /masked (a 101, then a masked frame) must end in 1002,
 // its /bad-accept (a 101 with a wrong Sec-WebSocket-Accept) in a HandshakeError. Prints one line `RESULT {json}` with
 // { runtime, checks: [{ target, name, ok, detail }] } and exits 0 (the test judges the checks).
@@ -133,6 +134,16 @@ async function run(target) {
     const { code } = await closing.next('close');
     return code === 4001 || `close code ${code}`;
   });
+  if (target.ca) {
+    await check(target, 'untrusted certificate → TLS error', async () => {
+      const outcome = await open(url.href, {}).then(
+        () => 'the handshake succeeded',
+        (error) => error,
+      );
+      const text = `${outcome?.name}: ${outcome?.message} ${outcome?.code ?? ''}`;
+      return (outcome instanceof Error && /cert|issuer|verif|trust|self.signed/i.test(text)) || `rejected with ${text}`;
+    });
+  }
   await check(target, `refused with ${target.refuse.status}`, async () => {
     const refused = await open(new URL(target.refuse.path, url).href, base).then(
       () => 'the handshake succeeded',
