@@ -54,7 +54,8 @@ function startRogue(): Promise<number> {
       const key = /\r\nSec-WebSocket-Key: *([^\r]+)\r\n/i.exec(head)?.[1] ?? '';
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       const upgrade = (value: string): string =>
-        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${value}\r\n\r\n`;
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${value}\r\n\r\n`;
       if (path === '/bad-accept') {
         socket.end(upgrade(accept.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))));
         return;
@@ -65,7 +66,9 @@ function startRogue(): Promise<number> {
       socket.write(clientFrame(0x1, 'masked'));
     });
   });
-  return new Promise((resolve) => rogue.listen(0, '127.0.0.1', () => resolve((rogue.address() as { port: number }).port)));
+  return new Promise((resolve) => {
+    rogue.listen(0, '127.0.0.1', () => resolve((rogue.address() as { port: number }).port));
+  });
 }
 
 /** A port nothing listens on (just closed). */
@@ -123,12 +126,17 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
   }, 90_000);
   afterAll(() => tlsServer?.kill());
 
-  it('talks to ws, Deno.serve, Bun.serve and its own wss:// server: subprotocol, 0 B-1 MiB echoes, ping, closes', async () => {
+  it('talks to ws, Deno.serve, Bun.serve, its own wss:// server and a rogue server', async () => {
     const targets = [
       { name: 'ws', url: `ws://127.0.0.1:${echoPorts.ws}/`, refuse: FORBIDDEN },
       { name: 'Deno.serve', url: `ws://127.0.0.1:${echoPorts.deno}/`, refuse: FORBIDDEN },
       { name: 'Bun.serve', url: `ws://127.0.0.1:${echoPorts.bun}/`, refuse: FORBIDDEN },
-      { name: `wss ${runtime.name}`, url: `wss://localhost:${tlsPort}/`, ca: CERT, refuse: { path: '/forbidden', status: 404 } },
+      {
+        name: `wss ${runtime.name}`,
+        url: `wss://localhost:${tlsPort}/`,
+        ca: CERT,
+        refuse: { path: '/forbidden', status: 404 },
+      },
     ];
     rogueVisits = [];
     const client = ChildScript.start(runtime, 'client.mjs', {
@@ -151,7 +159,8 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
     // The client told the rogue server why (a masked close frame with 1002, RFC 6455 §7.1.7) and ended TCP.
     expect(rogueVisits).toHaveLength(1);
     await within(rogueVisits[0]!.ended, 'the client to end the rogue connection');
-    expect(rogueVisits[0]!.frames.map((f) => [f.opcode, f.masked, f.payload.readUInt16BE(0)])).toEqual([[0x8, true, 1002]]);
+    const replies = rogueVisits[0]!.frames.map((f) => [f.opcode, f.masked, f.payload.readUInt16BE(0)]);
+    expect(replies).toEqual([[0x8, true, 1002]]);
     expect(await within(client.exited, 'the client to exit')).toBe(0);
   }, 90_000);
 
@@ -219,7 +228,8 @@ describe('wsframe/node attach(httpServer)', () => {
   it('close() sends 1001 to its clients and leaves the HTTP server serving', async () => {
     const clients = await Promise.all([openWs(`ws://127.0.0.1:${port}/ws`), openWs(`ws://127.0.0.1:${port}/ws`)]);
     await within(wss.close(), 'wss.close()');
-    expect((await Promise.all(clients.map((c) => within(c.closed, 'the 1001')))).map((c) => c.code)).toEqual([1001, 1001]);
+    const closes = await Promise.all(clients.map((c) => within(c.closed, 'the 1001')));
+    expect(closes.map((c) => c.code)).toEqual([1001, 1001]);
     const response = await fetch(`http://127.0.0.1:${port}/still`);
     expect(await response.text()).toBe('plain /still');
   });

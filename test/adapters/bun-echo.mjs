@@ -1,6 +1,6 @@
 // An echo server on Bun.serve's websocket handler (Bun's own WebSocket server), for the wsframe clients of
-// test/adapters/client.mjs. Selects the subprotocol 'chat' when offered; `?close=CODE` closes at once with CODE; /forbidden
-// is refused with 403.
+// test/adapters/client.mjs. Selects the subprotocol 'chat' when offered; `?close=CODE` closes at once with CODE;
+// /forbidden is refused with 403.
 // Prints `LISTENING echo <port>` and `READY`; exits by itself after 5 minutes at the latest.
 const server = Bun.serve({
   hostname: '127.0.0.1',

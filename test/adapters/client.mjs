@@ -110,7 +110,8 @@ async function run(target) {
       const bytes = binaryPayload(size, size + 3);
       main.ws.send(bytes);
       const back = await main.next('message');
-      return (back.isBinary && sameBytes(back.data, bytes)) || `got ${back.isBinary ? 'binary' : 'text'} ${back.data.length}`;
+      const got = `got ${back.isBinary ? 'binary' : 'text'} ${back.data.length}`;
+      return (back.isBinary && sameBytes(back.data, bytes)) || got;
     });
     await check(target, `text ${size}`, async () => {
       const text = textPayload(size);
@@ -149,7 +150,8 @@ async function run(target) {
       () => 'the handshake succeeded',
       (error) => error,
     );
-    return (refused?.name === 'HandshakeError' && refused.status === target.refuse.status) || `rejected with ${refused}`;
+    const right = refused?.name === 'HandshakeError' && refused.status === target.refuse.status;
+    return right || `rejected with ${refused}`;
   });
 }
 

@@ -1,6 +1,6 @@
 // An echo server on Deno.serve + Deno.upgradeWebSocket (Deno's own WebSocket server), for the wsframe clients of
-// test/adapters/client.mjs. Selects the subprotocol 'chat' when offered; `?close=CODE` closes at once with CODE; /forbidden
-// is refused with 403.
+// test/adapters/client.mjs. Selects the subprotocol 'chat' when offered; `?close=CODE` closes at once with CODE;
+// /forbidden is refused with 403.
 // Prints `LISTENING echo <port>` and `READY`; exits by itself after 5 minutes at the latest.
 const server = Deno.serve(
   {
@@ -10,7 +10,9 @@ const server = Deno.serve(
   },
   (req) => {
     if (new URL(req.url).pathname === '/forbidden') return new Response('Forbidden', { status: 403 });
-    if (req.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('WebSocket only', { status: 426 });
+    if (req.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return new Response('WebSocket only', { status: 426 });
+    }
     const offered = (req.headers.get('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim());
     const { socket, response } = Deno.upgradeWebSocket(req, offered.includes('chat') ? { protocol: 'chat' } : {});
     const close = Number(new URL(req.url).searchParams.get('close'));

@@ -106,7 +106,8 @@ export class ChildScript {
             resolve(found);
           } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
             this.waiters.delete(check);
-            reject(new Error(`${this.label} exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}: ${this.stderr}`));
+            const code = this.child.exitCode ?? this.child.signalCode;
+            reject(new Error(`${this.label} exited (${code}) before ${what}: ${this.stderr}`));
           }
         };
         this.waiters.add(check);
@@ -436,11 +437,17 @@ export interface WsClient {
   pings: Buffer[];
 }
 
-export async function openWs(url: string, protocols?: string[], options: WebSocket.ClientOptions = {}): Promise<WsClient> {
+export async function openWs(
+  url: string,
+  protocols?: string[],
+  options: WebSocket.ClientOptions = {},
+): Promise<WsClient> {
   const ws = new WebSocket(url, protocols, options);
   const inbox = new Inbox<WsMessage>();
   const pings: Buffer[] = [];
-  ws.on('message', (data: Buffer, isBinary: boolean) => inbox.push({ data: isBinary ? data : data.toString(), isBinary }));
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    inbox.push({ data: isBinary ? data : data.toString(), isBinary });
+  });
   ws.on('ping', (data: Buffer) => pings.push(data));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })),

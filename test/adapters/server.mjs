@@ -91,8 +91,11 @@ function control(name, server, ws, text) {
   if (text === '#stats') {
     const { rss, heapUsed } = memory();
     const live = {};
-    for (const [tag, entry] of tags) live[tag] = { bufferedAmount: entry.ws.bufferedAmount, maxBuffered: entry.maxBuffered };
-    ws.send(JSON.stringify({ connections: server.connections.size, rss, heapUsed, bufferedAmount: ws.bufferedAmount, tags: live }));
+    for (const [tag, { ws: peer, maxBuffered }] of tags) {
+      live[tag] = { bufferedAmount: peer.bufferedAmount, maxBuffered };
+    }
+    const connections = server.connections.size;
+    ws.send(JSON.stringify({ connections, rss, heapUsed, bufferedAmount: ws.bufferedAmount, tags: live }));
     return true;
   }
   const close = /^#close (\d+) ?(.*)$/.exec(text);
