@@ -16,7 +16,7 @@ const MAX_BUFFERED = MiB;
 const FLOOD_MESSAGE = 65536 + 10; // one 64 KiB message on the wire: its payload and 10-byte header
 const HEARTBEAT = { interval: 300, timeout: 1000 };
 const HANDSHAKE_TIMEOUT = 300;
-const CLOSE_TIMEOUT = 500;
+const CLOSE_TIMEOUT = 1000;
 const MAX_MESSAGE = 65536;
 
 /** The servers each runtime's process runs (see test/adapters/server.mjs). */
@@ -432,6 +432,8 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
   describe('timers', () => {
     it(`pings an idle peer, drops one that does not answer after interval + timeout; pongs keep one`, async () => {
       const alive = await openWs(url('heartbeat'));
+      let pinged = 0;
+      const wsframe = await openWsframe(node, url('heartbeat'), { ping: () => pinged++ });
       const tag = newTag('silent');
       const silent = await raw('heartbeat');
       await silent.handshake(`/?tag=${tag}`);
@@ -445,6 +447,11 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       expect(alive.pings.length).toBeGreaterThanOrEqual(1);
       expect(alive.ws.readyState).toBe(alive.ws.OPEN);
       expect((await echo(alive, 'alive')).data).toBe('alive');
+      expect(pinged).toBeGreaterThanOrEqual(1); // and the wsframe client's automatic pongs keep it too
+      wsframe.ws.send('also alive');
+      expect((await wsframe.inbox.next('the echo')).data).toBe('also alive');
+      wsframe.ws.close();
+      await within(wsframe.closed, 'close');
       silent.destroy();
       await closeWs(alive);
     });
