@@ -30,6 +30,8 @@ interface BunSocketHandlers {
   close(socket: BunSocket): void;
   error(socket: BunSocket, error: Error): void;
   connectError?(socket: BunSocket, error: Error): void;
+  /** TLS: the handshake finished; `authorizationError` is why the peer's certificate was not trusted. */
+  handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 
 interface BunTlsOptions {
@@ -102,10 +104,10 @@ class BunTransport implements Transport {
 
   /** Bun's `drain`: write what waits. True when nothing is left. */
   flush(): boolean {
-    const queue = this.queue;
-    while (queue.length > 0) {
+    // Always `this.queue`: coalescing replaces the array, and a stale copy would resend what was written.
+    while (this.queue.length > 0) {
       // Merge what waits into one buffer per write while the pieces are small.
-      if (queue.length > 1 && queue[0]!.length < 65536) this.queue = coalesce(queue, alloc);
+      if (this.queue.length > 1 && this.queue[0]!.length < 65536) this.queue = coalesce(this.queue, alloc);
       const chunk = this.queue[0]!;
       const n = this.socket.write(chunk);
       this.queued -= Math.max(0, n);
@@ -233,11 +235,19 @@ export async function connect<Data = unknown>(url: string | URL, options: BunCon
     origin: options.origin,
     headers: options.headers,
   });
+  // Bun reports a failed TLS handshake (an untrusted certificate) only here, then closes the socket: reject
+  // `connect` with that error rather than "connection closed during the opening handshake".
+  let failure: Error | undefined;
   const socket = await bun().connect({
     hostname,
     port: Number(target.port || (secure ? 443 : 80)),
     tls: secure ? { serverName: hostname, ...options.tls } : undefined,
-    socket: handlers(() => {}),
+    socket: {
+      ...handlers(() => {}),
+      handshake(_, success, authorizationError) {
+        if (!success || authorizationError) failure = authorizationError ?? new Error('wsframe: TLS handshake failed');
+      },
+    },
   });
   socket.setNoDelay?.(true);
   const transport = new BunTransport(socket);
@@ -245,6 +255,10 @@ export async function connect<Data = unknown>(url: string | URL, options: BunCon
   const ws = new WebSocketConnection<Data>(endpoint, transport, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0 }, connection);
   ws.url = target.href;
   socket.data = ws as WebSocketConnection<unknown>;
-  await ws._opened();
+  try {
+    await ws._opened();
+  } catch (error) {
+    throw failure ?? error;
+  }
   return ws;
 }

@@ -402,6 +402,8 @@ export class WebSocketConnection<Data = unknown> {
   private opened = false;
   private closeCode = 1006;
   private closeReason = '';
+  /** `send` returned false: `drain` is owed once `bufferedAmount` is under `highWaterMark` again. */
+  private drainOwed = false;
   /** Server: resolves the handshake (the `upgrade` hook may be async). */
   private serverOptions: ServerCoreOptions<Data> | null = null;
   private onOpen: ((error?: unknown) => void) | null = null;
@@ -437,7 +439,9 @@ export class WebSocketConnection<Data = unknown> {
     const c = this.open();
     if (!c || !c.send(data, isBinary)) return false;
     this.queued();
-    return this.bufferedAmount < this.endpoint.highWaterMark;
+    if (this.bufferedAmount < this.endpoint.highWaterMark) return true;
+    this.drainOwed = true;
+    return false;
   }
 
   /** Send a ping (≤ 125 bytes). Returns false once the connection is closing. */
@@ -612,6 +616,11 @@ export class WebSocketConnection<Data = unknown> {
         this.paused = true;
         this.transport.pause();
       }
+    } else if (this.drainOwed && !this.paused) {
+      // The runtime took the bytes at once (Node and Bun write to the kernel synchronously), so no transport
+      // drain will follow: the sender that got false from `send` is told here.
+      this.drainOwed = false;
+      this.endpoint.call(this.endpoint.options.drain, this, this);
     }
   }
 
@@ -619,6 +628,7 @@ export class WebSocketConnection<Data = unknown> {
   _drain(): void {
     if (this.paused && this.transport.buffered() <= this.endpoint.highWaterMark) {
       this.paused = false;
+      this.drainOwed = false;
       if (!this.userPaused) this.transport.resume();
       if (this.opened && !this.closedCalled) this.endpoint.call(this.endpoint.options.drain, this, this);
     }

@@ -18,6 +18,8 @@ interface DenoConn {
   closeWrite(): Promise<void>;
   close(): void;
   setNoDelay?(enabled?: boolean): void;
+  /** `Deno.TlsConn`: completes the TLS handshake (otherwise it happens lazily, on the first read or write). */
+  handshake?(): Promise<unknown>;
 }
 
 interface DenoListener extends AsyncIterable<DenoConn> {
@@ -242,6 +244,16 @@ export async function connect<Data = unknown>(url: string | URL, options: DenoCo
   const conn = secure
     ? await deno().connectTls({ hostname, port, caCerts: options.caCerts })
     : await deno().connect({ hostname, port });
+  if (secure) {
+    // A certificate the client does not trust must reject `connect` with its own error, which the read loop
+    // would otherwise swallow as "connection closed during the opening handshake".
+    try {
+      await conn.handshake?.();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+  }
   const endpoint = new Endpoint<Data>(options, 'client', false);
   const connection = endpoint.newConnection('client', {
     host: target.host,
