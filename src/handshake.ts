@@ -306,7 +306,9 @@ export function buildUpgradeResponse(accepted: Pick<AcceptedUpgrade, 'accept' | 
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
+  404: 'Not Found',
   405: 'Method Not Allowed',
   426: 'Upgrade Required',
   431: 'Request Header Fields Too Large',

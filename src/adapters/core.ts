@@ -223,6 +223,8 @@ export function coalesce(chunks: Uint8Array[], alloc: (size: number) => Uint8Arr
 export class Endpoint<Data = unknown> {
   readonly options: EndpointOptions<Data>;
   readonly connections = new Set<WebSocketConnection<Data>>();
+  /** How many of `connections` are refused handshakes waiting for their socket to close. */
+  refused = 0;
   /** Coarse clock (ms), refreshed by the timer and on each new socket; heartbeats need no more precision. */
   now = Date.now();
   private readonly dirty: WebSocketConnection<Data>[] = [];
@@ -399,6 +401,7 @@ export class WebSocketConnection<Data = unknown> {
   private dispatching = false;
   private ended = false;
   private closedCalled = false;
+  private refused = false;
   private opened = false;
   private closeCode = 1006;
   private closeReason = '';
@@ -641,6 +644,7 @@ export class WebSocketConnection<Data = unknown> {
     this.ended = true;
     const c = this._connection;
     if (c && c.state !== ConnectionState.CLOSED) c.receiveEof();
+    if (this.refused) this.endpoint.refused--;
     this.endpoint.untrack(this);
     if (this.onOpen) this.onOpen(new HandshakeError(0, 'connection closed during the opening handshake'));
     if (this.opened) this.endpoint.call(this.endpoint.options.close, this, this, this.closeCode, this.closeReason);
@@ -780,7 +784,8 @@ export class WebSocketConnection<Data = unknown> {
       },
     );
     if (!result.ok) return this.refuse(new HandshakeError(result.status, result.reason), result.headers);
-    if (this.endpoint.connections.size > (options.maxConnections ?? Infinity)) {
+    // Sockets being refused (their status on its way out) do not count against the limit.
+    if (this.endpoint.connections.size - this.endpoint.refused > (options.maxConnections ?? Infinity)) {
       return this.refuse(new HandshakeError(503, 'Too many connections'));
     }
     const accept = (data: Data): void => {
@@ -830,6 +835,8 @@ export class WebSocketConnection<Data = unknown> {
     this.transport.write([ascii(buildRejectResponse({ status, reason, headers }))]);
     this.transport.end();
     this.deadline = this.endpoint.now + this.endpoint.closeTimeout;
+    this.refused = true;
+    this.endpoint.refused++;
   }
 }
 
