@@ -5,7 +5,9 @@
  * role matters, as server (reading masked frames) and client (reading unmasked frames).
  */
 import { describe, expect, it } from 'vitest';
-import { Connection, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role } from '../src/index.js';
+import {
+  Connection, ConnectionPhase, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role,
+} from '../src/index.js';
 import { BACKENDS, chunks, concat, frame, hex, stream, utf8, type FrameSpec } from './helpers.js';
 
 const TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
@@ -214,6 +216,65 @@ for (const backend of BACKENDS) {
         expect(d.receiveEof()).toEqual([]);
       });
 
+      describe('phase: the closing states told apart (RFC 6455 §7)', () => {
+        /** The detailed phase and the WHATWG-style state, which must always agree. */
+        const both = (c: Connection): [string, string] => [c.phase, c.state];
+
+        it('closing first: OPEN → LOCAL_CLOSING (state CLOSING) → CLOSED when the peer replies', () => {
+          const c = open();
+          expect(both(c)).toEqual([ConnectionPhase.OPEN, ConnectionState.OPEN]);
+          c.close(1000);
+          expect(both(c)).toEqual([ConnectionPhase.LOCAL_CLOSING, ConnectionState.CLOSING]);
+          expect(sentSummary(c)).toEqual(['close 1000']);
+          expect(both(c)).toEqual([ConnectionPhase.LOCAL_CLOSING, ConnectionState.CLOSING]);
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]));
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('the peer first: OPEN → REMOTE_CLOSING (state CLOSING) → CLOSED once the reply is taken', () => {
+          const c = open();
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1001) }]));
+          expect(both(c)).toEqual([ConnectionPhase.REMOTE_CLOSING, ConnectionState.CLOSING]);
+          expect(c.send('still mine')).toBe(true);
+          c.close(4001); // replaces the echo and completes the handshake
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+          expect(sentSummary(c)).toEqual(['text still mine', 'close 4001']);
+        });
+
+        it('a protocol error: OPEN → FAILING (state CLOSING) → CLOSED once its close frame is taken', () => {
+          const c = open();
+          expect(types(c.receive(wire(role, [{ opcode: 3 }])))).toEqual(['error']);
+          expect(both(c)).toEqual([ConnectionPhase.FAILING, ConnectionState.CLOSING]);
+          c.close(1000); // no-op: the error's code stands
+          expect(c.phase).toBe(ConnectionPhase.FAILING);
+          expect(c.receive(wire(role, [{ opcode: TEXT, payload: 'ignored' }]))).toEqual([]);
+          expect(sentSummary(c)).toEqual(['close 1002']);
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('the transport ends while FAILING or LOCAL_CLOSING: CLOSED, 1006, the queued close frame dropped', () => {
+          const failing = open();
+          failing.receive(wire(role, [{ opcode: 3 }]));
+          expect(failing.receiveEof()).toEqual([{ type: 'close', code: 1006, reason: '' }]);
+          expect(both(failing)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+          expect(failing.bytesToSend()).toEqual([]);
+          const closing = open();
+          closing.close();
+          closing.bytesToSend();
+          expect(closing.receiveEof()).toEqual([{ type: 'close', code: 1006, reason: '' }]);
+          expect(both(closing)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('REMOTE_CLOSING ignores the end of the transport: the close reply still goes out', () => {
+          const c = open();
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]));
+          expect(c.receiveEof()).toEqual([]);
+          expect(c.phase).toBe(ConnectionPhase.REMOTE_CLOSING);
+          expect(sentSummary(c)).toEqual(['close 1000']);
+          expect(c.phase).toBe(ConnectionPhase.CLOSED);
+        });
+      });
+
       it('splits messages with fragmentSize', () => {
         const c = open({ fragmentSize: 4 });
         c.send('abcdefghij');
@@ -260,6 +321,7 @@ for (const backend of BACKENDS) {
       const client = new Connection({ role: 'client', backend, handshake: { host: 'localhost', path: '/chat?x=1', protocols: ['v2', 'v1'] } });
       const server = new Connection({ role: 'server', backend, handshake: { protocols: ['v1', 'v2'] } });
       expect(client.state).toBe(ConnectionState.CONNECTING);
+      expect(client.phase).toBe(ConnectionPhase.CONNECTING);
       expect(() => client.send('too early')).toThrow();
       const { a, b } = pump(client, server);
       expect(a).toEqual([expect.objectContaining({ type: 'open', protocol: 'v2', extensions: [] })]);
