@@ -14,7 +14,7 @@ import {
   buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
   type ClientHandshakeOptions, type ServerHandshakeOptions,
 } from './handshake.js';
-import { HandshakeError, parseHttpHead, type ExtensionOffer } from './http.js';
+import { HandshakeError, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
 import type { Message, MessageDecoderOptions, Role } from './types.js';
 
 /**
@@ -479,7 +479,7 @@ export class Connection {
     head.set(hs.head);
     head.set(bytes, hs.head.length);
     hs.head = head;
-    let parsed;
+    let parsed: HttpHead | null;
     try {
       parsed = parseHttpHead(head, MAX_HEAD);
     } catch (error) {

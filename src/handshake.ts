@@ -51,7 +51,8 @@ function sha1(bytes: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(20);
   const ov = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4].forEach((h, i) => ov.setInt32(i * 4, h));
+  const words = [h0, h1, h2, h3, h4];
+  for (let i = 0; i < words.length; i++) ov.setInt32(i * 4, words[i]!);
   return out;
 }
 

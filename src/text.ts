@@ -64,7 +64,7 @@ export function decodeText(
       return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
     }
   } else if (validated) {
-    if (wasm !== null && wasm.fastStrings && length >= WASM_TEXT_MIN) return wasm.utf16String(bytes, start, length, keep);
+    if (wasm?.fastStrings && length >= WASM_TEXT_MIN) return wasm.utf16String(bytes, start, length, keep);
     if (utf8Slice !== undefined) return utf8Slice.call(bytes, start, end);
   }
   return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Connection, ConnectionPhase, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role,
 } from '../src/index.js';
-import { BACKENDS, chunks, concat, frame, hex, stream, utf8, type FrameSpec } from './helpers.js';
+import { BACKENDS, chunks, concat, hex, stream, utf8, type FrameSpec } from './helpers.js';
 
 const TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 const closeBody = (code: number, reason = ''): Uint8Array => concat([new Uint8Array([code >> 8, code & 0xff]), utf8(reason)]);
@@ -22,10 +22,11 @@ function sent(connection: Connection): Frame[] {
   const peer = new FrameDecoder({ role: connection.role === 'server' ? 'client' : 'server' });
   return peer.push(concat(connection.bytesToSend()));
 }
+const OPCODE_NAMES: Record<number, string> = { 0: 'cont', [TEXT]: 'text', [BINARY]: 'binary', [PING]: 'ping', [PONG]: 'pong' };
 const describeFrame = (f: Frame): string =>
   f.opcode === CLOSE
     ? `close ${f.payload.length >= 2 ? (f.payload[0]! << 8) | f.payload[1]! : '-'}`
-    : `${['cont', 'text', 'binary', , , , , , , 'ping', 'pong'][f.opcode]} ${ascii(f.payload)}`;
+    : `${OPCODE_NAMES[f.opcode]} ${ascii(f.payload)}`;
 const sentSummary = (connection: Connection): string[] => sent(connection).map(describeFrame);
 const types = (events: ConnectionEvent[]): string[] => events.map((e) => e.type);
 
