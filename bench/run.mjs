@@ -203,7 +203,7 @@ function markdown(meta, rows, goals, chartFile) {
     'the same memcpy. ±: relative margin of error.',
     '',
   ];
-  lines.push('## targets', '', 'Decode targets count the server-role rows (masked input), as the targets are stated; client-role rows are in', 'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
+  lines.push('## targets', '', 'Decode targets count the server-role rows (masked input), as the targets state them; client-role rows are in', 'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
   for (const g of goals) lines.push(`| ${g.name} | ${g.min.toFixed(2)} | ${g.where} | ${g.n} | ${g.met ? 'yes' : '**no**'} |`);
   lines.push('');
   const suites = [...new Set(rows.map((r) => r.suite))];

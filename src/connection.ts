@@ -413,7 +413,8 @@ export class Connection {
 
   /** When `tick` should run next (ms); Infinity without a heartbeat or once the connection is no longer OPEN. */
   nextTick(): number {
-    return this.heartbeatTimer && this.currentPhase === ConnectionPhase.OPEN ? this.heartbeatTimer.deadline() : Infinity;
+    const heartbeat = this.heartbeatTimer;
+    return heartbeat && this.currentPhase === ConnectionPhase.OPEN ? heartbeat.deadline() : Infinity;
   }
 
   /** Move to `phase`; `state` follows. */

@@ -17,7 +17,9 @@ export type Opcode = (typeof Opcode)[keyof typeof Opcode];
 
 /** Whether `opcode` is one RFC 6455 defines (§5.2): 0–2 (data) or 8–10 (control). The rest are reserved. */
 export function isDefinedOpcode(opcode: number): boolean {
-  return (opcode >= Opcode.Continuation && opcode <= Opcode.Binary) || (opcode >= Opcode.Close && opcode <= Opcode.Pong);
+  return (
+    (opcode >= Opcode.Continuation && opcode <= Opcode.Binary) || (opcode >= Opcode.Close && opcode <= Opcode.Pong)
+  );
 }
 
 /** Whether `opcode` is a control frame's: its most significant bit is set (RFC 6455 §5.5). */

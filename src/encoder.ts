@@ -360,7 +360,8 @@ export class MessageEncoder {
    * string is a TypeError (send text with `text()`). The caller's buffer is never modified.
    */
   binary(data: Bytes): Uint8Array[] {
-    return this.data(Opcode.Binary, data instanceof Uint8Array ? data : payloadBytes(data, 'binary data', STRING_ADVICE));
+    const bytes = data instanceof Uint8Array ? data : payloadBytes(data, 'binary data', STRING_ADVICE);
+    return this.data(Opcode.Binary, bytes);
   }
 
   /** A ping with up to 125 bytes of application data (RFC 6455 §5.5.2): none, a string (UTF-8) or bytes. */

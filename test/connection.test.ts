@@ -22,7 +22,9 @@ function sent(connection: Connection): Frame[] {
   const peer = new FrameDecoder({ role: connection.role === 'server' ? 'client' : 'server' });
   return peer.push(concat(connection.bytesToSend()));
 }
-const OPCODE_NAMES: Record<number, string> = { 0: 'cont', [TEXT]: 'text', [BINARY]: 'binary', [PING]: 'ping', [PONG]: 'pong' };
+const OPCODE_NAMES: Record<number, string> = {
+  0: 'cont', [TEXT]: 'text', [BINARY]: 'binary', [PING]: 'ping', [PONG]: 'pong',
+};
 const describeFrame = (f: Frame): string =>
   f.opcode === CLOSE
     ? `close ${f.payload.length >= 2 ? (f.payload[0]! << 8) | f.payload[1]! : '-'}`
