@@ -145,7 +145,10 @@ export class Heartbeat {
     this.pingSentAt = -1;
   }
 
-  /** `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to do. */
+  /**
+   * `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to
+   * do.
+   */
   poll(now: number): 'ping' | 'dead' | 'idle' {
     finite('now', now);
     if (this.pingSentAt >= 0) return now - this.pingSentAt >= this.timeout ? 'dead' : 'idle';

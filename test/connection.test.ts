@@ -358,7 +358,9 @@ for (const backend of BACKENDS) {
 
     it('answers a bad request with its status and closes (server)', () => {
       const server = new Connection({ role: 'server', backend, handshake: { origins: ['https://good.example'] } });
-      const request = 'GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+      const request =
+        'GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
       const events = server.receive(Uint8Array.from(request, (ch) => ch.charCodeAt(0)));
       expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ status: 426 }) }]);
       expect(server.state).toBe(ConnectionState.CLOSED);
@@ -377,7 +379,11 @@ for (const backend of BACKENDS) {
 
     it('fails the client on a bad response (wrong accept, unoffered protocol, not 101)', () => {
       for (const [response, why] of [
-        ['HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n', /Accept/],
+        [
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
+          /Accept/,
+        ],
         ['HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n', /403/],
         ['GET / HTTP/1.1\r\n\r\n', /response/],
       ] as const) {
