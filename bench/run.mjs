@@ -113,7 +113,7 @@ if (!meta.quick) {
 }
 process.stderr.write(`\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
 
-/** The issue-4 targets, each as the list of rows it covers with the worst (minimum) ratio. */
+/** The performance targets, each as the list of rows it covers with the worst (minimum) ratio. */
 function targets(rows) {
   const pick = (f) => rows.filter((r) => r.hz && f(r));
   const find = (suite, c, impl) => rows.find((r) => r.suite === suite && r.case === c && r.impl === impl);
@@ -125,7 +125,7 @@ function targets(rows) {
   };
   // memcpy reference: the largest size the kernels suite measured.
   const memcpy = (impl) => rows.filter((r) => r.suite === 'kernels' && r.group === 'unmask' && r.impl === impl).sort((a, b) => b.size - a.size)[0];
-  // Issue 4 states its decode targets for the server role (masked input); client-role rows stay in the tables.
+  // The decode targets are for the server role (masked input); client-role rows stay in the tables.
   const decodeAuto = (f) => pick((r) => r.suite === 'decode' && r.role === 'server' && f(r) && (r.impl === 'wsframe auto' || r.impl === 'wsframe auto (bytes)'));
   const out = [];
   const add = (name, goal, res) => out.push({ name, goal, ...res, met: res.min >= goal });
@@ -203,7 +203,7 @@ function markdown(meta, rows, goals, chartFile) {
     'the same memcpy. ±: relative margin of error.',
     '',
   ];
-  lines.push('## targets (issue 4)', '', 'Decode targets count the server-role rows (masked input), as issue 4 states them; client-role rows are in', 'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
+  lines.push('## targets', '', 'Decode targets count the server-role rows (masked input), as the targets state them; client-role rows are in', 'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
   for (const g of goals) lines.push(`| ${g.name} | ${g.min.toFixed(2)} | ${g.where} | ${g.n} | ${g.met ? 'yes' : '**no**'} |`);
   lines.push('');
   const suites = [...new Set(rows.map((r) => r.suite))];

@@ -8,15 +8,19 @@
 import { finite, flag, optionsObject, payloadBytes, type Bytes } from './arguments.js';
 import { MessageDecoder } from './decoder.js';
 import { MessageEncoder, closeBody } from './encoder.js';
+import { CloseCode, MAX_CONTROL_PAYLOAD } from './constants.js';
 import type { WebSocketError } from './errors.js';
 import {
   buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
   type ClientHandshakeOptions, type ServerHandshakeOptions,
 } from './handshake.js';
-import { HandshakeError, parseHttpHead, type ExtensionOffer } from './http.js';
+import { HandshakeError, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
 import type { Message, MessageDecoderOptions, Role } from './types.js';
 
-/** Connection states, as in the WHATWG WebSocket API and RFC 6455 §4–§7. */
+/**
+ * Connection states, as in the WHATWG WebSocket API and RFC 6455 §4–§7: what `Connection#state` reports.
+ * `Connection#phase` tells the three kinds of CLOSING apart (ConnectionPhase).
+ */
 export const ConnectionState = Object.freeze({
   /** Opening handshake in progress (only with the `handshake` option). */
   CONNECTING: 'CONNECTING',
@@ -28,6 +32,47 @@ export const ConnectionState = Object.freeze({
 } as const);
 /** One of the `ConnectionState` values. */
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+/**
+ * The connection's state machine, with the closing handshake spelled out (RFC 6455 §7): what `Connection#phase`
+ * reports. LOCAL_CLOSING, REMOTE_CLOSING and FAILING are all `ConnectionState.CLOSING` to `Connection#state`;
+ * the other values are the same in both.
+ */
+export const ConnectionPhase = Object.freeze({
+  /** Opening handshake in progress (only with the `handshake` option). */
+  CONNECTING: 'CONNECTING',
+  /** Messages flow both ways. */
+  OPEN: 'OPEN',
+  /**
+   * We sent a close frame (`close()`) and wait for the peer's (§7.1.2). Its messages are still delivered; we
+   * send nothing more, not even pongs (§5.5.1).
+   */
+  LOCAL_CLOSING: 'LOCAL_CLOSING',
+  /**
+   * The peer's close frame arrived; our reply is queued for the next `bytesToSend()`, after anything sent before
+   * it (§5.5.1), or replaced by a `close()` of our own. Nothing more is received.
+   */
+  REMOTE_CLOSING: 'REMOTE_CLOSING',
+  /**
+   * The peer broke the protocol (an `error` event): a close frame with the error's close code is queued for the
+   * next `bytesToSend()`, after anything sent before it (§7.1.7). Nothing more is received.
+   */
+  FAILING: 'FAILING',
+  /** Both close frames exchanged, or the connection failed or ended: flush `bytesToSend()`, close the transport. */
+  CLOSED: 'CLOSED',
+} as const);
+/** One of the `ConnectionPhase` values. */
+export type ConnectionPhase = (typeof ConnectionPhase)[keyof typeof ConnectionPhase];
+
+/** `Connection#state` for each phase. */
+const STATE_OF: Readonly<Record<ConnectionPhase, ConnectionState>> = Object.freeze({
+  CONNECTING: ConnectionState.CONNECTING,
+  OPEN: ConnectionState.OPEN,
+  LOCAL_CLOSING: ConnectionState.CLOSING,
+  REMOTE_CLOSING: ConnectionState.CLOSING,
+  FAILING: ConnectionState.CLOSING,
+  CLOSED: ConnectionState.CLOSED,
+});
 
 /** What `receive` and `receiveEof` report. Text, binary, ping and pong are the decoder's messages as they are. */
 export type ConnectionEvent =
@@ -100,7 +145,10 @@ export class Heartbeat {
     this.pingSentAt = -1;
   }
 
-  /** `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to do. */
+  /**
+   * `'ping'`: send a ping now (it is recorded as sent). `'dead'`: the ping went unanswered. `'idle'`: nothing to
+   * do.
+   */
   poll(now: number): 'ping' | 'dead' | 'idle' {
     finite('now', now);
     if (this.pingSentAt >= 0) return now - this.pingSentAt >= this.timeout ? 'dead' : 'idle';
@@ -156,17 +204,20 @@ function checkData(data: unknown, name: string): void {
 export class Connection {
   /** `'server'` or `'client'`, from the options. */
   readonly role: Role;
-  private currentState: ConnectionState;
+  /** Changed only by `enter`, which keeps `currentState` in step. */
+  private currentPhase: ConnectionPhase = ConnectionPhase.OPEN;
+  private currentState: ConnectionState = ConnectionState.OPEN;
   private readonly decoder: MessageDecoder;
   private readonly encoder: MessageEncoder;
   private readonly autoPong: boolean;
   private out: Uint8Array[] = [];
   /** Bytes in `out`. */
   private outBytes = 0;
-  private closeSent = false;
-  private closeReceived = false;
-  /** The close frame that ends the connection, queued at the next `bytesToSend()` (see the class comment). */
-  private pendingClose: { code: number | undefined; reason: string; failure: boolean } | null = null;
+  /**
+   * REMOTE_CLOSING and FAILING: the code of the close frame that the next `bytesToSend()` appends (see the class
+   * comment) — the peer's code echoed (undefined: an empty body), or the error's close code.
+   */
+  private closeReplyCode: number | undefined = undefined;
   private readonly heartbeatTimer: Heartbeat | null;
   /** Handshake bookkeeping (CONNECTING only). */
   private handshake: { options: ClientHandshakeOptions | ServerHandshakeOptions; key: string; head: Uint8Array } | null = null;
@@ -188,9 +239,8 @@ export class Connection {
     this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend });
     this.autoPong = flag('autoPong', autoPong, true);
     this.heartbeatTimer = heartbeat !== undefined ? new Heartbeat(heartbeat, start) : null;
-    this.currentState = ConnectionState.OPEN;
     if (handshake !== undefined) {
-      this.currentState = ConnectionState.CONNECTING;
+      this.enter(ConnectionPhase.CONNECTING);
       let key = '';
       if (role === 'client') {
         const request = buildUpgradeRequest(handshake as ClientHandshakeOptions);
@@ -204,6 +254,15 @@ export class Connection {
   /** `CONNECTING` (handshake option only), `OPEN`, `CLOSING` or `CLOSED`: see ConnectionState. */
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /**
+   * The detailed state: `state` with CLOSING told apart — `LOCAL_CLOSING` (our close sent, the peer's awaited),
+   * `REMOTE_CLOSING` (the peer's close received, our reply queued) or `FAILING` (a protocol error's close
+   * queued). See ConnectionPhase.
+   */
+  get phase(): ConnectionPhase {
+    return this.currentPhase;
   }
 
   /** Bytes queued and not yet taken by `bytesToSend()`. */
@@ -222,9 +281,10 @@ export class Connection {
       finite('now', now);
       this.heartbeatTimer?.seen(now);
     }
-    if (this.currentState === ConnectionState.CONNECTING) return this.receiveHandshake(bytes, now);
+    const phase = this.currentPhase;
+    if (phase === ConnectionPhase.CONNECTING) return this.receiveHandshake(bytes, now);
     // After a close was received or the protocol failed, the decoder ignores or refuses everything (§5.5.1).
-    if (this.currentState === ConnectionState.CLOSED || this.closeReceived || this.pendingClose) return [];
+    if (phase !== ConnectionPhase.OPEN && phase !== ConnectionPhase.LOCAL_CLOSING) return [];
     const events: ConnectionEvent[] = [];
     let messages: Message[];
     let failure: WebSocketError<Message> | null = null;
@@ -240,14 +300,18 @@ export class Connection {
     return events;
   }
 
-  /** The transport's read side ended (TCP FIN or an error). Returns a 1006 close event unless the close handshake already happened. */
+  /**
+   * The transport's read side ended (TCP FIN or an error): CLOSED, and a queued close frame is dropped. Returns a
+   * 1006 close event unless the peer's close frame arrived (or an error event while CONNECTING).
+   */
   receiveEof(): ConnectionEvent[] {
-    if (this.currentState === ConnectionState.CLOSED || this.closeReceived) return [];
-    const wasConnecting = this.currentState === ConnectionState.CONNECTING;
-    this.currentState = ConnectionState.CLOSED;
-    this.pendingClose = null;
-    if (wasConnecting) return [{ type: 'error', error: new HandshakeError(0, 'connection closed during the opening handshake') }];
-    return [{ type: 'close', code: 1006, reason: '' }];
+    const phase = this.currentPhase;
+    if (phase === ConnectionPhase.CLOSED || phase === ConnectionPhase.REMOTE_CLOSING) return [];
+    this.enter(ConnectionPhase.CLOSED);
+    if (phase === ConnectionPhase.CONNECTING) {
+      return [{ type: 'error', error: new HandshakeError(0, 'connection closed during the opening handshake') }];
+    }
+    return [{ type: 'close', code: CloseCode.Abnormal, reason: '' }];
   }
 
   /**
@@ -302,31 +366,28 @@ export class Connection {
    * close, replaces the queued echo. No-op once a close frame was sent. While CONNECTING, abandons the
    * handshake (nothing is sent). Invalid arguments throw in every state, before anything changes.
    */
-  close(code: number | null = 1000, reason: string | Uint8Array | ArrayBufferLike = ''): void {
+  close(code: number | null = CloseCode.Normal, reason: string | Uint8Array | ArrayBufferLike = ''): void {
     closeBody(code ?? undefined, reason);
-    if (this.currentState === ConnectionState.CONNECTING) {
-      this.currentState = ConnectionState.CLOSED;
+    const phase = this.currentPhase;
+    if (phase === ConnectionPhase.CONNECTING) {
+      this.enter(ConnectionPhase.CLOSED);
       this.out = [];
       this.outBytes = 0;
       return;
     }
-    if (this.closeSent || this.currentState === ConnectionState.CLOSED) return;
-    if (this.pendingClose && this.pendingClose.failure) return;
-    const frames = this.encoder.close(code ?? undefined, reason); // validates code and reason before any state changes
-    this.queue(frames);
-    this.closeSent = true;
-    this.pendingClose = null;
-    this.currentState = this.closeReceived ? ConnectionState.CLOSED : ConnectionState.CLOSING;
+    // LOCAL_CLOSING and CLOSED: our close frame is out. FAILING: the error's close code is not ours to change.
+    if (phase !== ConnectionPhase.OPEN && phase !== ConnectionPhase.REMOTE_CLOSING) return;
+    this.queue(this.encoder.close(code ?? undefined, reason));
+    // REMOTE_CLOSING: this frame is the reply to the peer's close, so the handshake is complete (§7.1.2).
+    this.enter(phase === ConnectionPhase.OPEN ? ConnectionPhase.LOCAL_CLOSING : ConnectionPhase.CLOSED);
   }
 
   /** Take everything queued for the transport, in order. Write it all, in order. */
   bytesToSend(): Uint8Array[] {
-    const pending = this.pendingClose;
-    if (pending) {
-      this.pendingClose = null;
-      this.queue(this.encoder.close(pending.code, pending.reason));
-      this.closeSent = true;
-      this.currentState = ConnectionState.CLOSED;
+    const phase = this.currentPhase;
+    if (phase === ConnectionPhase.REMOTE_CLOSING || phase === ConnectionPhase.FAILING) {
+      this.queue(this.encoder.close(this.closeReplyCode, ''));
+      this.enter(ConnectionPhase.CLOSED);
     }
     const out = this.out;
     this.out = [];
@@ -342,11 +403,11 @@ export class Connection {
   tick(now: number): 'ping' | 'dead' | 'idle' {
     finite('now', now);
     const heartbeat = this.heartbeatTimer;
-    if (!heartbeat || this.currentState !== ConnectionState.OPEN) return 'idle';
+    if (!heartbeat || this.currentPhase !== ConnectionPhase.OPEN) return 'idle';
     const verdict = heartbeat.poll(now);
-    if (verdict === 'ping') this.ping(ascii(String(now)).subarray(0, 125));
+    if (verdict === 'ping') this.ping(ascii(String(now)).subarray(0, MAX_CONTROL_PAYLOAD));
     if (verdict === 'dead') {
-      this.currentState = ConnectionState.CLOSED;
+      this.enter(ConnectionPhase.CLOSED);
       this.out = [];
       this.outBytes = 0;
     }
@@ -355,12 +416,24 @@ export class Connection {
 
   /** When `tick` should run next (ms); Infinity without a heartbeat or once the connection is no longer OPEN. */
   nextTick(): number {
-    return this.heartbeatTimer && this.currentState === ConnectionState.OPEN ? this.heartbeatTimer.deadline() : Infinity;
+    const heartbeat = this.heartbeatTimer;
+    return heartbeat && this.currentPhase === ConnectionPhase.OPEN ? heartbeat.deadline() : Infinity;
   }
 
+  /** Move to `phase`; `state` follows. */
+  private enter(phase: ConnectionPhase): void {
+    this.currentPhase = phase;
+    this.currentState = STATE_OF[phase];
+  }
+
+  /**
+   * Whether a message may be queued: not once our close frame is queued (LOCAL_CLOSING, CLOSED; §5.5.1), but
+   * still in REMOTE_CLOSING and FAILING, where it goes out before the close frame. Throws while CONNECTING.
+   */
   private canSend(): boolean {
-    if (this.currentState === ConnectionState.CONNECTING) throw new Error('wsframe: the connection is not open yet');
-    return !this.closeSent && this.currentState !== ConnectionState.CLOSED;
+    const phase = this.currentPhase;
+    if (phase === ConnectionPhase.CONNECTING) throw new Error('wsframe: the connection is not open yet');
+    return phase !== ConnectionPhase.LOCAL_CLOSING && phase !== ConnectionPhase.CLOSED;
   }
 
   private queue(frames: Uint8Array[]): void {
@@ -372,34 +445,36 @@ export class Connection {
     this.outBytes += bytes.length;
   }
 
+  /** A decoded message, in OPEN or LOCAL_CLOSING (`receive` decodes in no other phase). */
   private deliver(message: Message, events: ConnectionEvent[]): void {
     if (message.type !== 'close') {
       events.push(message);
       // §5.5.2: a pong "as soon as practical", in order; none after our close frame (§5.5.1).
-      if (message.type === 'ping' && this.autoPong && !this.closeSent) this.queue(this.encoder.pong(message.data));
+      if (message.type === 'ping' && this.autoPong && this.currentPhase === ConnectionPhase.OPEN) {
+        this.queue(this.encoder.pong(message.data));
+      }
       return;
     }
-    this.closeReceived = true;
-    events.push({ type: 'close', code: message.code ?? 1005, reason: message.reason });
-    if (this.closeSent) {
-      this.currentState = ConnectionState.CLOSED; // the reply to our close: handshake complete (§7.1.2)
+    events.push({ type: 'close', code: message.code ?? CloseCode.NoStatus, reason: message.reason });
+    if (this.currentPhase === ConnectionPhase.LOCAL_CLOSING) {
+      this.enter(ConnectionPhase.CLOSED); // the reply to our close: handshake complete (§7.1.2)
     } else {
       // §5.5.1: reply with a close frame, "typically echoing the status code"; an empty body gets an empty body,
       // so 1005 never reaches the wire (Autobahn 7.3.1). Queued at the next bytesToSend().
-      this.pendingClose = { code: message.code, reason: '', failure: false };
-      this.currentState = ConnectionState.CLOSING;
+      this.closeReplyCode = message.code;
+      this.enter(ConnectionPhase.REMOTE_CLOSING);
     }
   }
 
   /** §7.1.7 "Fail the WebSocket Connection": a close frame with the error's code (never 1006), then CLOSED. */
   private fail(error: WebSocketError<Message>, events: ConnectionEvent[]): void {
     events.push({ type: 'error', error });
-    if (this.closeSent || error.closeCode === 1006) {
-      this.currentState = ConnectionState.CLOSED;
+    if (this.currentPhase === ConnectionPhase.LOCAL_CLOSING || error.closeCode === CloseCode.Abnormal) {
+      this.enter(ConnectionPhase.CLOSED); // our close frame is already out, or there is nothing to send
       return;
     }
-    this.pendingClose = { code: error.closeCode, reason: '', failure: true };
-    this.currentState = ConnectionState.CLOSING;
+    this.closeReplyCode = error.closeCode;
+    this.enter(ConnectionPhase.FAILING);
   }
 
   private receiveHandshake(bytes: Uint8Array, now: number | undefined): ConnectionEvent[] {
@@ -408,7 +483,7 @@ export class Connection {
     head.set(hs.head);
     head.set(bytes, hs.head.length);
     hs.head = head;
-    let parsed;
+    let parsed: HttpHead | null;
     try {
       parsed = parseHttpHead(head, MAX_HEAD);
     } catch (error) {
@@ -426,7 +501,7 @@ export class Connection {
           ? { ok: false as const, reason: 'expected an HTTP response' }
           : verifyUpgradeResponse({ status: parsed.status, headers: parsed.headers }, { key: hs.key, protocols: options.protocols });
       if (!verdict.ok) {
-        this.currentState = ConnectionState.CLOSED;
+        this.enter(ConnectionPhase.CLOSED);
         return [{ type: 'error', error: new HandshakeError(parsed.status ?? 0, verdict.reason) }];
       }
       this.protocol = verdict.protocol;
@@ -441,14 +516,14 @@ export class Connection {
       this.protocol = result.protocol;
       open = { type: 'open', protocol: result.protocol, extensions: result.extensions, headers: parsed.headers, target: parsed.target };
     }
-    this.currentState = ConnectionState.OPEN;
+    this.enter(ConnectionPhase.OPEN);
     return rest.length > 0 ? [open, ...this.receive(rest, now)] : [open];
   }
 
   /** Server: answer with the error status, then CLOSED. Client: just CLOSED. */
   private handshakeFailed(error: HandshakeError, headers?: Record<string, string>): ConnectionEvent[] {
     this.handshake = null;
-    this.currentState = ConnectionState.CLOSED;
+    this.enter(ConnectionPhase.CLOSED);
     this.out = [];
     this.outBytes = 0;
     if (this.role === 'server') {

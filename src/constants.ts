@@ -1,5 +1,6 @@
 /**
- * RFC 6455 numbers. Frozen objects, so `Opcode.Text` reads like the spec and cannot be reassigned.
+ * RFC 6455 numbers, named. The public ones are frozen objects, so `Opcode.Text` reads like the spec and cannot
+ * be reassigned; the header bits are plain constants.
  */
 
 /** Frame opcodes (RFC 6455 §5.2, §11.8). 3–7 and 11–15 are reserved and rejected with 1002. */
@@ -13,6 +14,44 @@ export const Opcode = Object.freeze({
 } as const);
 /** One of the `Opcode` values. */
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
+
+/** Whether `opcode` is one RFC 6455 defines (§5.2): 0–2 (data) or 8–10 (control). The rest are reserved. */
+export function isDefinedOpcode(opcode: number): boolean {
+  return (
+    (opcode >= Opcode.Continuation && opcode <= Opcode.Binary) || (opcode >= Opcode.Close && opcode <= Opcode.Pong)
+  );
+}
+
+/** Whether `opcode` is a control frame's: its most significant bit is set (RFC 6455 §5.5). */
+export function isControlOpcode(opcode: number): boolean {
+  return (opcode & Opcode.Close) !== 0;
+}
+
+// The bits of a frame header's first two bytes (RFC 6455 §5.2), named as in wsproto:
+//   byte 0: FIN | RSV1 | RSV2 | RSV3 | opcode (4 bits)      byte 1: MASK | payload length (7 bits)
+// Plain constants rather than a frozen object: they are read per frame on the encoder's hot path.
+/** Byte 0: the last frame of its message. */
+export const FIN_MASK = 0x80;
+/** Byte 0: reserved for an extension (permessage-deflate uses it, RFC 7692). */
+export const RSV1_MASK = 0x40;
+/** Byte 0: reserved for an extension. */
+export const RSV2_MASK = 0x20;
+/** Byte 0: reserved for an extension. */
+export const RSV3_MASK = 0x10;
+/** Byte 0: the opcode. */
+export const OPCODE_MASK = 0x0f;
+/** Byte 1: the payload is masked (every client frame, no server frame: §5.1). */
+export const MASK_MASK = 0x80;
+/** Byte 1: the 7-bit payload length, or one of the two markers below. */
+export const PAYLOAD_LENGTH_MASK = 0x7f;
+/** 7-bit length marker: a 16-bit length follows (payloads of 126..65535 bytes). */
+export const PAYLOAD_LENGTH_16 = 126;
+/** 7-bit length marker: a 64-bit length follows (payloads of 65536 bytes and more; its MSB must be 0). */
+export const PAYLOAD_LENGTH_64 = 127;
+/** Largest payload a 7-bit length holds, and the limit for a control frame's payload (§5.5). */
+export const MAX_CONTROL_PAYLOAD = 125;
+/** Largest close reason in UTF-8 bytes: a control payload less the 2-byte close code (§5.5.1). */
+export const MAX_CLOSE_REASON = MAX_CONTROL_PAYLOAD - 2;
 
 /** Close status codes (RFC 6455 §7.4.1, IANA registry §11.7). */
 export const CloseCode = Object.freeze({

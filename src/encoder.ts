@@ -10,7 +10,10 @@ import {
 import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
 import { isValidUtf8 } from './backend/utf8.js';
 import type { WasmBackend } from './backend/wasm.js';
-import { isValidCloseCode } from './constants.js';
+import {
+  FIN_MASK, MASK_MASK, MAX_CLOSE_REASON, MAX_CONTROL_PAYLOAD, Opcode, PAYLOAD_LENGTH_16, PAYLOAD_LENGTH_64,
+  RSV1_MASK, RSV2_MASK, RSV3_MASK, isControlOpcode, isDefinedOpcode, isValidCloseCode,
+} from './constants.js';
 import { EMPTY, allocate } from './alloc.js';
 import { nextMaskKey } from './mask-keys.js';
 import { encodeText, encodeTextInto } from './text.js';
@@ -56,8 +59,8 @@ export interface EncoderOptions {
 
 /**
  * Unmasked payloads at least this long are returned as `[header, payload]` (no copy, ready for writev);
- * shorter ones are merged into one buffer (one write). Provisional until bench/encode.bench.mjs (issue 4)
- * measures writev vs copy on a socket.
+ * shorter ones are merged into one buffer (one write). No bench case sets it yet: the encode suite never
+ * writes to a socket, where writev against a copy would be decided.
  */
 export const SPLIT_THRESHOLD = 1024;
 
@@ -74,7 +77,7 @@ export function headerLength(payloadLength: number, masked: boolean): number {
 
 /** headerLength for lengths known to be valid. */
 function headerSize(payloadLength: number, masked: boolean): number {
-  return (payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10) + (masked ? 4 : 0);
+  return (payloadLength <= MAX_CONTROL_PAYLOAD ? 2 : payloadLength < 65536 ? 4 : 10) + (masked ? 4 : 0);
 }
 
 /** The client's mask key: the one given (an integer in 0..2^32 − 1) or a fresh random one. */
@@ -140,7 +143,7 @@ export class FrameEncoder {
     const room = allocate(hl + text.length * 3, true);
     const length = encodeTextInto(text, new Uint8Array(room.buffer, room.byteOffset + hl, text.length * 3));
     const key = masked ? nextMaskKey() : 0;
-    writeHeader(room, 0, 0x81, length, masked, key);
+    writeHeader(room, 0, FIN_MASK | Opcode.Text, length, masked, key);
     if (masked) {
       for (let i = 0; i < length; i++) room[hl + i] = room[hl + i]! ^ ((key >>> ((i & 3) << 3)) & 0xff);
     }
@@ -181,10 +184,10 @@ export class FrameEncoder {
 
 /**
  * Strings of up to this many UTF-16 units are encoded straight into the frame buffer: 3 bytes per unit at
- * most (41 × 3 = 123 ≤ 125) keeps the 7-bit length form, so the header size is known before encoding.
- * Saves TextEncoder's separate allocation (bench/encode.bench.mjs "client text 19 B": 0.38× ws before).
+ * most (41 × 3 = 123 ≤ 125) keeps the 7-bit length form, so the header size is known before encoding, and
+ * TextEncoder's separate allocation is saved. bench/encode.bench.mjs "client text 19 B": 1.11× ws (auto).
  */
-const SHORT_TEXT = 41;
+const SHORT_TEXT = Math.floor(MAX_CONTROL_PAYLOAD / 3);
 
 /** A frame or header argument must be an object (a clear TypeError instead of reading a property of null). */
 function frameObject(value: unknown, what: string): void {
@@ -206,23 +209,26 @@ function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: nu
   const opcode = header.opcode;
   const fin = header.fin === undefined ? true : header.fin;
   if (
-    !Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10 || !isBit(fin)
+    !Number.isInteger(opcode) || !isDefinedOpcode(opcode) || !isBit(fin)
     || !isBit(header.rsv1) || !isBit(header.rsv2) || !isBit(header.rsv3)
     || !Number.isSafeInteger(payloadLength) || payloadLength < 0
   ) {
     badHeader(header, payloadLength);
   }
-  if (opcode >= 8 && (!fin || payloadLength > 125)) {
+  if (isControlOpcode(opcode) && (!fin || payloadLength > MAX_CONTROL_PAYLOAD)) {
     throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
   }
-  return (fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) | (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) | opcode;
+  return (
+    (fin ? FIN_MASK : 0) | (header.rsv1 ? RSV1_MASK : 0) | (header.rsv2 ? RSV2_MASK : 0)
+    | (header.rsv3 ? RSV3_MASK : 0) | opcode
+  );
 }
 
 /** Throw the error for the first header field firstByte refused: TypeError for a wrong type, else RangeError. */
 function badHeader(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: number): never {
   const opcode: unknown = header.opcode;
   if (typeof opcode !== 'number') throw new TypeError(`wsframe: opcode must be a number, got ${describe(opcode)}`);
-  if (!Number.isInteger(opcode) || opcode < 0 || (opcode > 2 && opcode < 8) || opcode > 10) {
+  if (!Number.isInteger(opcode) || !isDefinedOpcode(opcode)) {
     throw new RangeError(`wsframe: invalid opcode ${opcode}`);
   }
   for (const bit of ['fin', 'rsv1', 'rsv2', 'rsv3'] as const) {
@@ -236,15 +242,15 @@ function badHeader(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: nu
 function writeHeader(target: Uint8Array, offset: number, b0: number, length: number, masked: boolean, key: number): number {
   let p = offset;
   target[p++] = b0;
-  const maskBit = masked ? 0x80 : 0;
-  if (length < 126) {
+  const maskBit = masked ? MASK_MASK : 0;
+  if (length <= MAX_CONTROL_PAYLOAD) {
     target[p++] = maskBit | length;
   } else if (length < 65536) {
-    target[p++] = maskBit | 126;
+    target[p++] = maskBit | PAYLOAD_LENGTH_16;
     target[p++] = length >>> 8;
     target[p++] = length & 0xff;
   } else {
-    target[p++] = maskBit | 127;
+    target[p++] = maskBit | PAYLOAD_LENGTH_64;
     const hi = Math.floor(length / 4294967296);
     const lo = length >>> 0;
     target[p++] = 0; // hi < 2^21, so the top byte is zero (and the MSB is 0, RFC 6455 §5.2)
@@ -291,7 +297,7 @@ export function closeBody(code: number | undefined, reason: unknown): Uint8Array
   }
   if (typeof code !== 'number') throw new TypeError(`wsframe: close code must be a number, got ${describe(code)}`);
   if (!Number.isInteger(code) || !isValidCloseCode(code)) throw new RangeError(`wsframe: invalid close code ${code}`);
-  if (text.length > 123) throw new RangeError('wsframe: close reason must be at most 123 bytes');
+  if (text.length > MAX_CLOSE_REASON) throw new RangeError('wsframe: close reason must be at most 123 bytes');
   // §5.5.1: the reason is UTF-8. A string always encodes to valid UTF-8; bytes are the caller's word, checked.
   if (bytes && !isValidUtf8(text)) {
     throw new TypeError('wsframe: close reason bytes are not valid UTF-8 (RFC 6455 §5.5.1)');
@@ -340,13 +346,13 @@ export class MessageEncoder {
    */
   text(data: string | Uint8Array | ArrayBufferLike): Uint8Array[] {
     if (typeof data === 'string') {
-      if (data.length <= SHORT_TEXT && (this.fragmentSize === 0 || this.fragmentSize >= 125)) {
+      if (data.length <= SHORT_TEXT && (this.fragmentSize === 0 || this.fragmentSize >= MAX_CONTROL_PAYLOAD)) {
         this.ensureOpen();
         return this.frames.shortText(data);
       }
-      return this.data(1, encodeText(data));
+      return this.data(Opcode.Text, encodeText(data));
     }
-    return this.data(1, data instanceof Uint8Array ? data : utf8Bytes(data, 'text'));
+    return this.data(Opcode.Text, data instanceof Uint8Array ? data : utf8Bytes(data, 'text'));
   }
 
   /**
@@ -354,17 +360,18 @@ export class MessageEncoder {
    * string is a TypeError (send text with `text()`). The caller's buffer is never modified.
    */
   binary(data: Bytes): Uint8Array[] {
-    return this.data(2, data instanceof Uint8Array ? data : payloadBytes(data, 'binary data', STRING_ADVICE));
+    const bytes = data instanceof Uint8Array ? data : payloadBytes(data, 'binary data', STRING_ADVICE);
+    return this.data(Opcode.Binary, bytes);
   }
 
   /** A ping with up to 125 bytes of application data (RFC 6455 §5.5.2): none, a string (UTF-8) or bytes. */
   ping(data?: Bytes | string): Uint8Array[] {
-    return this.control(9, controlData(data, 'ping data'));
+    return this.control(Opcode.Ping, controlData(data, 'ping data'));
   }
 
   /** A pong with up to 125 bytes of application data (RFC 6455 §5.5.3): none, a string (UTF-8) or bytes. */
   pong(data?: Bytes | string): Uint8Array[] {
-    return this.control(10, controlData(data, 'pong data'));
+    return this.control(Opcode.Pong, controlData(data, 'pong data'));
   }
 
   /**
@@ -373,7 +380,7 @@ export class MessageEncoder {
    * a string, or bytes (a Uint8Array or ArrayBuffer) that must be valid UTF-8 (TypeError otherwise).
    */
   close(code?: number, reason: string | Uint8Array | ArrayBufferLike = ''): Uint8Array[] {
-    const out = this.control(8, closeBody(code, reason));
+    const out = this.control(Opcode.Close, closeBody(code, reason));
     this.closed = true;
     return out;
   }
@@ -384,7 +391,9 @@ export class MessageEncoder {
 
   private control(opcode: number, body: Uint8Array): Uint8Array[] {
     this.ensureOpen();
-    if (body.length > 125) throw new RangeError('wsframe: control frame payload must be at most 125 bytes');
+    if (body.length > MAX_CONTROL_PAYLOAD) {
+      throw new RangeError('wsframe: control frame payload must be at most 125 bytes');
+    }
     return this.frames.encode({ opcode, payload: body });
   }
 
@@ -396,7 +405,11 @@ export class MessageEncoder {
     const out: Uint8Array[] = [];
     for (let off = 0; off < payload.length; off += size) {
       const end = Math.min(off + size, payload.length);
-      const frames = this.frames.encode({ opcode: off === 0 ? opcode : 0, fin: end === payload.length, payload: payload.subarray(off, end) });
+      const frames = this.frames.encode({
+        opcode: off === 0 ? opcode : Opcode.Continuation,
+        fin: end === payload.length,
+        payload: payload.subarray(off, end),
+      });
       for (const f of frames) out.push(f);
     }
     return out;

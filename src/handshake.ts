@@ -51,7 +51,8 @@ function sha1(bytes: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(20);
   const ov = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4].forEach((h, i) => ov.setInt32(i * 4, h));
+  const words = [h0, h1, h2, h3, h4];
+  for (let i = 0; i < words.length; i++) ov.setInt32(i * 4, words[i]!);
   return out;
 }
 
@@ -135,7 +136,10 @@ export interface UpgradeRequest {
 export interface ServerHandshakeOptions {
   /** Subprotocols the server speaks. Default: none (no `Sec-WebSocket-Protocol` in the response). */
   protocols?: readonly string[];
-  /** Whose order picks the subprotocol: `'client'` (default, RFC 6455 §1.9 lists them in client preference) or `'server'`. */
+  /**
+   * Whose order picks the subprotocol: `'client'` (default, RFC 6455 §1.9 lists them in client preference) or
+   * `'server'`.
+   */
   protocolPreference?: 'client' | 'server';
   /**
    * Allowed `Origin` values (RFC 6455 §4.2.1 item 8, §10.2), compared case-insensitively; a listed origin that
@@ -180,7 +184,10 @@ export interface RejectedUpgrade {
   headers: Record<string, string>;
 }
 
-/** The canonical base64 form of exactly 16 bytes (RFC 6455 §4.1 item 7): 22 characters, the last with 4 zero bits, then "==". */
+/**
+ * The canonical base64 form of exactly 16 bytes (RFC 6455 §4.1 item 7): 22 characters, the last with 4 zero bits,
+ * then "==".
+ */
 const KEY = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
 
 const reject = (status: number, reason: string, headers: Record<string, string> = {}): RejectedUpgrade => ({ ok: false, status, reason, headers });

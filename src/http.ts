@@ -50,7 +50,9 @@ export function headerMap(headers: HeaderInput): HeaderMap {
   } else if (typeof forEach === 'function') {
     // Fetch Headers and Map: forEach(value, name)
     const each = headers as { forEach(callback: (value: unknown, name: unknown) => void): void };
-    each.forEach((value, name) => add(name, value));
+    each.forEach((value, name) => {
+      add(name, value);
+    });
   } else {
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;

@@ -17,7 +17,7 @@ export type {
   HeaderInput, ExtensionOffer, UpgradeRequest, ServerHandshakeOptions, AcceptedUpgrade, RejectedUpgrade,
   ClientHandshakeOptions, VerifyOptions, HttpHead,
 } from './handshake.js';
-export { Connection, ConnectionState, Heartbeat } from './connection.js';
+export { Connection, ConnectionPhase, ConnectionState, Heartbeat } from './connection.js';
 export type { ConnectionEvent, ConnectionOptions, HeartbeatOptions } from './connection.js';
 export type { Message, Frame, OutgoingMessage, Role, DecoderOptions, MessageDecoderOptions } from './types.js';
 export { DecoderStream, EncoderStream, decodeMessages } from './streams.js';

@@ -296,7 +296,8 @@ export class EncoderStream extends TransformStream<OutgoingMessage, Uint8Array> 
   /**
    * @param options MessageEncoder options (`role` is required).
    * @param writableStrategy messages queued for encoding; default `{ highWaterMark: 16 }` (count).
-   * @param readableStrategy encoded bytes waiting for the reader; default `{ highWaterMark: 65536, size: (c) => c.byteLength }`.
+   * @param readableStrategy encoded bytes waiting for the reader; default
+   *   `{ highWaterMark: 65536, size: (c) => c.byteLength }`.
    */
   constructor(
     options: MessageEncoderOptions,

@@ -7,16 +7,19 @@ const encoder = new TextEncoder();
 
 /**
  * Without Node's latin1Slice, short ASCII strings are built with String.fromCharCode.apply: below this size
- * it beats TextDecoder (measured on Node 20 for 5/20/64 B: 550/861/1584 ns vs 583/812/466 ns).
+ * it beats TextDecoder. No bench case runs without latin1Slice; on Node 20 with it hidden, ns per string,
+ * fromCharCode vs TextDecoder: 5 B 550 vs 583, 20 B 861 vs 812, 64 B 1584 vs 466.
  */
 const SHORT_ASCII = 32;
-/** Up to this many ASCII bytes, appending char codes beats any call (Node 20: 165 ns vs ~300 ns for 5 B). */
+/**
+ * Up to this many ASCII bytes, appending char codes beats any call. No bench case isolates it; Node 20, 5 B:
+ * 165 ns vs ~300 ns.
+ */
 const TINY_ASCII = 6;
 /**
  * Non-ASCII text at least this long is transcoded to UTF-16 in WASM and copied out with ucs2Slice (Node);
- * shorter text goes to utf8Slice (Node) or TextDecoder. Set with bench/decode.bench.mjs "server text 16 B /
- * 125 B" streams (many frames per 64 KiB chunk) at 48–256 B, Node 20: WASM 167/198/254/363 ns per message
- * at 48/64/125/256 B, utf8Slice 175/214/334/509 ns; below 48 B utf8Slice wins.
+ * shorter text goes to utf8Slice (Node) or TextDecoder. Set with the bench/decode.bench.mjs "server text" streams
+ * at 48 and 125 B, Node 20, ns per message, WASM vs utf8Slice: 48 B 167 vs 175, 125 B 254 vs 334.
  */
 const WASM_TEXT_MIN = 48;
 
@@ -61,7 +64,7 @@ export function decodeText(
       return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
     }
   } else if (validated) {
-    if (wasm !== null && wasm.fastStrings && length >= WASM_TEXT_MIN) return wasm.utf16String(bytes, start, length, keep);
+    if (wasm?.fastStrings && length >= WASM_TEXT_MIN) return wasm.utf16String(bytes, start, length, keep);
     if (utf8Slice !== undefined) return utf8Slice.call(bytes, start, end);
   }
   return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length));

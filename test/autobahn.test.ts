@@ -23,7 +23,7 @@ const quick = process.env.WSFRAME_AUTOBAHN !== 'full';
 const TIMEOUT = quick ? 90_000 : 900_000;
 const INFORMATIONAL = ['7.1.6', '7.13.1', '7.13.2'];
 const WS_NON_STRICT = ['6.4.1', '6.4.2', '6.4.3', '6.4.4'];
-/** ws ≥ 8.22 caps a message at 16,384 fragments by default (`maxFragments`, CONFORMANCE.md §6.2): 1008 on 65,536. */
+/** ws ≥ 8.22 caps a message at 16,384 fragments by default (its `maxFragments` option): 1008 on 65,536. */
 const WS_FAILED = ['9.3.1', '9.4.1'];
 const CASE_COUNT = 301;
 

@@ -1,6 +1,7 @@
 /**
- * Autobahn|Testsuite catalogue (CONFORMANCE.md §2 groups 1–5, 6.1–6.4, 7, 9, 10) and the §4 gaps, as byte-vector
- * tests of MessageDecoder. Every case is data: the frames the fuzzer sends plus the exact outcome a strict ("OK")
+ * The Autobahn|Testsuite catalogue (groups 1–5, 6.1–6.4, 7, 9, 10) and the RFC rules Autobahn never exercises
+ * (non-minimal lengths, a 64-bit length with its top bit set, masking direction, ...), as byte-vector tests of
+ * MessageDecoder. Every case is data: the frames the fuzzer sends plus the exact outcome a strict ("OK")
  * peer shows at decoder level — the messages delivered (an Autobahn "echo" = delivered with the same type and
  * bytes; "pong" = the ping is delivered) and, for "fail" cases, the error `code`/`closeCode`, thrown by the push
  * that carries the offending bytes (fail fast), with nothing after it delivered.

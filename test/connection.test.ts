@@ -5,8 +5,10 @@
  * role matters, as server (reading masked frames) and client (reading unmasked frames).
  */
 import { describe, expect, it } from 'vitest';
-import { Connection, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role } from '../src/index.js';
-import { BACKENDS, chunks, concat, frame, hex, stream, utf8, type FrameSpec } from './helpers.js';
+import {
+  Connection, ConnectionPhase, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role,
+} from '../src/index.js';
+import { BACKENDS, chunks, concat, hex, stream, utf8, type FrameSpec } from './helpers.js';
 
 const TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 const closeBody = (code: number, reason = ''): Uint8Array => concat([new Uint8Array([code >> 8, code & 0xff]), utf8(reason)]);
@@ -20,10 +22,13 @@ function sent(connection: Connection): Frame[] {
   const peer = new FrameDecoder({ role: connection.role === 'server' ? 'client' : 'server' });
   return peer.push(concat(connection.bytesToSend()));
 }
+const OPCODE_NAMES: Record<number, string> = {
+  0: 'cont', [TEXT]: 'text', [BINARY]: 'binary', [PING]: 'ping', [PONG]: 'pong',
+};
 const describeFrame = (f: Frame): string =>
   f.opcode === CLOSE
     ? `close ${f.payload.length >= 2 ? (f.payload[0]! << 8) | f.payload[1]! : '-'}`
-    : `${['cont', 'text', 'binary', , , , , , , 'ping', 'pong'][f.opcode]} ${ascii(f.payload)}`;
+    : `${OPCODE_NAMES[f.opcode]} ${ascii(f.payload)}`;
 const sentSummary = (connection: Connection): string[] => sent(connection).map(describeFrame);
 const types = (events: ConnectionEvent[]): string[] => events.map((e) => e.type);
 
@@ -214,6 +219,65 @@ for (const backend of BACKENDS) {
         expect(d.receiveEof()).toEqual([]);
       });
 
+      describe('phase: the closing states told apart (RFC 6455 §7)', () => {
+        /** The detailed phase and the WHATWG-style state, which must always agree. */
+        const both = (c: Connection): [string, string] => [c.phase, c.state];
+
+        it('closing first: OPEN → LOCAL_CLOSING (state CLOSING) → CLOSED when the peer replies', () => {
+          const c = open();
+          expect(both(c)).toEqual([ConnectionPhase.OPEN, ConnectionState.OPEN]);
+          c.close(1000);
+          expect(both(c)).toEqual([ConnectionPhase.LOCAL_CLOSING, ConnectionState.CLOSING]);
+          expect(sentSummary(c)).toEqual(['close 1000']);
+          expect(both(c)).toEqual([ConnectionPhase.LOCAL_CLOSING, ConnectionState.CLOSING]);
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]));
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('the peer first: OPEN → REMOTE_CLOSING (state CLOSING) → CLOSED once the reply is taken', () => {
+          const c = open();
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1001) }]));
+          expect(both(c)).toEqual([ConnectionPhase.REMOTE_CLOSING, ConnectionState.CLOSING]);
+          expect(c.send('still mine')).toBe(true);
+          c.close(4001); // replaces the echo and completes the handshake
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+          expect(sentSummary(c)).toEqual(['text still mine', 'close 4001']);
+        });
+
+        it('a protocol error: OPEN → FAILING (state CLOSING) → CLOSED once its close frame is taken', () => {
+          const c = open();
+          expect(types(c.receive(wire(role, [{ opcode: 3 }])))).toEqual(['error']);
+          expect(both(c)).toEqual([ConnectionPhase.FAILING, ConnectionState.CLOSING]);
+          c.close(1000); // no-op: the error's code stands
+          expect(c.phase).toBe(ConnectionPhase.FAILING);
+          expect(c.receive(wire(role, [{ opcode: TEXT, payload: 'ignored' }]))).toEqual([]);
+          expect(sentSummary(c)).toEqual(['close 1002']);
+          expect(both(c)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('the transport ends while FAILING or LOCAL_CLOSING: CLOSED, 1006, the queued close frame dropped', () => {
+          const failing = open();
+          failing.receive(wire(role, [{ opcode: 3 }]));
+          expect(failing.receiveEof()).toEqual([{ type: 'close', code: 1006, reason: '' }]);
+          expect(both(failing)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+          expect(failing.bytesToSend()).toEqual([]);
+          const closing = open();
+          closing.close();
+          closing.bytesToSend();
+          expect(closing.receiveEof()).toEqual([{ type: 'close', code: 1006, reason: '' }]);
+          expect(both(closing)).toEqual([ConnectionPhase.CLOSED, ConnectionState.CLOSED]);
+        });
+
+        it('REMOTE_CLOSING ignores the end of the transport: the close reply still goes out', () => {
+          const c = open();
+          c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]));
+          expect(c.receiveEof()).toEqual([]);
+          expect(c.phase).toBe(ConnectionPhase.REMOTE_CLOSING);
+          expect(sentSummary(c)).toEqual(['close 1000']);
+          expect(c.phase).toBe(ConnectionPhase.CLOSED);
+        });
+      });
+
       it('splits messages with fragmentSize', () => {
         const c = open({ fragmentSize: 4 });
         c.send('abcdefghij');
@@ -260,6 +324,7 @@ for (const backend of BACKENDS) {
       const client = new Connection({ role: 'client', backend, handshake: { host: 'localhost', path: '/chat?x=1', protocols: ['v2', 'v1'] } });
       const server = new Connection({ role: 'server', backend, handshake: { protocols: ['v1', 'v2'] } });
       expect(client.state).toBe(ConnectionState.CONNECTING);
+      expect(client.phase).toBe(ConnectionPhase.CONNECTING);
       expect(() => client.send('too early')).toThrow();
       const { a, b } = pump(client, server);
       expect(a).toEqual([expect.objectContaining({ type: 'open', protocol: 'v2', extensions: [] })]);
@@ -293,7 +358,9 @@ for (const backend of BACKENDS) {
 
     it('answers a bad request with its status and closes (server)', () => {
       const server = new Connection({ role: 'server', backend, handshake: { origins: ['https://good.example'] } });
-      const request = 'GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+      const request =
+        'GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
       const events = server.receive(Uint8Array.from(request, (ch) => ch.charCodeAt(0)));
       expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ status: 426 }) }]);
       expect(server.state).toBe(ConnectionState.CLOSED);
@@ -312,7 +379,11 @@ for (const backend of BACKENDS) {
 
     it('fails the client on a bad response (wrong accept, unoffered protocol, not 101)', () => {
       for (const [response, why] of [
-        ['HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n', /Accept/],
+        [
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
+          /Accept/,
+        ],
         ['HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n', /403/],
         ['GET / HTTP/1.1\r\n\r\n', /response/],
       ] as const) {

@@ -4,7 +4,7 @@
  * 1. backend 'wasm' vs 'js' vs 'auto' (which switches per chunk at AUTO_WASM_MIN_CHUNK, so one message can be
  *    parsed partly by each), fed whole, at random split points and in small random chunks: the decoded
  *    messages, the error (code, close code, and the push that threw) and end() must be identical.
- * 2. wsframe vs ws 8.23.0's Receiver (the de-facto reference; CONFORMANCE.md §5), on the same streams, with the
+ * 2. wsframe vs ws 8.23.0's Receiver (the de-facto reference), on the same streams, with the
  *    INTENDED differences below excluded explicitly (each one is detected precisely and asserted in its own
  *    narrower form, never by loosening the main comparison):
  *    (a) wsframe rejects non-minimal length encodings (RFC 6455 §5.2 "the minimal number of bytes MUST be used")

@@ -1,5 +1,5 @@
 /**
- * Test helpers: build frames byte by byte (like the Autobahn fuzzer, §1.2 of CONFORMANCE.md), feed streams
+ * Test helpers: build frames byte by byte (as the Autobahn fuzzer does), feed streams
  * whole / 1 byte at a time / in 997-byte pieces / at random split points, and collect messages or the error.
  */
 import { MessageDecoder, WebSocketError, type Message, type MessageDecoderOptions } from '../src/index.js';

@@ -22,7 +22,7 @@ describe('parse time is linear in the peer input (adversarial shapes, 512 B agai
   /**
    * growth = (time at 15 KiB / time at 512 B) / (15 KiB / 512 B), each time the best of REPS batches: about 1 for
    * linear code (less where fixed costs weigh more at 512 B), about the size ratio (30) for quadratic code.
-   * MAX_GROWTH: these cases measure 0.1–1.5; the former OWS trim measured 42–52, the former subprotocol check 8.8.
+   * MAX_GROWTH: these cases measure 0.1–1.5 today; a quadratic step (e.g. trimming OWS by rescanning) measures 8–50.
    */
   const MAX_GROWTH = 4;
   const REPS = 7;

@@ -1,4 +1,7 @@
-/** Limits are enforced from the header, before any payload is buffered (DESIGN.md §4). */
+/**
+ * Limits (maxFrameSize, maxMessageSize, maxFragments) are enforced from the header, before any payload is
+ * buffered: an oversized frame costs its header, never its announced length in memory.
+ */
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, MessageDecoder, WebSocketError } from '../src/index.js';
 import { BACKENDS, concat, frame } from './helpers.js';

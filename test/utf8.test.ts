@@ -1,7 +1,7 @@
 /**
  * UTF-8 validation of text messages (RFC 6455 §8.1, strict RFC 3629) on both backends and both roles:
  *
- * 1. the 132 Autobahn 6.5–6.23 vectors (CONFORMANCE.md §2.6), each (a) as one text frame, (b) one byte per frame
+ * 1. the 132 Autobahn 6.5–6.23 vectors (test/fixtures), each (a) as one text frame, (b) one byte per frame
  *    (like 6.2.3/6.2.4) and (c) as one frame fed one byte per push (like 6.4.3/6.4.4). Invalid vectors must fail
  *    with 1007 at the exact byte where the input stops being a prefix of any valid UTF-8 string (fail fast,
  *    the strict-pass criterion of 6.4.x); the reference for that byte is the WHATWG decoder (`TextDecoder`

@@ -1,5 +1,5 @@
 /**
- * The Autobahn|Testsuite cases of groups 1–7, 9 and 10 (CONFORMANCE.md §2), as scripts for the Fuzzer: the same
+ * The Autobahn|Testsuite cases of groups 1–7, 9 and 10, as scripts for the Fuzzer: the same
  * frames, chops, pauses, kill/close timers and expectations. `quick` scales group 9 down (sizes and round trips)
  * so it fits in `npm test`; everything else is the full case.
  */

@@ -1,5 +1,5 @@
 /**
- * The two fuzzing modes of Autobahn|Testsuite over loopback TCP (CONFORMANCE.md §1.1):
+ * The two fuzzing modes of Autobahn|Testsuite over loopback TCP:
  *
  * - `fuzzServer` — "fuzzingclient": the driver connects to the server under test once per case (masked frames)
  *   and plays the case against it.

@@ -1,8 +1,8 @@
 /**
- * One fuzzing connection, modelled on the Autobahn|Testsuite fuzzer (autobahn-python's protocol + `Case`, as
- * described in CONFORMANCE.md §1): it plays one case's script against the peer under test, records what comes
- * back ("received" events), runs the fuzzer's side of the closing handshake and computes the two verdicts —
- * behaviour (events vs expectations) and closing behaviour (who closed, clean or not, which code).
+ * One fuzzing connection, modelled on the Autobahn|Testsuite fuzzer (autobahn-python's protocol + `Case`): it
+ * plays one case's script against the peer under test, records what comes back ("received" events), runs the
+ * fuzzer's side of the closing handshake and computes the two verdicts — behaviour (events vs expectations) and
+ * closing behaviour (who closed, clean or not, which code).
  */
 import type { Socket } from 'node:net';
 import { OP, applyMask, closeBody, encodeFrame, frameHeader, newMask, repeat, FrameReader, type FrameIn } from './wire.js';

@@ -51,7 +51,7 @@ export function markdown(report: AgentReport): string {
   const lines = [
     `# Autobahn-style report: ${report.agent} (${report.mode}${report.quick ? ', quick' : ''})`,
     '',
-    `${report.date}, Node ${report.node}. Groups 1–7, 9, 10 from CONFORMANCE.md §2; ${results.length} cases.`,
+    `${report.date}, Node ${report.node}. Autobahn|Testsuite groups 1–7, 9, 10; ${results.length} cases.`,
     '',
     '| group | OK | NON-STRICT | INFORMATIONAL | FAILED |',
     '|---|---|---|---|---|',

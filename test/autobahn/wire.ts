@@ -1,7 +1,8 @@
 /**
  * The fuzzer's own wire layer, independent of src/ (an oracle must not share code with what it tests): frame
- * serialisation exactly as the Autobahn fuzzer writes it (CONFORMANCE.md §1.2: minimal lengths, `rsv` number →
- * bits, fresh random mask per frame when masking), and a frame reader for what the peer sends back.
+ * serialisation exactly as the Autobahn fuzzer (autobahn-python's `sendFrame`) writes it (minimal lengths,
+ * `rsv` number → bits, a fresh random mask per frame when masking), and a frame reader for what the peer sends
+ * back.
  */
 import { randomBytes } from 'node:crypto';
 
