@@ -14,7 +14,7 @@ import {
   buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
   type ClientHandshakeOptions, type ServerHandshakeOptions,
 } from './handshake.js';
-import { HandshakeError, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
+import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
 import type { Message, MessageDecoderOptions, Role } from './types.js';
 
 /**
@@ -220,7 +220,13 @@ export class Connection {
   private closeReplyCode: number | undefined = undefined;
   private readonly heartbeatTimer: Heartbeat | null;
   /** Handshake bookkeeping (CONNECTING only). */
-  private handshake: { options: ClientHandshakeOptions | ServerHandshakeOptions; key: string; head: Uint8Array } | null = null;
+  private handshake: {
+    options: ClientHandshakeOptions | ServerHandshakeOptions;
+    key: string;
+    /** The head so far: `length` bytes of `head`. */
+    head: Uint8Array;
+    length: number;
+  } | null = null;
   /** The negotiated subprotocol (with the `handshake` option). */
   protocol: string | undefined;
 
@@ -247,7 +253,7 @@ export class Connection {
         key = request.key;
         this.push(ascii(request.request));
       }
-      this.handshake = { options: handshake, key, head: new Uint8Array(0) };
+      this.handshake = { options: handshake, key, head: new Uint8Array(0), length: 0 };
     }
   }
 
@@ -479,13 +485,22 @@ export class Connection {
 
   private receiveHandshake(bytes: Uint8Array, now: number | undefined): ConnectionEvent[] {
     const hs = this.handshake!;
-    const head = new Uint8Array(hs.head.length + bytes.length);
-    head.set(hs.head);
-    head.set(bytes, hs.head.length);
-    hs.head = head;
+    // The head so far grows by doubling, and only the new bytes are searched for its end: a head arriving a byte
+    // at a time costs linear time.
+    const had = hs.length;
+    if (had + bytes.length > hs.head.length) {
+      const grown = new Uint8Array(Math.max(had + bytes.length, hs.head.length * 2, 256));
+      grown.set(hs.head.subarray(0, had));
+      hs.head = grown;
+    }
+    hs.head.set(bytes, had);
+    hs.length = had + bytes.length;
+    const end = findHeadEnd(hs.head, Math.max(0, had - 3), Math.min(hs.length, MAX_HEAD));
+    if (end < 0 && hs.length < MAX_HEAD) return [];
+    const head = hs.head.subarray(0, hs.length);
     let parsed: HttpHead | null;
     try {
-      parsed = parseHttpHead(head, MAX_HEAD);
+      parsed = parseHttpHead(end < 0 ? head : head.subarray(0, end), MAX_HEAD);
     } catch (error) {
       if (!(error instanceof HandshakeError)) throw error;
       return this.handshakeFailed(error);

@@ -341,6 +341,19 @@ export function headerLines(headers: Record<string, string> | undefined): string
 // HTTP head parsing, for transports that hand over raw bytes
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Where an HTTP head ends: the index just after the first CRLF CRLF that ends after `from` + 3 and at or before
+ * `to`, or -1. Callers that collect a head chunk by chunk search only the new bytes (`from` = the old length − 3),
+ * so a head sent a byte at a time costs linear time.
+ */
+export function findHeadEnd(bytes: Uint8Array, from: number, to: number): number {
+  const window = bytes.subarray(0, to);
+  for (let i = window.indexOf(10, from + 3); i >= 0; i = window.indexOf(10, i + 1)) {
+    if (bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) return i + 1;
+  }
+  return -1;
+}
+
 /** A parsed request or response head. `length` is the number of bytes it took, including the blank line. */
 export interface HttpHead {
   /** Request line: method and target. Response line: status and its text. */

@@ -83,6 +83,12 @@ describe('parse time is linear in the peer input (adversarial shapes, 512 B agai
     ['a start line without a version', (size) => fill(size, 'GET ', () => '/ ', '\r\nHost: h\r\n\r\n'), server],
     ['extension parameters in a 101', (size) => fill(size, response('').slice(0, -2) + 'Sec-WebSocket-Extensions: x',
       (i) => `; p${i.toString(36)}="1"`, '\r\n\r\n'), client],
+    // A head that arrives a byte at a time: Connection collects it without re-copying or re-scanning what it has.
+    ['header lines, one byte per receive()', (size) => fill(size, request('').slice(0, -2), (i) => `X-${i}: v\r\n`, '\r\n'),
+      (head) => {
+        const connection = new Connection({ role: 'server', handshake: {} });
+        for (let i = 0; i < head.length; i++) connection.receive(head.subarray(i, i + 1));
+      }],
   ];
 
   /** Best time (ms) of one `work(head)`, over REPS batches of about BATCH_BYTES of input each. */

@@ -17,7 +17,7 @@ import { Connection, ConnectionState, type ConnectionEvent, type ConnectionOptio
 import { MessageEncoder } from '../encoder.js';
 import { WebSocketError } from '../errors.js';
 import { buildRejectResponse, buildUpgradeResponse, checkUpgradeRequest } from '../handshake.js';
-import { HandshakeError, parseHttpHead, type ExtensionOffer } from '../http.js';
+import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer } from '../http.js';
 import type { BackendOption } from '../backend/index.js';
 
 /** What an adapter gives the core for one socket. */
@@ -734,7 +734,7 @@ export class WebSocketConnection<Data = unknown> {
     }
     head.set(chunk, had);
     const length = (this.headLength = had + chunk.length);
-    const end = headEnd(head, Math.max(0, had - 3), Math.min(length, max));
+    const end = findHeadEnd(head, Math.max(0, had - 3), Math.min(length, max));
     if (end < 0) {
       if (length >= max) this.refuse(new HandshakeError(431, 'Request Header Fields Too Large'));
       return;
@@ -852,14 +852,6 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** The index after the first CRLF CRLF that ends at or after `from` + 4 and before `to`, or -1. */
-function headEnd(bytes: Uint8Array, from: number, to: number): number {
-  const window = bytes.subarray(0, to);
-  for (let i = window.indexOf(10, from + 3); i >= 0; i = window.indexOf(10, i + 1)) {
-    if (bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) return i + 1;
-  }
-  return -1;
-}
 
 /** A server's runtime-neutral half: the connections, broadcast, pub/sub and shutdown. */
 export class ServerCore<Data = unknown> extends Endpoint<Data> {
