@@ -178,6 +178,8 @@ abstract class RecordReader {
 export class FrameDecoder extends RecordReader {
   private payload: Uint8Array | null = null;
   private filled = 0;
+  /** The mask key of the frame being filled, from its F_START record (see R_MASK). */
+  private maskKey = 0;
 
   /**
    * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
@@ -217,6 +219,7 @@ export class FrameDecoder extends RecordReader {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
         this.payload = allocate(recordFrameLength(recs, r));
         this.filled = 0;
+        this.maskKey = recs[r + R_MASK]! >>> 0;
       }
       const target = this.payload!;
       copyInto(target, this.filled, src, off, len);
@@ -232,7 +235,7 @@ export class FrameDecoder extends RecordReader {
       rsv3: (flags & F_RSV3) !== 0,
       opcode: flags & F_OPCODE,
       masked,
-      maskKey: recs[r + R_MASK]! >>> 0,
+      maskKey: (flags & F_START) !== 0 ? recs[r + R_MASK]! >>> 0 : this.maskKey,
       payload,
     } satisfies Frame);
   }
