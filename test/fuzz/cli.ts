@@ -7,7 +7,8 @@
  * hang and the rest of its slice handed to a new worker; a worker that runs out of its heap (1 GiB) is reported
  * the same way. Each worker checks that its heap does not grow: after a warm-up it takes a baseline (after a full
  * GC, with --expose-gc), and growth beyond `--heap-mb` (default 64) by the end is a finding. Exit code 1 on any
- * finding. Replay one input: `npm run fuzz -- --seed S --from I --count 1 --print`.
+ * finding. Replay one input: `npm run fuzz -- --seed S --from I --count 1 --print`. Ctrl-C (SIGINT) or SIGTERM
+ * stops the workers after their current input and reports what ran.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
@@ -83,7 +84,7 @@ const heapMiB = (): number => {
 /** A worker: fuzz its slice, report progress through shared memory (for the watchdog) and messages. */
 function runWorker(): void {
   const { options, slice, progress } = workerData as { options: Options; slice: Slice; progress: SharedArrayBuffer };
-  const current = new Int32Array(progress);
+  const current = new Int32Array(progress); // [index of the input being run, stop requested]
   const port = parentPort!;
   // Most inputs end in a WebSocketError or HandshakeError; capturing a full stack for each was 14 % of the time.
   Error.stackTraceLimit = 4;
@@ -99,6 +100,7 @@ function runWorker(): void {
       slowMs: options.slowMs,
       slowUsPerByte: options.slowUsPerByte,
       onInput(index) {
+        if (Atomics.load(current, 1) !== 0) return false;
         Atomics.store(current, 0, index);
         if (++done % 20_000 === 0) port.postMessage({ type: 'progress', done } satisfies WorkerMessage);
         if (done % 500_000 === 0) peak = Math.max(peak, heapMiB());
@@ -108,7 +110,7 @@ function runWorker(): void {
   const first = run(slice.from, warmUp);
   baseline = heapMiB();
   peak = baseline;
-  const rest = run(slice.from + warmUp, slice.count - warmUp);
+  const rest = run(slice.from + first.inputs, slice.count - first.inputs);
   const end = heapMiB();
   const result = merge([first, rest].map((r) => ({ ...r, outcomes: [...r.outcomes] })));
   const heap = { baselineMiB: baseline, endMiB: end, peakMiB: Math.max(peak, end), wasmMiB: wasmMemoryBytes() / MiB };
@@ -141,9 +143,10 @@ function merge(results: PlainResult[]): PlainResult {
 function runSlice(
   options: Options, slice: Slice, onProgress: (delta: number) => void,
 ): Promise<{ result: PlainResult; heap?: HeapReport; rest?: Slice }> {
-  const progress = new SharedArrayBuffer(4);
+  const progress = new SharedArrayBuffer(8);
   const current = new Int32Array(progress);
   Atomics.store(current, 0, slice.from);
+  stops.push(() => Atomics.store(current, 1, 1));
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { options, slice, progress },
     resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
@@ -181,7 +184,7 @@ function runSlice(
       }
       clearInterval(watchdog);
       settled = true;
-      onProgress(slice.count - reported);
+      onProgress(m.result.inputs - reported);
       resolve({ result: m.result, heap: m.heap });
     });
     let settled = false;
@@ -195,7 +198,19 @@ function runSlice(
   });
 }
 
+/** Ask every running worker to stop after its current input. */
+const stops: (() => void)[] = [];
+let stopping = false;
+
 async function main(): Promise<void> {
+  const stop = (): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log('fuzz: stopping after the current inputs (again to quit at once)');
+    for (const s of stops) s();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const options = parseArgs(process.argv.slice(2));
   const { seed, from, count, jobs } = options;
   console.log(`fuzz: seed ${hex32(seed)}, inputs ${from}…${from + count - 1}, ${jobs} worker(s), `
@@ -224,7 +239,7 @@ async function main(): Promise<void> {
       const { result, heap, rest } = await runSlice(options, slice, onProgress);
       results.push(result);
       if (heap) heaps.push(heap);
-      slice = rest;
+      slice = stopping ? undefined : rest;
     }
   }));
   const total = merge(results);
@@ -237,6 +252,7 @@ async function main(): Promise<void> {
     }
   }
   report(options, total, heaps, seconds);
+  if (stopping) console.log(`fuzz: stopped early, ${n(total.inputs)} of ${n(count)} inputs ran`);
   process.exit(total.findings.length > 0 ? 1 : 0);
 }
 

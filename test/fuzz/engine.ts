@@ -80,8 +80,8 @@ export interface FuzzOptions {
    */
   slowMs?: number;
   slowUsPerByte?: number;
-  /** Called before each input (the CLI's watchdog reads it). */
-  onInput?(index: number): void;
+  /** Called before each input (the CLI's watchdog reads it); returning false stops the run there. */
+  onInput?(index: number): boolean | void;
   /** Called with each case before it runs (`--print`). */
   onCase?(index: number, c: FuzzCase): void;
 }
@@ -115,8 +115,9 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       return error instanceof Finding ? error : new Finding('exception', `escaped the target: ${describeError(error)}`);
     }
   };
-  for (let index = from; index < from + count; index++) {
-    options.onInput?.(index);
+  let index = from;
+  for (; index < from + count; index++) {
+    if (options.onInput?.(index) === false) break;
     const started = performance.now();
     const c = makeCase(seed, index);
     options.onCase?.(index, c);
@@ -141,7 +142,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       }
     }
   }
-  return { inputs: count, kinds, outcomes: outcomes.counts, findings: [...found.values()], slowest };
+  return { inputs: index - from, kinds, outcomes: outcomes.counts, findings: [...found.values()], slowest };
 }
 
 /** Bytes of WASM memory now (it grows to the largest chunk pushed and never shrinks). */
