@@ -217,6 +217,7 @@ async function main() {
     if (problem) failures++;
   }
   const chromium = findChromium();
+  let skipped = 0;
   const runnable = RUNTIMES.filter((rt) => {
     if (!rt.browser || chromium.path) return true;
     const what = `runtime matrix — ${rt.name}`;
@@ -225,6 +226,7 @@ async function main() {
       console.log(`FAIL ${requiredChromiumMessage(what, chromium.tried)}`);
     } else {
       console.log(missingChromiumLine(what, chromium.tried));
+      skipped++;
     }
     return false;
   });
@@ -240,7 +242,8 @@ async function main() {
     }
   }
   cleanUp();
-  console.log(`runtime matrix: ${failures === 0 ? 'all passed' : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const verdict = (failures === 0 ? 'all passed' : `${failures} failure(s)`) + (skipped ? `, ${skipped} skipped` : '');
+  console.log(`runtime matrix: ${verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(failures === 0 ? 0 : 1);
 }
 
