@@ -233,11 +233,14 @@ async function main(): Promise<void> {
   for (let f = from; f < from + count; f += per) slices.push({ from: f, count: Math.min(per, from + count - f) });
   const results: PlainResult[] = [];
   const heaps: HeapReport[] = [];
+  /** Index ranges run, to resume a stopped run with --from/--count. */
+  const ran: string[] = [];
   await Promise.all(slices.map(async (first) => {
     let slice: Slice | undefined = first;
     while (slice) {
       const { result, heap, rest } = await runSlice(options, slice, onProgress);
       results.push(result);
+      if (result.inputs > 0) ran.push(`${slice.from}…${slice.from + result.inputs - 1}`);
       if (heap) heaps.push(heap);
       slice = stopping ? undefined : rest;
     }
@@ -252,7 +255,7 @@ async function main(): Promise<void> {
     }
   }
   report(options, total, heaps, seconds);
-  if (stopping) console.log(`fuzz: stopped early, ${n(total.inputs)} of ${n(count)} inputs ran`);
+  if (stopping) console.log(`fuzz: stopped early, ${n(total.inputs)} of ${n(count)} inputs ran: ${ran.join(', ')}`);
   process.exit(total.findings.length > 0 ? 1 : 0);
 }
 
