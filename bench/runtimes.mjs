@@ -1,5 +1,5 @@
 // The portable decode sweep (bench/portable/sweep.mjs) on Node, Deno 2.9, Bun 1.4 (npm packages) and in a
-// Chromium dedicated worker (Debian's /usr/bin/chromium through playwright-core): what WASM buys over the
+// Chromium dedicated worker (test/runtimes/find-chromium.mjs, through playwright-core): what WASM buys over the
 // TS backend on each runtime. Prints one JSON line per runtime; a runtime that is missing is reported, not
 // fatal (`npm run bench` must work where Chromium is not installed).
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, findChromium } from '../test/runtimes/find-chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -28,9 +29,9 @@ cli('deno', bin('deno'), ['run', 'bench/portable/cli.mjs', ...q]);
 cli('bun', bin('bun'), ['bench/portable/cli.mjs', ...q]);
 
 // Chromium: a dedicated module worker imports the built package from a loopback static server.
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  process.stdout.write(JSON.stringify({ runtime: 'chromium', error: `${CHROMIUM} not installed (apt-get install chromium)` }) + '\n');
+const { path: CHROMIUM, tried } = findChromium();
+if (!CHROMIUM) {
+  process.stdout.write(JSON.stringify({ runtime: 'chromium', error: `no Chromium (looked at ${tried.join('; ')})` }) + '\n');
 } else {
   const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html' };
   const server = createServer((req, res) => {
@@ -41,10 +42,7 @@ if (!existsSync(CHROMIUM)) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { chromium } = createRequire(import.meta.url)('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     const base = `http://127.0.0.1:${server.address().port}`;

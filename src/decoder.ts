@@ -185,6 +185,8 @@ abstract class RecordReader<T> {
 export class FrameDecoder extends RecordReader<Frame> {
   private payload: Uint8Array | null = null;
   private filled = 0;
+  /** The mask key of the frame being filled, from its F_START record (see R_MASK). */
+  private maskKey = 0;
 
   /**
    * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
@@ -228,6 +230,7 @@ export class FrameDecoder extends RecordReader<Frame> {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
         this.payload = allocate(recordFrameLength(recs, r));
         this.filled = 0;
+        this.maskKey = recs[r + R_MASK]! >>> 0;
       }
       const target = this.payload!;
       copyInto(target, this.filled, src, off, len);
@@ -243,7 +246,7 @@ export class FrameDecoder extends RecordReader<Frame> {
       rsv3: (flags & F_RSV3) !== 0,
       opcode: flags & F_OPCODE,
       masked,
-      maskKey: recs[r + R_MASK]! >>> 0,
+      maskKey: (flags & F_START) !== 0 ? recs[r + R_MASK]! >>> 0 : this.maskKey,
       payload,
     } satisfies Frame);
   }

@@ -102,12 +102,15 @@ export const R_FLAGS = 0;
 /** Offset of the segment's payload bytes in the chunk (and in the backend's window). */
 export const R_OFF = 1;
 export const R_LEN = 2;
-/** Total payload length of the frame (64-bit), set on every record. */
+/**
+ * Total payload length of the frame (64-bit). R_FLEN and R_MASK hold for the frame only on its F_START record: a
+ * backend serves every decoder of the realm, so on a later push they are the last header that backend read.
+ */
 export const R_FLEN_LO = 3;
 export const R_FLEN_HI = 4;
 /** Status (src/errors.ts), 0 = fine. A record with a status is always the last one. */
 export const R_STATUS = 5;
-/** Mask key as it appeared in the header (little-endian u32). */
+/** Mask key as it appeared in the header (little-endian u32); on the F_START record only (see R_FLEN_LO). */
 export const R_MASK = 6;
 export const R_SPARE = 7;
 

@@ -2,7 +2,8 @@
  * Interop over loopback with WebSocket implementations nobody here wrote:
  *
  * - the wsframe echo server (examples/echo-server.mjs) with clients `ws`, undici's `WebSocket`, Chromium's native
- *   `WebSocket` (playwright-core, /usr/bin/chromium), Deno's and Bun's native `WebSocket`;
+ *   `WebSocket` (playwright-core and the browser test/runtimes/find-chromium.mjs finds; skipped without one unless
+ *   WSFRAME_REQUIRE_ALL_RUNTIMES=1), Deno's and Bun's native `WebSocket`;
  * - the wsframe client (examples/client.mjs) with a `ws` server, a `Deno.serve` upgrade server and a `Bun.serve`
  *   websocket server.
  *
@@ -19,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { WebSocket as UndiciWebSocket, ping as undiciPing } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 import { fromRoot } from './autobahn/paths.js';
+import { CHROMIUM_ARGS, chromiumOrSkip } from './runtimes/find-chromium.mjs';
 
 interface Check { name: string; ok: boolean; detail: string }
 type RunChecks = (impl: unknown, url: string, options: object) => Promise<Check[]>;
@@ -178,11 +180,9 @@ describe('the wsframe echo server with other clients', () => {
     expectAllPassed(await runChecks(UndiciWebSocket, url, { ...SIZES, ping }), WITH_PING);
   }, 60_000);
 
-  it("Chromium's WebSocket, from the page the echo server serves", async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+  it("Chromium's WebSocket, from the page the echo server serves", async (ctx) => {
+    const executablePath = chromiumOrSkip("interop — Chromium's WebSocket", (note) => ctx.skip(note));
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${echo.port}/`);

@@ -29,3 +29,14 @@ export function chop(bytes: Uint8Array, size: number): Uint8Array[];
 export function randomSplit(bytes: Uint8Array, seed: number): Uint8Array[];
 /** Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments. */
 export const PONGME: WireFrameSpec[];
+/** A catalogue case: its frames and what a strict decoder shows (used by the fuzzer's corpus). */
+export interface CatalogueCase {
+  id: string;
+  frames: WireFrameSpec[];
+  messages: unknown[];
+  error?: { code: string; closeCode: number; frame: number | 'any'; at: number | 'header' | 'payload' | 'end' };
+  /** Only these roles decode it (default both). */
+  roles?: ('server' | 'client')[];
+}
+export function catalogue(): CatalogueCase[];
+export function utf8Cases(vectors: readonly { case: string; valid: boolean; hex: string }[]): CatalogueCase[];

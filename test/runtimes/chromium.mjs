@@ -1,5 +1,6 @@
-// Chromium (Debian's /usr/bin/chromium through playwright-core, headless): serves build/runtimes/app on
-// 127.0.0.1 (a secure context, as service workers need) and runs, each in a fresh browser context:
+// Chromium (the one find-chromium.mjs finds, e.g. Debian's /usr/bin/chromium; through playwright-core,
+// headless): serves build/runtimes/app on 127.0.0.1 (a secure context, as service workers need) and runs, each
+// in a fresh browser context:
 //   main thread            runtimes/browser/main.html   (await init(); the TS backend serves until then)
 //   main thread, ./js      runtimes/browser/main.html?variant=js
 //   main thread, no WASM   runtimes/browser/main.html?variant=nowasm (globalThis.WSFRAME_NO_WASM)
@@ -11,10 +12,12 @@
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../examples/service-worker/serve.mjs';
+import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
 
 if (!process.argv[2]) throw new Error('usage: node chromium.mjs <app dir>');
 const appDir = resolve(process.argv[2]);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const { path: executablePath, tried } = findChromium();
+if (!executablePath) throw new Error(`no Chromium (looked at ${tried.join('; ')}): set CHROMIUM_PATH`);
 
 const { server, origin } = await startServer(
   {
@@ -25,7 +28,7 @@ const { server, origin } = await startServer(
 );
 
 let failed = false;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
+const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 const runtime = `chromium ${browser.version()}`;
 
 async function open(path, read) {

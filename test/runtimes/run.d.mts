@@ -24,6 +24,8 @@ export interface Runtime {
   name: string;
   expectVersion: RegExp;
   variants: string[];
+  /** Needs a Chromium (find-chromium.mjs); skipped without one unless WSFRAME_REQUIRE_ALL_RUNTIMES=1. */
+  browser?: boolean;
   command(variant: string): Promise<[string, string[]]>;
 }
 export interface VariantResult {

@@ -1,8 +1,9 @@
 // The runtime matrix: pack the package, lint the tarball (publint, attw), check the bundles, install the
 // tarball into a temporary app directory (as node_modules/wsframe) and run the portable cases (cases.mjs) from
 // it on Node 20 (this node), Node 24 (`npx -p node@24`), Deno and Bun (the npm packages' binaries) and Chromium
-// (playwright-core + /usr/bin/chromium: main thread, dedicated worker, service worker, the service-worker
-// example). A missing runtime is a failure, not a skip.
+// (playwright-core + the browser find-chromium.mjs finds: main thread, dedicated worker, service worker, the
+// service-worker example). A missing runtime is a failure, except a missing browser: its row is skipped with one
+// line saying so, unless WSFRAME_REQUIRE_ALL_RUNTIMES=1 (CI), which makes it a failure too.
 //
 //   npm run build && node test/runtimes/run.mjs        (or: npm run test:runtimes)
 //
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { findChromium, missingChromiumLine, requireAllRuntimes, requiredChromiumMessage } from './find-chromium.mjs';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,14 +126,20 @@ async function node24Path() {
 
 /**
  * Each entry: a name, the variants it runs and how to start it. Every variant prints `WSFRAME-RESULT {json}`
- * lines (Chromium: one per browser context).
+ * lines (Chromium: one per browser context). `browser`: needs a Chromium (skipped when there is none).
  */
 export const RUNTIMES = [
   { name: 'node 20', expectVersion: /^20\./, command: async (variant) => [process.execPath, launcherArgs(variant)], variants: ['main', 'js', 'require', 'env'] },
   { name: 'node 24', expectVersion: /^24\./, command: async (variant) => [await node24Path(), launcherArgs(variant)], variants: ['main'] },
   { name: 'deno 2.9', expectVersion: /^2\.9\./, command: async (variant) => [bin('deno'), ['run', ...launcherArgs(variant)]], variants: ['main', 'js', 'nowasm'] },
   { name: 'bun 1.4', expectVersion: /^1\.4\./, command: async (variant) => [bin('bun'), launcherArgs(variant)], variants: ['main', 'js'] },
-  { name: 'chromium', expectVersion: /^\d+\./, command: async () => [process.execPath, [join(here, 'chromium.mjs'), appDir]], variants: ['all'] },
+  {
+    name: 'chromium',
+    expectVersion: /^\d+\./,
+    command: async () => [process.execPath, [join(here, 'chromium.mjs'), appDir]],
+    variants: ['all'],
+    browser: true,
+  },
 ];
 
 function launcherArgs(variant) {
@@ -217,7 +225,22 @@ async function main() {
     console.log(`${problem ? 'FAIL' : 'ok  '} ${name}${problem ? `\n${problem}` : ''}`);
     if (problem) failures++;
   }
-  const tasks = RUNTIMES.flatMap((rt) => rt.variants.map((variant) => async () => ({ rt, result: await runVariant(rt, variant) })));
+  const chromium = findChromium();
+  let skipped = 0;
+  const runnable = RUNTIMES.filter((rt) => {
+    if (!rt.browser || chromium.path) return true;
+    const what = `runtime matrix — ${rt.name}`;
+    if (requireAllRuntimes()) {
+      failures++;
+      console.log(`FAIL ${requiredChromiumMessage(what, chromium.tried)}`);
+    } else {
+      console.log(missingChromiumLine(what, chromium.tried));
+      skipped++;
+    }
+    return false;
+  });
+  const variantTask = (rt, variant) => async () => ({ rt, result: await runVariant(rt, variant) });
+  const tasks = runnable.flatMap((rt) => rt.variants.map((variant) => variantTask(rt, variant)));
   const parallel = Number(process.env.WSFRAME_MATRIX_JOBS ?? 2);
   for (const { rt, result } of await pool(tasks, parallel)) {
     for (const r of result.reports) console.log(`${r.failed === 0 ? 'ok  ' : 'FAIL'} ${describeReport(r)}`);
@@ -228,7 +251,8 @@ async function main() {
     }
   }
   cleanUp();
-  console.log(`runtime matrix: ${failures === 0 ? 'all passed' : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const verdict = (failures === 0 ? 'all passed' : `${failures} failure(s)`) + (skipped ? `, ${skipped} skipped` : '');
+  console.log(`runtime matrix: ${verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(failures === 0 ? 0 : 1);
 }
 
