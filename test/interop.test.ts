@@ -216,29 +216,41 @@ describe('the wsframe Deno and Bun adapter servers (examples/echo-deno.mjs, echo
     ['wsframe/bun', () => startServerScript(BUN, [fromRoot('examples', 'echo-bun.mjs')], LISTENING)],
   ];
   for (const [name, start] of adapters) {
-    it(`${name} with ws and Chromium's WebSocket`, async () => {
-      const previous = process.env.PORT;
-      process.env.PORT = '0';
-      const server = await start().finally(() => (previous === undefined ? delete process.env.PORT : (process.env.PORT = previous)));
-      const target = `ws://127.0.0.1:${server.port}/`;
-      try {
+    describe(name, () => {
+      let server: Running | undefined;
+      let target = '';
+      beforeAll(async () => {
+        const previous = process.env.PORT;
+        process.env.PORT = '0';
+        try {
+          server = await start();
+        } finally {
+          if (previous === undefined) delete process.env.PORT;
+          else process.env.PORT = previous;
+        }
+        target = `ws://127.0.0.1:${server.port}/`;
+      }, 60_000);
+      afterAll(async () => {
+        await server?.close();
+      });
+
+      it('ws', async () => {
         const ping = pingWith((ws, d) => ws.ping(d), (ws, cb) => ws.once('pong', cb));
         expectAllPassed(await runChecks(WebSocket, target, { ...SIZES, ping }), WITH_PING);
-        const browser = await chromium.launch({
-          executablePath: '/usr/bin/chromium',
-          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        });
+      }, 60_000);
+
+      it("Chromium's WebSocket", async (ctx) => {
+        const executablePath = chromiumOrSkip(`interop — Chromium's WebSocket with ${name}`, (note) => ctx.skip(note));
+        const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
         try {
           const page = await browser.newPage();
-          const results = (await page.evaluate(`(${runChecks.toString()})(WebSocket, ${JSON.stringify(target)}, ${JSON.stringify(SIZES)})`)) as Check[];
-          expectAllPassed(results, EXPECTED);
+          const checks = `(${runChecks.toString()})(WebSocket, ${JSON.stringify(target)}, ${JSON.stringify(SIZES)})`;
+          expectAllPassed((await page.evaluate(checks)) as Check[], EXPECTED);
         } finally {
           await browser.close();
         }
-      } finally {
-        await server.close();
-      }
-    }, 120_000);
+      }, 90_000);
+    });
   }
 });
 
