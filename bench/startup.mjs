@@ -7,18 +7,15 @@
 //
 // bench/run.mjs puts the rows into bench/results/latest.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer } from '../examples/service-worker/serve.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../test/runtimes/find-chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const CHROMIUM = '/usr/bin/chromium';
-// As test/runtimes/chromium.mjs launches it.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const { path: CHROMIUM } = findChromium();
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,10 +45,10 @@ console.log(JSON.stringify({ ms: performance.now() - t, backend }));`;
 
 /** `await init()` on a main thread and `initSync()` in a dedicated worker, each in `reps` fresh contexts. */
 async function chromium(reps) {
-  if (!existsSync(CHROMIUM)) return [{ where: 'chromium', error: `${CHROMIUM} not installed` }];
+  if (!CHROMIUM) return [{ where: 'chromium', error: 'no Chromium found (see test/runtimes/find-chromium.mjs)' }];
   const { chromium: launcher } = createRequire(import.meta.url)('playwright-core');
   const { server, origin } = await startServer({ '/': join(here, 'portable'), '/wsframe/': join(root, 'dist') });
-  const browser = await launcher.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await launcher.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const version = browser.version();
   const main = [];
   const worker = [];
