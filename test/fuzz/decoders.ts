@@ -31,7 +31,7 @@ function decoderOptions(r: Rand): DecoderCase['options'] {
   const options: DecoderCase['options'] = {};
   if (r.chance(0.15)) options.maxMessageSize = r.pick(SMALL_LIMITS);
   if (r.chance(0.1)) options.maxFrameSize = r.pick(SMALL_LIMITS);
-  if (r.chance(0.1)) options.maxFragments = r.int(5);
+  if (r.chance(0.1)) options.maxFragments = 1 + r.int(5); // at least 1: 0 is a RangeError
   if (r.chance(0.1)) options.validateUtf8 = false;
   if (r.chance(0.3)) options.textAs = 'bytes';
   if (r.chance(0.2)) options.inPlace = true;

@@ -46,7 +46,7 @@ export function httpCase(r: Rand, corpus: Corpus): HttpCase {
   return {
     kind: 'http',
     bytes,
-    maxBytes: r.chance(0.2) ? r.int(600) : undefined,
+    maxBytes: r.chance(0.2) ? 4 + r.int(600) : undefined, // below 4 is a RangeError (no head fits)
     shape: r.int(4),
     server: serverOptions(r),
     offered: { protocols: r.chance(0.5) ? ['chat'] : [], extensions: r.chance(0.3) ? ['permessage-deflate'] : [] },
@@ -148,7 +148,20 @@ function parseOrRefuse<T>(what: string, call: () => T, outcomes: Outcomes): T | 
 
 export function runHeaderValueCase(c: HeaderValueCase, outcomes: Outcomes): void {
   const offers = parseOrRefuse('parseExtensions', () => parseExtensions(c.extensions), outcomes);
-  if (offers) {
+  // formatExtensions writes only HTAB, SP and visible ASCII (RFC 9110 §5.6.4 allows obs-text in a quoted-string
+  // a peer sends, but we never write it): such a value is refused with a TypeError, anything else round-trips.
+  const writable = (offer: { params: Record<string, string | true> }): boolean =>
+    Object.values(offer.params).every((v) => v === true || /^[\t\x20-\x7e]*$/.test(v));
+  if (offers && !offers.every(writable)) {
+    try {
+      formatExtensions(offers);
+      throw new Finding('contract', `formatExtensions wrote a value outside HTAB/SP/VCHAR: ${JSON.stringify(c.extensions)}`);
+    } catch (error) {
+      if (error instanceof Finding) throw error;
+      if (!(error instanceof TypeError)) throw new Finding('exception', `formatExtensions threw ${describeError(error)}`);
+      outcomes.add('formatExtensions refuses obs-text');
+    }
+  } else if (offers) {
     const formatted = formatExtensions(offers);
     const again = parseOrRefuse('parseExtensions (formatted)', () => parseExtensions(formatted), outcomes);
     if (JSON.stringify(again) !== JSON.stringify(offers)) {
