@@ -7,17 +7,16 @@ import { OPCODE, frame, open } from './loadgen.mjs';
 const WAIT_MS = 3000;
 
 /** Reads exact byte counts from an opened connection. */
-function reader({ socket, rest }) {
-  let buffered = rest;
+function reader({ socket, listen }) {
+  let buffered = Buffer.alloc(0);
   let closed = null;
   let wake = () => {};
-  socket.on('data', (chunk) => {
-    buffered = Buffer.concat([buffered, chunk]);
+  listen((chunk, length) => {
+    buffered = Buffer.concat([buffered, chunk.subarray(0, length)]);
     wake();
   });
   socket.on('error', (error) => ((closed = error.message), wake()));
   socket.on('close', () => ((closed ??= 'closed by the server'), wake()));
-  socket.resume();
   /** The next `n` bytes; rejects after WAIT_MS or when the connection closes first. */
   return (n, what) =>
     new Promise((resolve, reject) => {

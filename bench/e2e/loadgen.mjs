@@ -20,8 +20,10 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 §1.3
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const ACCEPT = createHash('sha1').update(KEY + GUID).digest('base64');
 export const OPCODE = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa };
-/** Node reads sockets in chunks of up to 64 KiB; the expected stream covers one such chunk past a period. */
+/** Socket reads go into this one buffer (net.connect's `onread`: no stream, no Buffer per read) and are
+ *  checked before the next read; the expected stream covers one such read past a period. */
 const CHUNK = 64 * 1024;
+const READ_BUFFER = Buffer.allocUnsafe(CHUNK);
 
 /** One frame (FIN set), masked with `maskKey` when given (client → server, RFC 6455 §5.3). */
 export function frame(opcode, payload, maskKey) {
@@ -109,18 +111,19 @@ class Peer {
     this.cursor = end % window;
   }
 
-  receive(chunk) {
+  /** Check bytes 0 to `length` of `chunk` (a view that the next read overwrites). */
+  receive(chunk, length) {
     const { expected, period, echoLength } = this.work;
     let pos = this.received % period;
-    for (let at = 0; at < chunk.length; ) {
-      const n = Math.min(chunk.length - at, expected.length - pos);
+    for (let at = 0; at < length; ) {
+      const n = Math.min(length - at, expected.length - pos);
       if (chunk.compare(expected, pos, pos + n, at, at + n) !== 0) {
         return this.fail(mismatch(chunk, at, expected, pos, echoLength, this.received + at));
       }
       at += n;
       pos = (pos + n) % period;
     }
-    this.received += chunk.length;
+    this.received += length;
     const messages = Math.floor(this.received / echoLength);
     const fresh = messages - this.messages;
     this.messages = messages;
@@ -130,11 +133,14 @@ class Peer {
 
 /**
  * Connect and do the client side of the opening handshake (RFC 6455 §4.1): 101, the right
- * Sec-WebSocket-Accept, no extension. Resolves with the socket, paused, and any bytes after the response.
+ * Sec-WebSocket-Accept, no extension. Resolves with { socket, listen(onBytes) }: `onBytes(chunk, length)` gets
+ * every byte after the response (those that came with it first), in views that the next read overwrites.
  */
 export function open(port, path = '/') {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    let onBytes = (chunk, length) => onHead(chunk.subarray(0, length));
+    const onread = { buffer: READ_BUFFER, callback: (length, chunk) => void onBytes(chunk, length) };
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true, onread });
     let head = Buffer.alloc(0);
     const fail = (error) => {
       socket.destroy();
@@ -148,12 +154,17 @@ export function open(port, path = '/') {
           `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
-    const onData = (chunk) => {
+    const onHead = (chunk) => {
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return head.length > 16384 ? fail(new Error('handshake response over 16 KiB')) : undefined;
-      socket.off('data', onData);
-      socket.pause(); // nothing may be lost before the caller's own 'data' listener is attached
+      // Bytes that arrive before the caller listens are kept (copied: the read buffer is reused).
+      let early = head.subarray(end + 4);
+      onBytes = (bytes, length) => void (early = Buffer.concat([early, bytes.subarray(0, length)]));
+      const listen = (fn) => {
+        onBytes = fn;
+        if (early.length > 0) fn(early, early.length);
+      };
       socket.removeAllListeners('error');
       socket.removeAllListeners('close');
       const response = head.subarray(0, end).toString('latin1');
@@ -161,9 +172,8 @@ export function open(port, path = '/') {
       if (!/^HTTP\/1\.1 101 /.test(response)) return fail(new Error(`handshake: ${response.split('\r\n')[0]}`));
       if (accept !== ACCEPT) return fail(new Error(`handshake: Sec-WebSocket-Accept ${accept}, expected ${ACCEPT}`));
       if (/^sec-websocket-extensions:/im.test(response)) return fail(new Error('handshake: extension negotiated'));
-      resolve({ socket, rest: head.subarray(end + 4) });
+      resolve({ socket, listen });
     };
-    socket.on('data', onData);
   });
 }
 
@@ -188,13 +198,11 @@ export async function openMany(port, path, count, concurrency = 128) {
 
 /** Attach Peers to opened connections; a socket error or close while the case runs fails it. */
 function attach(opened, work, onMessages, fail) {
-  return opened.map(({ socket, rest }) => {
+  return opened.map(({ socket, listen }) => {
     const peer = new Peer(socket, work, onMessages, fail);
-    socket.on('data', (chunk) => peer.receive(chunk));
     socket.on('error', (error) => fail(new Error(`socket error: ${error.message}`)));
     socket.on('close', () => fail(new Error('the server closed a connection')));
-    if (rest.length > 0) peer.receive(rest);
-    socket.resume();
+    listen((chunk, length) => peer.receive(chunk, length));
     return peer;
   });
 }

@@ -165,6 +165,11 @@ function markdown(meta, rows, chartFile) {
   const label = (id) => meta.servers.find((s) => s.id === id)?.label ?? id;
   const lines = ['# wsframe end-to-end benchmark: WebSocket echo servers over loopback TCP', ''];
   lines.push(...provenance(meta).map((l) => `${l}  `), '', ...HOW, '');
+  lines.push('| server | runtime | what it is |', '|---|---|---|');
+  for (const s of meta.servers) {
+    lines.push(`| ${s.label} | ${s.runtime} ${meta.versions[s.runtime] ?? ''} | ${s.about ?? ''} |`);
+  }
+  lines.push('');
   lines.push('## Throughput', '', ...throughputTable(meta, rows, label), '');
   const ping = rows.filter((r) => r.latency);
   if (ping.length) {

@@ -173,7 +173,7 @@ const meta = {
     wsframe: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
   },
   settings: { ...settings, pinned: pin, files, ticksPerSecond },
-  servers: servers.map(({ id, label, runtime, raw, skip }) => ({ id, label, runtime, raw: !!raw, skip })),
+  servers: servers.map(({ id, label, runtime, about, raw, skip }) => ({ id, label, runtime, about, raw: !!raw, skip })),
   cases: cases.map(({ id, short, label, kind, type, size, connections, window }) => {
     return { id, short, label, kind, type, size, connections, window };
   }),

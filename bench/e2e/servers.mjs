@@ -16,19 +16,46 @@ const deno = (name) => [bin('deno'), 'run', ...DENO_FLAGS, script(name)];
 
 /**
  * id: used by --servers= and in results; label: for tables (short); command: argv (run with PORT in env);
- * runtime: whose version the results record; raw: the server echoes bytes, not frames (the client gets its
- * masked frames back); skip: { caseId: why } for cases a server cannot run.
+ * runtime: whose version the results record; about: one line for bench/results/e2e.md; raw: the server
+ * echoes bytes, not frames (the client gets its masked frames back); skip: { caseId: why } for cases a server
+ * cannot run.
  */
 export const SERVERS = [
-  { id: 'tcp', label: 'raw TCP (Node)', command: node('tcp.mjs'), runtime: 'node', raw: true },
-  { id: 'ws', label: 'ws + bufferutil', command: node('ws.mjs'), runtime: 'node' },
-  { id: 'bun', label: 'Bun (uWS)', command: [bin('bun'), script('bun.mjs')], runtime: 'bun' },
-  { id: 'deno', label: 'Deno (fastwebsockets)', command: deno('deno.mjs'), runtime: 'deno' },
+  {
+    id: 'tcp',
+    label: 'raw TCP (Node)',
+    command: node('tcp.mjs'),
+    runtime: 'node',
+    raw: true,
+    about: 'node:net, a fixed 101 and then `socket.pipe(socket)`: no WebSocket at all',
+  },
+  {
+    id: 'ws',
+    label: 'ws + bufferutil',
+    command: node('ws.mjs'),
+    runtime: 'node',
+    about: '`ws` 8 with bufferutil; sends back the Buffer it got (text is validated, never decoded)',
+  },
+  {
+    id: 'bun',
+    label: 'Bun (uWS)',
+    command: [bin('bun'), script('bun.mjs')],
+    runtime: 'bun',
+    about: '`Bun.serve` websocket handler; text arrives as a string and is encoded again; broadcast: `publish`',
+  },
+  {
+    id: 'deno',
+    label: 'Deno (fastwebsockets)',
+    command: deno('deno.mjs'),
+    runtime: 'deno',
+    about: '`Deno.serve` + `Deno.upgradeWebSocket`; text arrives as a string and is encoded again',
+  },
   {
     id: 'wsframe-example',
     label: 'wsframe example',
     command: node('wsframe-example.mjs'),
     runtime: 'node',
+    about: '`examples/echo-server.mjs`: node:http + `Connection`; text decoded to a string and encoded again',
     skip: { broadcast: 'examples/echo-server.mjs has no /broadcast' },
   },
 ];
