@@ -1,0 +1,29 @@
+// Bun.serve with its native WebSocket (uWebSockets) (contract: bench/e2e/run.mjs). uWS answers pings itself;
+// /broadcast uses Bun's pub/sub: server.publish reaches every subscriber, the sender included.
+import { collectOnRequest, listening } from './hooks.mjs';
+
+const MiB = 1 << 20;
+const server = Bun.serve({
+  hostname: '127.0.0.1',
+  port: Number(process.env.PORT ?? 0),
+  fetch(request, srv) {
+    const room = new URL(request.url).pathname === '/broadcast';
+    return srv.upgrade(request, { data: { room } }) ? undefined : new Response('WebSocket only', { status: 426 });
+  },
+  websocket: {
+    perMessageDeflate: false,
+    // Bun drops sends beyond its backpressure limit (16 MiB by default); the 1 MiB case keeps up to 2 MiB in
+    // flight per connection, so the default would do, but an echo server must never drop.
+    backpressureLimit: 64 * MiB,
+    maxPayloadLength: 64 * MiB,
+    open(socket) {
+      if (socket.data.room) socket.subscribe('room');
+    },
+    message(socket, message) {
+      if (socket.data.room) server.publish('room', message);
+      else socket.send(message);
+    },
+  },
+});
+listening(server.port);
+collectOnRequest(() => Bun.gc(true));
