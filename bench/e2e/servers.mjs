@@ -50,6 +50,9 @@ export const SERVERS = [
     runtime: 'deno',
     about: '`Deno.serve` + `Deno.upgradeWebSocket`; text arrives as a string and is encoded again',
   },
+  { id: 'wsframe-node', label: 'wsframe/node', command: node('wsframe-node.mjs'), runtime: 'node' },
+  { id: 'wsframe-deno', label: 'wsframe/deno', command: deno('wsframe-deno.mjs'), runtime: 'deno' },
+  { id: 'wsframe-bun', label: 'wsframe/bun', command: [bin('bun'), script('wsframe-bun.mjs')], runtime: 'bun' },
   {
     id: 'wsframe-example',
     label: 'wsframe example',

@@ -1,40 +1,41 @@
-// wsframe's runtime adapters (wsframe/node, wsframe/deno, wsframe/bun — whichever runtime runs this script)
-// as an e2e server (contract: bench/e2e/run.mjs). Text is echoed as the validated bytes it arrived as
+// wsframe's runtime adapters (wsframe/node, wsframe/deno, wsframe/bun) as e2e servers (contract:
+// bench/e2e/run.mjs): wsframe-node.mjs, wsframe-deno.mjs and wsframe-bun.mjs import their adapter (statically:
+// Deno then needs no read permission) and call `start(serve)`. Text is echoed as the validated bytes it arrived as
 // (`textAs: 'bytes'`, like ws hands out Buffers); /broadcast uses server.broadcast (encoded once). The runtime's
 // adapter answers pings itself. Needs `npm run build`.
 const runtime = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
-const { serve } = await import(new URL(`../../../dist/${runtime}.js`, import.meta.url).href);
 const env = (name) => (globalThis.Deno ? Deno.env.get(name) : process.env[name]);
 const MiB = 1 << 20;
 
-const server = await serve({
-  port: Number(env('PORT') ?? 0),
-  textAs: 'bytes',
-  maxMessageSize: 64 * MiB,
-  // The 1 MiB case keeps up to 2 MiB in flight per connection: stay above it, as the other servers do.
-  maxBufferedAmount: 64 * MiB,
-  heartbeat: false,
-  message(ws, data, isBinary) {
-    if (ws.url === '/broadcast') server.broadcast(data, isBinary);
-    else ws.send(data, isBinary);
-  },
-});
-console.log(`LISTENING ${server.port}`);
-
-// The memory case's hook (bench/e2e/servers/hooks.mjs): `gc` on stdin collects garbage and answers `GC`.
-const collect = runtime === 'bun' ? () => Bun.gc(true) : () => globalThis.gc?.();
-if (runtime === 'deno') {
-  const lines = new TextDecoder();
-  for await (const chunk of Deno.stdin.readable) {
-    if (!lines.decode(chunk).includes('gc')) continue;
-    collect();
-    console.log('GC');
-  }
-} else {
-  process.stdin.on('data', (chunk) => {
-    if (!String(chunk).includes('gc')) return;
-    collect();
-    process.stdout.write('GC\n');
+export async function start(serve) {
+  const server = await serve({
+    port: Number(env('PORT') ?? 0),
+    textAs: 'bytes',
+    maxMessageSize: 64 * MiB,
+    // The 1 MiB case keeps up to 2 MiB in flight per connection: stay above it, as the other servers do.
+    maxBufferedAmount: 64 * MiB,
+    message(ws, data, isBinary) {
+      if (ws.url === '/broadcast') server.broadcast(data, isBinary);
+      else ws.send(data, isBinary);
+    },
   });
-  process.stdin.on('error', () => {});
+  console.log(`LISTENING ${server.port}`);
+
+  // The memory case's hook (bench/e2e/servers/hooks.mjs): `gc` on stdin collects garbage and answers `GC`.
+  const collect = runtime === 'bun' ? () => Bun.gc(true) : () => globalThis.gc?.();
+  if (runtime === 'deno') {
+    const lines = new TextDecoder();
+    for await (const chunk of Deno.stdin.readable) {
+      if (!lines.decode(chunk).includes('gc')) continue;
+      collect();
+      console.log('GC');
+    }
+  } else {
+    process.stdin.on('data', (chunk) => {
+      if (!String(chunk).includes('gc')) return;
+      collect();
+      process.stdout.write('GC\n');
+    });
+    process.stdin.on('error', () => {});
+  }
 }

@@ -1,0 +1,5 @@
+// wsframe/node as an e2e server: see wsframe.mjs.
+import { serve } from '../../../dist/node.js';
+import { start } from './wsframe.mjs';
+
+await start(serve);
