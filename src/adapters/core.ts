@@ -59,9 +59,10 @@ export interface WebSocketHandlers<Data = unknown> {
    */
   close?(ws: WebSocketConnection<Data>, code: number, reason: string): void;
   /**
-   * The peer broke the protocol (a `WebSocketError`; its close frame is on its way) or a handler threw. Without
-   * this handler, an exception thrown by a handler is rethrown from a microtask (an uncaught exception, as in
-   * Node's EventEmitter); protocol errors are only reported through `close`.
+   * The peer broke the protocol (a `WebSocketError`; its close frame is on its way), a handler threw, or decoding
+   * failed inside wsframe (a defect: that connection is dropped, 1006 'internal error'). Without this handler, an
+   * exception thrown by a handler is rethrown from a microtask (an uncaught exception, as in Node's
+   * EventEmitter); protocol errors and internal errors are then only visible in `close`.
    */
   error?(ws: WebSocketConnection<Data>, error: unknown): void;
 }
@@ -531,13 +532,27 @@ export class WebSocketConnection<Data = unknown> {
   /** @internal Bytes from the socket. */
   _data(chunk: Uint8Array): void {
     const c = this._connection;
-    if (c === null || !this.opened) return this.handshakeData(chunk);
-    this.dispatching = true;
+    if (c === null || !this.opened) {
+      try {
+        this.handshakeData(chunk);
+      } catch (error) {
+        // An `origins` predicate that threw, or a defect of ours: refuse this request only.
+        if (this.serverOptions && !this.opened) this.refuse(new HandshakeError(500, 'Internal Server Error'));
+        else this.terminate();
+        if (this.endpoint.options.error) this.endpoint.report(this, error);
+      }
+      return;
+    }
     let events: ConnectionEvent[];
     try {
       events = c.receive(chunk, this.endpoint.now);
-    } finally {
-      this.dispatching = false;
+    } catch (error) {
+      // Not a protocol error (those come back as events): a defect of ours. It costs this connection only —
+      // nothing a peer sends may take the process down — and goes to the `error` handler if there is one.
+      this.closeReason = 'internal error';
+      this.terminate();
+      if (this.endpoint.options.error) this.endpoint.report(this, error);
+      return;
     }
     this.dispatch(events);
   }
