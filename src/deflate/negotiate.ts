@@ -202,7 +202,8 @@ export function negotiateDeflate(
   offers: readonly ExtensionOffer[],
   options?: PerMessageDeflateOptions | true,
 ): DeflateNegotiation {
-  if (!Array.isArray(offers)) throw new TypeError(`wsframe: negotiateDeflate: offers must be an array, got ${describe(offers)}`);
+  if (!Array.isArray(offers))
+    throw new TypeError(`wsframe: negotiateDeflate: offers must be an array, got ${describe(offers)}`);
   const config = resolveDeflateOptions(options);
   const reasons: string[] = [];
   for (const offer of offers) {
@@ -319,15 +320,22 @@ export function verifyDeflateResponse(
   // §7.1.2.1: the server answers "with the same or smaller value as the offer".
   const offeredServerBits = config.serverMaxWindowBits;
   if (read.serverMaxWindowBits !== undefined && read.serverMaxWindowBits > offeredServerBits) {
-    return { ok: false, reason: `server_max_window_bits=${read.serverMaxWindowBits} above the offered ${offeredServerBits}` };
+    return {
+      ok: false,
+      reason: `server_max_window_bits=${read.serverMaxWindowBits} above the offered ${offeredServerBits}`,
+    };
   }
   // §7.1.2.2: we always offer client_max_window_bits; with a value, the response may not exceed it.
   let clientBits = config.clientMaxWindowBits;
   if (typeof read.clientMaxWindowBits === 'number') {
     if (read.clientMaxWindowBits > clientBits) {
-      return { ok: false, reason: `client_max_window_bits=${read.clientMaxWindowBits} above the offered ${clientBits}` };
+      return {
+        ok: false,
+        reason: `client_max_window_bits=${read.clientMaxWindowBits} above the offered ${clientBits}`,
+      };
     }
-    if (read.clientMaxWindowBits < 9) return { ok: false, reason: 'client_max_window_bits=8 is not supported (least: 9)' };
+    if (read.clientMaxWindowBits < 9)
+      return { ok: false, reason: 'client_max_window_bits=8 is not supported (least: 9)' };
     clientBits = read.clientMaxWindowBits;
   }
   return {
