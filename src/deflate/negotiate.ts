@@ -56,8 +56,8 @@ export interface PerMessageDeflateOptions {
   /** zlib compression level, 0 (store) to 9, or -1 for zlib's default (6), as `ws`. Default -1. */
   level?: number;
   /**
-   * zlib memLevel, 1–9: the compressor's hash table and pending buffer take 2^(memLevel + 9) bytes (256 KiB at 8
-   * with a 15-bit window, most of a compressor's memory). Default 8, as `ws` (zlib's default).
+   * zlib memLevel, 1–9: the compressor's pending buffer takes 2^(memLevel + 8) bytes (64 KiB at 8; its hash table
+   * stays 64 KiB below 8). Default 8, as `ws` (zlib's default).
    */
   memLevel?: number;
 }
