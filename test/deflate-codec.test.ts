@@ -55,7 +55,7 @@ describe('offer → negotiation → codecs, messages both ways', () => {
         expect(client.inflater.windowBits).toBe(bits);
         expect(server.deflater.noContextTakeover).toBe(serverNoContextTakeover);
         expect(server.inflater.noContextTakeover).toBe(clientNoContextTakeover);
-        for (let i = 0; i < 30; i++) {
+        for (let i = 0; i < 12; i++) {
           const message = JSON_CORPUS.subarray(i * 1000, i * 1000 + 50 + i * 200);
           expect(send(server, client, message, 1 + i * 37)).toEqual(message);
           expect(send(client, server, message, 125)).toEqual(message);

@@ -139,8 +139,10 @@ describe('RFC 7692 §7.2.3 examples, inflated at every split', () => {
 describe('round trips', () => {
   it('random data at every window 9–15, with and without takeover, lengths 0 to 70,000, fragmented', () => {
     const random = rng(7);
-    const lengths = [0, 1, 2, 3, 5, 125, 126, 1023, 1024, 4096, 65535, 65536, 70_000];
+    const short = [0, 1, 2, 3, 5, 125, 126, 1023, 1024, 4096];
     for (let windowBits = 9; windowBits <= 15; windowBits++) {
+      // Messages longer than the window, where it slides, at the smallest and largest window.
+      const lengths = windowBits === 9 || windowBits === 15 ? [...short, 65535, 65536, 70_000] : [...short, 20_000];
       for (const noContextTakeover of [false, true]) {
         const deflater = new MessageDeflater({ windowBits, noContextTakeover });
         const inflater = new MessageInflater({ windowBits, noContextTakeover });
