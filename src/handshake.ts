@@ -16,7 +16,7 @@ import {
 } from './http.js';
 
 export { HandshakeError, formatExtensions, parseExtensions, parseHttpHead, parseProtocols } from './http.js';
-export type { ExtensionOffer, HeaderInput, HttpHead } from './http.js';
+export type { ExtensionOffer, HeaderInput, HttpHead, ParseExtensionsOptions } from './http.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 

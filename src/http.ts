@@ -174,6 +174,22 @@ export interface ExtensionOffer {
    * `params[name]` or `Object.hasOwn(params, name)`, not `params.hasOwnProperty(name)`.
    */
   params: Record<string, string | true>;
+  /**
+   * Names of the parameters this offer gave more than once (`params` keeps the first value). Set only by
+   * `parseExtensions(value, { duplicates: 'mark' })`, and only when there is one: a server declines such an offer
+   * instead of failing the handshake (permessage-deflate, RFC 7692 §7.1).
+   */
+  duplicates?: string[];
+}
+
+/** Options of `parseExtensions`. */
+export interface ParseExtensionsOptions {
+  /**
+   * A parameter repeated within one offer: `'fail'` (default) throws a HandshakeError (400); `'mark'` keeps the
+   * first value and lists the name in the offer's `duplicates`, so that the extension can decline that offer
+   * alone (RFC 7692 §7.1: "multiple extension parameters with the same name" → decline).
+   */
+  duplicates?: 'fail' | 'mark';
 }
 
 /**
@@ -183,15 +199,25 @@ export interface ExtensionOffer {
  * §5.6.1). Names are lower-cased. A quoted value is unescaped (RFC 9110 §5.6.4) and kept even when it is not a
  * token: §9.1 asks senders for token values, and the extension that reads a value checks it, so what
  * `formatExtensions` writes reads back unchanged. A parameter repeated within one offer, or any syntax error,
- * throws `HandshakeError` (400); `undefined` (no field) gives `[]`; a non-string throws a TypeError.
+ * throws `HandshakeError` (400) — a repeated parameter only lands in the offer's `duplicates` with
+ * `{ duplicates: 'mark' }`; `undefined` (no field) gives `[]`; a non-string throws a TypeError.
  *
  * @example
  * parseExtensions('permessage-deflate; client_max_window_bits, x-foo; level="3"')
  * // [{ name: 'permessage-deflate', params: { client_max_window_bits: true } }, { name: 'x-foo', params: { level: '3' } }]
  */
-export function parseExtensions(value: string | undefined): ExtensionOffer[] {
+export function parseExtensions(value: string | undefined, options?: ParseExtensionsOptions): ExtensionOffer[] {
   if (value === undefined) return [];
   expectString(value, 'parseExtensions: the Sec-WebSocket-Extensions value');
+  let markDuplicates = false;
+  if (options !== undefined) {
+    expectObject(options, 'parseExtensions: options');
+    const mode: unknown = options.duplicates;
+    if (mode !== undefined && mode !== 'fail' && mode !== 'mark') {
+      throw new TypeError(`wsframe: parseExtensions: options.duplicates must be 'fail' or 'mark', got ${kind(mode)}`);
+    }
+    markDuplicates = mode === 'mark';
+  }
   // One forward pass over `s`; every loop advances `i`, so the parse is linear in the field's length.
   const s = value;
   let i = 0;
@@ -241,6 +267,7 @@ export function parseExtensions(value: string | undefined): ExtensionOffer[] {
     }
     const params: Record<string, string | true> = Object.create(null) as Record<string, string | true>;
     const offer: ExtensionOffer = { name: token().toLowerCase(), params };
+    let duplicates: Set<string> | undefined;
     ows();
     while (s[i] === ';') {
       i++;
@@ -254,9 +281,11 @@ export function parseExtensions(value: string | undefined): ExtensionOffer[] {
         v = s[i] === '"' ? quoted() : token();
         ows();
       }
-      if (Object.hasOwn(params, name)) fail(`duplicate parameter ${excerpt(name)}`);
-      params[name] = v;
+      if (!Object.hasOwn(params, name)) params[name] = v;
+      else if (!markDuplicates) fail(`duplicate parameter ${excerpt(name)}`);
+      else (duplicates ??= new Set()).add(name); // a Set: a list's includes() would make the parse quadratic
     }
+    if (duplicates) offer.duplicates = [...duplicates];
     offers.push(offer);
     if (i === s.length) break;
     if (s[i] !== ',') fail('expected "," or ";"');
