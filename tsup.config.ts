@@ -23,6 +23,8 @@ const ENTRIES: { name: string; source: string; wasm: boolean }[] = [
   { name: 'node', source: 'src/adapters/node.ts', wasm: true },
   { name: 'deno', source: 'src/adapters/deno.ts', wasm: true },
   { name: 'bun', source: 'src/adapters/bun.ts', wasm: true },
+  // permessage-deflate (RFC 7692): its own entry, so the engine (pako) costs nothing to those who don't use it.
+  { name: 'deflate', source: 'src/deflate/index.ts', wasm: true },
 ];
 
 // The builds run in parallel, so none may `clean` (one would delete another's output): clean once here.
