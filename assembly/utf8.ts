@@ -13,10 +13,8 @@
 // over whole 16-byte blocks from that code point boundary, then backs up to the last code point boundary
 // and validates the rest with the scalar machine, which leaves the new carry.
 
-import { rotateKey } from './mask';
-
-export const UTF8_NON_ASCII: i32 = 0x1000000;
-export const UTF8_INVALID: i32 = -1;
+import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from './layout';
+import { rotateKey } from './rotate';
 
 const TOO_SHORT: u8 = 1 << 0; // lead byte followed by a non-continuation
 const TOO_LONG: u8 = 1 << 1; // ASCII followed by a continuation
@@ -144,13 +142,13 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
     const r = scalar(p, stop, state, key, 0);
     if (r == UTF8_INVALID) return UTF8_INVALID;
     nonAscii = r & UTF8_NON_ASCII;
-    state = r & 0xffffff;
+    state = r & UTF8_CARRY;
     p = stop;
     if (p == end) return state | nonAscii;
   }
   // 2. SIMD over whole blocks, starting on a code point boundary.
   const simdStart = p;
-  const k = i32x4.splat(<i32>rotateKey(key, p - ptr));
+  const k = i32x4.splat(rotateKey(<i32>key, <i32>(p - ptr)));
   const masked = key != 0;
   let prev = i8x16.splat(0);
   let prevIncomplete = i8x16.splat(0);
@@ -248,7 +246,7 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
     r = scalar(from, p, 0, 0, 0);
     if (r == UTF8_INVALID) return UTF8_INVALID;
   }
-  r = scalar(p, end, r & 0xffffff, key, p - ptr);
+  r = scalar(p, end, r & UTF8_CARRY, key, p - ptr);
   if (r == UTF8_INVALID) return UTF8_INVALID;
   return r | nonAscii;
 }
