@@ -20,7 +20,8 @@ import {
   UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII,
 } from './layout';
 import {
-  getS, getS64, headerByte, setS, setS64, spillHeader, unmaskSegment, validateSegment, writeRecord,
+  getS, getS64, headerAt, headerByte, joinHeader, releaseHeader, setS, setS64, spillHeader, unmaskSegment,
+  validateSegment, writeRecord,
 } from './platform';
 import { rotateKey } from './rotate';
 
@@ -37,10 +38,10 @@ const MAX_SAFE_HIGH: i32 = 0x1fffff;
 /** The payload length read by `readLength`; `parse` keeps it for the frame's first record. */
 let frameLength: u64 = 0;
 
-/** Header byte `i` of `headerByte(held, pos, …)`, and the three after it, as a big-endian word. */
-function word(held: i32, pos: i32, i: i32): i32 {
-  return (headerByte(held, pos, i) << 24) | (headerByte(held, pos, i + 1) << 16) |
-    (headerByte(held, pos, i + 2) << 8) | headerByte(held, pos, i + 3);
+/** Bytes `i` to `i + 3` of the header at `at` as a big-endian word. */
+// @ts-ignore: decorator
+@inline function word(at: i32, i: i32): i32 {
+  return (headerByte(at, i) << 24) | (headerByte(at, i + 1) << 16) | (headerByte(at, i + 2) << 8) | headerByte(at, i + 3);
 }
 
 /**
@@ -71,31 +72,28 @@ function checkHeader(config: i32, b0: i32, b1: i32): i32 {
 }
 
 /** Bytes in a header whose second byte is `b1` (RFC 6455 §5.2): 2, + 2 or 8 of extended length, + 4 of key. */
-function headerLength(b1: i32): i32 {
-  const len7 = b1 & B1_LENGTH;
-  return 2 + (len7 == LENGTH_16 ? 2 : len7 == LENGTH_64 ? 8 : 0) + ((b1 & B1_MASK) != 0 ? 4 : 0);
+// @ts-ignore: decorator
+@inline function headerLength(b1: i32): i32 {
+  return 2 + ((b1 & B1_LENGTH) < LENGTH_16 ? 0 : (b1 & B1_LENGTH) == LENGTH_16 ? 2 : 8) + ((b1 & B1_MASK) != 0 ? 4 : 0);
 }
 
 /**
- * Read the payload length of a complete header (7-bit field `len7`) into `frameLength`; returns the status of
- * its encoding (RFC 6455 §5.2: the minimal number of bytes; a 64-bit length has its most significant bit 0).
+ * Read the extended payload length of a complete header whose 7-bit length is `len7` (LENGTH_16 or LENGTH_64)
+ * into `frameLength`; returns the status of its encoding (RFC 6455 §5.2: the minimal number of bytes; a 64-bit
+ * length has its most significant bit 0).
  */
-function readLength(held: i32, pos: i32, len7: i32): i32 {
+function readLength(at: i32, len7: i32): i32 {
   if (len7 == LENGTH_16) {
-    const length = (headerByte(held, pos, 2) << 8) | headerByte(held, pos, 3);
+    const length = (headerByte(at, 2) << 8) | headerByte(at, 3);
     frameLength = <u64>length;
     return length < LENGTH_16 ? ST_NON_MINIMAL_LENGTH : ST_OK;
   }
-  if (len7 == LENGTH_64) {
-    const high = word(held, pos, 2);
-    frameLength = 0;
-    if (high < 0) return ST_INVALID_PAYLOAD_LENGTH;
-    if (high > MAX_SAFE_HIGH) return ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH;
-    frameLength = <u64>high * TWO_32 + <u64><u32>word(held, pos, 6);
-    return frameLength <= 0xffff ? ST_NON_MINIMAL_LENGTH : ST_OK;
-  }
-  frameLength = <u64>len7;
-  return ST_OK;
+  const high = word(at, 2);
+  frameLength = 0;
+  if (high < 0) return ST_INVALID_PAYLOAD_LENGTH;
+  if (high > MAX_SAFE_HIGH) return ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH;
+  frameLength = <u64>high * TWO_32 + <u64><u32>word(at, 6);
+  return frameLength <= 0xffff ? ST_NON_MINIMAL_LENGTH : ST_OK;
 }
 
 /**
@@ -126,7 +124,8 @@ function dataFrame(config: i32, opcode: i32, payloadLength: u64): i32 {
     setS(S_FRAGS, 0);
   }
   setS(S_FRAGS, getS(S_FRAGS) + 1);
-  setS64(S_MSG_LO, getS64(S_MSG_LO) + payloadLength);
+  const announced = getS64(S_MSG_LO) + payloadLength;
+  setS64(S_MSG_LO, announced);
   if ((msg & M_OPCODE) != OP_TEXT || (config & C_UTF8) == 0) {
     setS(S_MSG, msg);
     return KIND_BYTES;
@@ -202,7 +201,8 @@ export function parse(len: i32, pos: i32): i32 {
         status = endFrame(flags, config);
         phase = (flags & F_OPCODE) == OP_CLOSE ? PHASE_CLOSED : PHASE_HEADER;
       }
-      writeRecord(n, flags, pos, take, start != 0 ? frameLength : 0, start != 0 ? key : 0, status);
+      const length = start != 0 ? frameLength : 0;
+      writeRecord(n, flags, pos, take, length, start != 0 ? key : 0, status);
       n++;
       pos += take;
       start = 0;
@@ -224,8 +224,10 @@ export function parse(len: i32, pos: i32): i32 {
       pos = len;
       break;
     }
-    const b0 = headerByte(held, pos, 0);
-    const b1 = headerByte(held, pos, 1);
+    // The header's bytes, in one place: the chunk's, or those held joined with the chunk's.
+    const at = held == 0 ? headerAt(pos) : joinHeader(held, avail, pos);
+    const b0 = headerByte(at, 0);
+    const b1 = headerByte(at, 1);
     const opcode = b0 & F_OPCODE;
     let flags = b0 | ((b1 & B1_MASK) != 0 ? F_MASKED : 0);
     // The rules that need only the first two bytes fail as soon as they arrive (as ws does), not when a peer
@@ -241,14 +243,18 @@ export function parse(len: i32, pos: i32): i32 {
         pos = len;
         break;
       }
-      status = readLength(held, pos, b1 & B1_LENGTH);
+      const len7 = b1 & B1_LENGTH;
+      frameLength = <u64>len7;
+      if (len7 >= LENGTH_16) status = readLength(at, len7);
       if ((b1 & B1_MASK) != 0) {
         const k = size - 4;
-        key = headerByte(held, pos, k) | (headerByte(held, pos, k + 1) << 8) |
-          (headerByte(held, pos, k + 2) << 16) | (headerByte(held, pos, k + 3) << 24);
+        key = headerByte(at, k) | (headerByte(at, k + 1) << 8) | (headerByte(at, k + 2) << 16) | (headerByte(at, k + 3) << 24);
       }
       pos += size - held;
-      setS(S_HDR_LEN, 0);
+      if (held != 0) {
+        setS(S_HDR_LEN, 0);
+        releaseHeader();
+      }
       if (status == ST_OK) status = checkLimits(config, opcode, frameLength);
     }
     if (status != ST_OK) {
@@ -292,14 +298,14 @@ export function onlyLargePlainFrames(len: i32, minLength: i32): bool {
   const msg = getS(S_MSG);
   let plain = (msg & M_OPCODE) == OP_BINARY || (msg & M_DEFER) != 0;
   while (pos + 10 <= <u64>len) {
-    const at = <i32>pos;
-    const opcode = headerByte(0, at, 0) & F_OPCODE;
-    const b1 = headerByte(0, at, 1);
+    const at = headerAt(<i32>pos);
+    const opcode = headerByte(at, 0) & F_OPCODE;
+    const b1 = headerByte(at, 1);
     if (opcode == OP_BINARY || (opcode == OP_TEXT && plainText)) plain = true;
     else if (opcode != OP_CONTINUATION || !plain) return false;
     const len7 = b1 & B1_LENGTH;
-    if ((b1 & B1_MASK) != 0 || len7 < LENGTH_16) return false;
-    if (readLength(0, at, len7) != ST_OK || frameLength < <u64>minLength) return false;
+    if ((b1 & B1_MASK) != 0 || len7 < LENGTH_16) return false; // (masked, or shorter than any minLength)
+    if (readLength(at, len7) != ST_OK || frameLength < <u64>minLength) return false;
     pos += <u64>headerLength(b1) + frameLength;
   }
   return true;

@@ -25,12 +25,30 @@ import { unmaskValidate } from './utf8';
   store<u64>(STATE_PTR + (<usize>i << 2), v);
 }
 
-/** Byte `i` of the header that starts with the `held` bytes spilled into S_HDR and goes on at chunk `pos`. */
+// A header is read where its bytes are in one place: an address, in the chunk or in the spill area.
+
+/** Where the header at chunk offset `pos` is. */
 // @ts-ignore: decorator
-@inline export function headerByte(held: i32, pos: i32, i: i32): i32 {
-  return i < held
-    ? <i32>load<u8>(STATE_PTR + (<usize>S_HDR << 2) + <usize>i)
-    : <i32>load<u8>(WINDOW_PTR + <usize>(pos + i - held));
+@inline export function headerAt(pos: i32): i32 {
+  return <i32>WINDOW_PTR + pos;
+}
+/**
+ * Where the header is whose first `held` bytes are spilled in S_HDR and the rest at chunk offset `pos` (`avail`
+ * bytes in all): the chunk's bytes are appended to the spill area (16 bytes, a header is at most 14).
+ */
+export function joinHeader(held: i32, avail: i32, pos: i32): i32 {
+  const spill = STATE_PTR + (<usize>S_HDR << 2);
+  const end = min(avail, 14);
+  for (let i = held; i < end; i++) store<u8>(spill + <usize>i, load<u8>(WINDOW_PTR + <usize>(pos + i - held)));
+  return <i32>spill;
+}
+/** The joined header has been read (nothing to do here: the next `headerAt` is an address in the chunk). */
+// @ts-ignore: decorator
+@inline export function releaseHeader(): void {}
+/** Byte `i` of the header at `at`. */
+// @ts-ignore: decorator
+@inline export function headerByte(at: i32, i: i32): i32 {
+  return <i32>load<u8>(<usize>(at + i));
 }
 
 /** Copy header bytes `held` to `avail` (chunk bytes from `pos`) into S_HDR, after the `held` already there. */

@@ -35,32 +35,185 @@ const BUILTINS = new Set([
 ]);
 const DROP = '\u0000';
 
+/** A node that needs no parentheses wherever an operand goes. */
+const isPrimary = (node) =>
+  ts.isIdentifier(node) || ts.isNumericLiteral(node) || ts.isParenthesizedExpression(node) ||
+  ts.isElementAccessExpression(node) || ts.isCallExpression(node) || ts.isNonNullExpression(node) ||
+  ts.isPropertyAccessExpression(node);
+/** An argument that may be repeated in an inlined body: names and literals combined by operators, no calls. */
+const isSimple = (node) =>
+  ts.isIdentifier(node) || ts.isNumericLiteral(node) ||
+  (ts.isParenthesizedExpression(node) && isSimple(node.expression)) ||
+  (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.MinusToken || node.operator === ts.SyntaxKind.TildeToken) &&
+    isSimple(node.operand)) ||
+  (ts.isBinaryExpression(node) && !isAssignment(node.operatorToken.kind) && isSimple(node.left) && isSimple(node.right)) ||
+  (ts.isTypeAssertionExpression(node) && isSimple(node.expression));
+const isAssignment = (kind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+
+/**
+ * The functions of the TS platform module (`text`, at `file`) whose doc comment says `@inline`: translate()
+ * expands their calls in place, as `asc` does with the `@inline` functions of assembly/platform.ts, so the TS
+ * walk pays for no call where the WASM one pays for none (V8 inlines only up to a budget per function). A body
+ * is one `return expression;` or `expression;`, or statements (then only called as a statement); a parameter
+ * used more than once takes only a simple argument (names and literals with operators). What a body names
+ * besides its parameters is imported into the generated file: the platform's exports, and what it imports.
+ */
+export function inlineFunctions(text, file) {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const functions = new Map();
+  const origins = new Map(); // name -> module specifier as written in the platform file, or null for its own
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      for (const e of statement.importClause?.namedBindings?.elements ?? []) origins.set(e.name.text, statement.moduleSpecifier.text);
+      continue;
+    }
+    const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const names = ts.isVariableStatement(statement)
+      ? statement.declarationList.declarations.map((d) => d.name.text)
+      : statement.name ? [statement.name.text] : [];
+    for (const name of names) origins.set(name, exported ? null : undefined);
+    if (!ts.isFunctionDeclaration(statement) || !ts.getJSDocTags(statement).some((t) => t.tagName.text === 'inline')) continue;
+    const params = statement.parameters.map((p) => p.name.text);
+    const body = statement.body.statements;
+    const single = body.length === 1 && (ts.isReturnStatement(body[0]) || ts.isExpressionStatement(body[0]));
+    functions.set(statement.name.text, {
+      params,
+      expression: single ? body[0].expression : null,
+      statements: single ? null : body,
+      locals: new Set(body.flatMap((b) => (ts.isVariableStatement(b) ? b.declarationList.declarations.map((d) => d.name.text) : []))),
+      source,
+    });
+  }
+  return { functions, origins, file };
+}
+
 /**
  * Translate the portable AssemblyScript `text` of `file` (a path for messages). `modules` names the portable
- * files (without extension) it may import as './name'; './platform' maps to `platform`.
+ * files (without extension) it may import as './name'; './platform' maps to `platform.path`, whose `@inline`
+ * functions (inlineFunctions) are expanded at their call sites.
  */
 export function translate(text, file, { modules, platform }) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const fail = (node, why) => {
-    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart());
+    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
     throw new Error(`${file}:${line + 1}:${character + 1}: ${why} (not portable: see scripts/portable.mjs)`);
   };
   if (source.parseDiagnostics.length > 0) fail(source, ts.flattenDiagnosticMessageText(source.parseDiagnostics[0].messageText, ' '));
+  // `@inline` functions: the platform's, and this file's own whose body is one `return expression;`.
+  const inline = new Map(platform.inline.functions);
+  for (const s of source.statements) {
+    if (!ts.isFunctionDeclaration(s) || !ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline')) continue;
+    const body = s.body.statements;
+    if (body.length !== 1 || !ts.isReturnStatement(body[0])) continue;
+    inline.set(s.name.text, { params: s.parameters.map((p) => p.name.text), expression: body[0].expression, statements: null, locals: new Set(), source });
+  }
+  const declared = new Set(); // every name the portable file declares or imports
+  const visit = (node) => {
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isImportSpecifier(node)) &&
+      node.name && ts.isIdentifier(node.name)) declared.add(node.name.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  const called = new Set(); // platform functions still called (not inlined)
+  const needed = new Map(); // names the inlined bodies use -> module specifier relative to the generated file
 
-  function rewrite(node) {
+  /**
+   * The text of `node` (from `src`) with each identifier in `subst` replaced, and its children rewritten (and
+   * translated, if `src` is the portable file).
+   */
+  function render(node, src, subst) {
+    const srcText = src.getFullText();
+    if (ts.isIdentifier(node) && subst.has(node.text) && !isPropertyName(node)) return subst.get(node.text);
+    if (src === source) {
+      const special = rule(node, subst);
+      if (special !== undefined) return special;
+    }
+    if (src !== source && ts.isIdentifier(node) && !isPropertyName(node)) use(node);
+    let out = '';
+    let at = node.kind === ts.SyntaxKind.SourceFile ? 0 : node.getStart(src);
+    for (const child of node.getChildren(src)) {
+      if (ts.isJSDoc(child)) continue; // doc comments are copied with the trivia before the node
+      out += srcText.slice(at, child.getStart(src)) + render(child, src, subst);
+      at = child.getEnd();
+    }
+    return out + srcText.slice(at, node.getEnd());
+  }
+  const NONE = new Map();
+  const rewrite = (node, subst = NONE) => render(node, source, subst);
+  const isPropertyName = (node) =>
+    (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) ||
+    (ts.isPropertyAssignment(node.parent) && node.parent.name === node);
+
+  /** A name an inlined body uses: import it into the generated file unless the portable file has it. */
+  function use(node) {
+    const name = node.text;
+    if (name in globalThis || current.params.includes(name) || current.locals.has(name)) return;
+    if (declared.has(name)) fail(currentCall, `${name}, used by the inlined ${currentName}, is a name here too`);
+    const origin = platform.inline.origins.get(name);
+    if (origin === undefined) throw new Error(`${platform.inline.file}: ${currentName} uses ${name}, which it must export`);
+    needed.set(name, origin === null ? platform.path : platform.rebase(origin));
+  }
+  let current = null;
+  let currentName = '';
+  let currentCall = null;
+
+  function expand(call, asStatement, outer) {
+    const name = call.expression.text;
+    const f = inline.get(name);
+    if (f.expression === null && !asStatement) fail(call, `${name} has statements: call it as a statement`);
+    const subst = new Map();
+    f.params.forEach((param, i) => {
+      const arg = call.arguments[i];
+      const uses = countUses(f, param);
+      if (uses > 1 && !isSimple(arg)) fail(arg, `argument ${param} of ${name} is used ${uses} times: pass a local`);
+      const text = rewrite(arg, outer);
+      for (const local of f.locals) if (new RegExp(`\\b${local}\\b`).test(text)) fail(arg, `${local} is a local of ${name}`);
+      subst.set(param, isPrimary(arg) ? text : `(${text})`);
+    });
+    const saved = [current, currentName, currentCall];
+    [current, currentName, currentCall] = [f, name, call];
+    let out;
+    if (f.expression !== null) {
+      const body = render(f.expression, f.source, subst);
+      out = isPrimary(f.expression) || asStatement ? body : `(${body})`;
+    } else {
+      const line = text.slice(text.lastIndexOf('\n', call.getStart(source)) + 1).match(/^[ \t]*/)[0];
+      const lines = f.statements.map((s) => `${line}  ${render(s, f.source, subst)}`);
+      out = `{\n${lines.join('\n')}\n${line}}`;
+    }
+    [current, currentName, currentCall] = saved;
+    return out;
+  }
+  const uses = new Map();
+  function countUses(f, param) {
+    const key = `${f.source.fileName}:${f.params.join()}:${param}`;
+    if (!uses.has(key)) {
+      let n = 0;
+      const count = (node) => {
+        if (ts.isIdentifier(node) && node.text === param && !isPropertyName(node)) n++;
+        ts.forEachChild(node, count);
+      };
+      for (const s of f.expression ? [f.expression] : f.statements) count(s);
+      uses.set(key, n);
+    }
+    return uses.get(key);
+  }
+
+  /** What a node of the portable file becomes, or undefined to rewrite its children. */
+  function rule(node, subst) {
     switch (node.kind) {
       case ts.SyntaxKind.Decorator:
         return DROP;
       case ts.SyntaxKind.TypeReference: {
-        const name = node.typeName.getText();
+        const name = node.typeName.getText(source);
         if (NUMBER_TYPES.has(name)) return 'number';
         if (name === 'bool') return 'boolean';
-        break;
+        return undefined;
       }
       case ts.SyntaxKind.TypeAssertionExpression: {
-        const to = node.type.getText();
+        const to = node.type.getText(source);
         if (!(to in CASTS)) fail(node, `cast to ${to}`);
-        return CASTS[to](rewrite(node.expression));
+        return CASTS[to](rewrite(node.expression, subst));
       }
       case ts.SyntaxKind.EqualsEqualsToken:
         return '===';
@@ -68,31 +221,53 @@ export function translate(text, file, { modules, platform }) {
         return '!==';
       case ts.SyntaxKind.Identifier:
         if (BUILTINS.has(node.text)) fail(node, `AssemblyScript built-in ${node.text}`);
-        break;
-      case ts.SyntaxKind.StringLiteral:
-        if (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent)) {
-          const name = node.text.replace(/^\.\//, '');
-          if (name === 'platform') return `'${platform}'`;
-          if (!node.text.startsWith('./') || !modules.includes(name)) fail(node, `import from ${node.text}`);
-          return `'./${name}.js'`;
+        if (platform.inline.functions.has(node.text) || platformImports.has(node.text)) {
+          if (!(ts.isCallExpression(node.parent) && node.parent.expression === node) && !ts.isImportSpecifier(node.parent)) {
+            fail(node, `${node.text} from ./platform is only called`);
+          }
+          if (!ts.isImportSpecifier(node.parent)) called.add(node.text);
         }
-        break;
+        return undefined;
+      case ts.SyntaxKind.ExpressionStatement:
+        if (ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression) &&
+          inline.has(node.expression.expression.text)) {
+          const body = expand(node.expression, true, subst);
+          return body.startsWith('{') ? body : `${body};`;
+        }
+        return undefined;
+      case ts.SyntaxKind.CallExpression:
+        if (ts.isIdentifier(node.expression) && inline.has(node.expression.text)) return expand(node, false, subst);
+        return undefined;
+      case ts.SyntaxKind.ImportDeclaration: {
+        const from = node.moduleSpecifier.text;
+        const name = from.replace(/^\.\//, '');
+        if (from === './platform') return PLATFORM_IMPORT;
+        if (!from.startsWith('./') || !modules.includes(name)) fail(node, `import from ${from}`);
+        return undefined;
+      }
+      case ts.SyntaxKind.StringLiteral:
+        if (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent)) return `'./${node.text.replace(/^\.\//, '')}.js'`;
+        return undefined;
     }
-    let out = '';
-    let at = node.kind === ts.SyntaxKind.SourceFile ? 0 : node.getStart();
-    for (const child of node.getChildren(source)) {
-      if (ts.isJSDoc(child)) continue; // doc comments are copied with the trivia before the node
-      const start = child.getStart(source);
-      out += text.slice(at, start) + rewrite(child);
-      at = child.getEnd();
+    return undefined;
+  }
+  const platformImports = new Set();
+  for (const s of source.statements) {
+    if (ts.isImportDeclaration(s) && s.moduleSpecifier.text === './platform') {
+      for (const e of s.importClause.namedBindings.elements) platformImports.add(e.name.text);
     }
-    return out + text.slice(at, node.getEnd());
   }
 
-  return rewrite(source)
-    .replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '')
-    .replace(/\u0000\s*/g, '');
+  let out = rewrite(source);
+  // The platform import: the functions still called, and what the inlined bodies use, by module.
+  const byModule = new Map([[platform.path, [...called].filter((n) => !platform.inline.functions.has(n))]]);
+  for (const [name, from] of needed) byModule.set(from, [...(byModule.get(from) ?? []), name]);
+  const imports = [...byModule].filter(([, names]) => names.length > 0)
+    .map(([from, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${from}';`);
+  out = out.replace(PLATFORM_IMPORT, imports.join('\n'));
+  return out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '').replace(/\u0000\s*/g, '');
 }
+const PLATFORM_IMPORT = '\u0001platform\u0001';
 
 /**
  * The statuses of the contract (assembly/layout.ts): every `ST_*` constant with the `@error CODE CLOSE message`

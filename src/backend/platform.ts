@@ -3,51 +3,89 @@
  * for the TS backend: the same functions as assembly/platform.ts, over the decoder's Int32Array state, the
  * caller's chunk (read in place), and the backend's records and window (masked payload is unmasked into the
  * window at its chunk offset). `bind` points them at one call's arrays; calls are synchronous, so one set of
- * module variables serves every decoder.
+ * module variables serves every decoder. The functions marked `@inline` are expanded where the walk calls them
+ * (scripts/portable.mjs), as `asc` does with those of assembly/platform.ts: what they use is exported for that.
  */
 import { REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR } from '../generated/layout.js';
-import { mask } from './mask.js';
+import { unmaskAt } from './mask.js';
 import { validateUtf8 } from './utf8.js';
 
-const TWO32 = 4294967296;
-let state: Int32Array = new Int32Array(0);
-let chunk: Uint8Array = new Uint8Array(0);
-let records: Int32Array = new Int32Array(0);
-let window: Uint8Array = new Uint8Array(0);
+export const TWO32 = 4294967296;
+export let state: Int32Array = new Int32Array(0);
+export let chunk: Uint8Array = new Uint8Array(0);
+export let records: Int32Array = new Int32Array(0);
+/** Where header bytes are read: the chunk, or `joined` while a header held in the state is read. */
+export let header: Uint8Array = chunk;
+const joined = new Uint8Array(16);
+let windowBytes: Uint8Array = new Uint8Array(0);
 let windowWords: Int32Array = new Int32Array(0);
+/** Int32Array over the chunk from its first byte, made when first needed; null if the chunk is not 4-aligned. */
+let chunkWords: Int32Array | null = null;
+let chunkWordsMade = false;
 
 /** Point the state and header reads at a decoder's `s` and the chunk `c`. */
 export function bind(s: Int32Array, c: Uint8Array): void {
   state = s;
   chunk = c;
+  header = c;
+  chunkWordsMade = false;
+}
+
+function wordsOfChunk(): Int32Array | null {
+  if (!chunkWordsMade) {
+    chunkWords = (chunk.byteOffset & 3) === 0 ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
+    chunkWordsMade = true;
+  }
+  return chunkWords;
 }
 
 /** Point record writes and unmasking at a backend's `recs` and `win` (`words` views all of win.buffer). */
 export function bindOutput(recs: Int32Array, win: Uint8Array, words: Int32Array): void {
   records = recs;
-  window = win;
+  windowBytes = win;
   windowWords = words;
 }
 
+/** State word `i`. @inline */
 export function getS(i: number): number {
   return state[i]!;
 }
+/** @inline */
 export function setS(i: number, v: number): void {
   state[i] = v;
 }
-/** The 64-bit state value whose low word is `i` (≤ 2^53 - 1). */
+/** The 64-bit state value whose low word is `i` (≤ 2^53 - 1). @inline */
 export function getS64(i: number): number {
-  const hi = state[i + 1]!;
-  return hi === 0 ? state[i]! >>> 0 : (hi >>> 0) * TWO32 + (state[i]! >>> 0);
+  return state[i + 1] === 0 ? state[i]! >>> 0 : (state[i + 1]! >>> 0) * TWO32 + (state[i]! >>> 0);
 }
+/** @inline */
 export function setS64(i: number, v: number): void {
   state[i] = v >>> 0;
   state[i + 1] = v < TWO32 ? 0 : Math.floor(v / TWO32); // no division for the common < 4 GiB case
 }
 
-/** Byte `i` of the header that starts with the `held` bytes spilled into S_HDR and goes on at chunk `pos`. */
-export function headerByte(held: number, pos: number, i: number): number {
-  return i < held ? (state[S_HDR + (i >> 2)]! >>> ((i & 3) << 3)) & 0xff : chunk[pos + i - held]!;
+/** Where the header at chunk offset `pos` is (in `header`, the chunk). @inline */
+export function headerAt(pos: number): number {
+  return pos;
+}
+/**
+ * Where the header is whose first `held` bytes are spilled in S_HDR and the rest at chunk offset `pos` (`avail`
+ * bytes in all): `joined`, which `header` is until `releaseHeader`.
+ */
+export function joinHeader(held: number, avail: number, pos: number): number {
+  for (let i = 0; i < held; i++) joined[i] = (state[S_HDR + (i >> 2)]! >>> ((i & 3) << 3)) & 0xff;
+  const end = Math.min(avail, 14);
+  for (let i = held; i < end; i++) joined[i] = chunk[pos + i - held]!;
+  header = joined;
+  return 0;
+}
+/** The joined header has been read: read the chunk again. */
+export function releaseHeader(): void {
+  header = chunk;
+}
+/** Byte `i` of the header at `at`. @inline */
+export function headerByte(at: number, i: number): number {
+  return header[at + i]!;
 }
 
 /** Copy header bytes `held` to `avail` (chunk bytes from `pos`) into S_HDR, after the `held` already there. */
@@ -59,6 +97,7 @@ export function spillHeader(held: number, avail: number, pos: number): void {
   }
 }
 
+/** @inline */
 export function writeRecord(n: number, flags: number, off: number, len: number, frameLength: number, key: number, status: number): void {
   const r = n * REC_WORDS;
   records[r + R_FLAGS] = flags;
@@ -73,7 +112,7 @@ export function writeRecord(n: number, flags: number, off: number, len: number, 
 
 /** Unmask the `len` payload bytes at chunk offset `off` with `key` (phase 0 there) into the window. */
 export function unmaskSegment(off: number, len: number, key: number): void {
-  mask(chunk, off, window, off, len, key, windowWords);
+  unmaskAt(chunk, wordsOfChunk(), windowBytes, windowWords, off, len, key);
 }
 
 /**
@@ -82,9 +121,8 @@ export function unmaskSegment(off: number, len: number, key: number): void {
  */
 export function validateSegment(off: number, len: number, masked: boolean, key: number, carry: number): number {
   if (masked) {
-    mask(chunk, off, window, off, len, key, windowWords);
-    return validateUtf8(window, windowWords, off, off + len, carry);
+    unmaskAt(chunk, wordsOfChunk(), windowBytes, windowWords, off, len, key);
+    return validateUtf8(windowBytes, windowWords, off, off + len, carry);
   }
-  const words = (chunk.byteOffset & 3) === 0 ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
-  return validateUtf8(chunk, words, off, off + len, carry);
+  return validateUtf8(chunk, wordsOfChunk(), off, off + len, carry);
 }
