@@ -50,7 +50,8 @@ let frameLength: u64 = 0;
  * opcodes fail), control frames (§5.5: FIN set, payload ≤ 125; §5.5.1: a close body is empty or ≥ 2 bytes),
  * message sequencing (§5.4), masking direction (§5.1).
  */
-function checkHeader(config: i32, b0: i32, b1: i32): i32 {
+// @ts-ignore: decorator
+@inline function checkHeader(config: i32, b0: i32, b1: i32): i32 {
   const opcode = b0 & F_OPCODE;
   if ((b0 & (F_RSV2 | F_RSV3)) != 0) return ST_UNEXPECTED_RSV_2_3;
   if ((b0 & F_RSV1) != 0) return ST_UNEXPECTED_RSV_1;
@@ -82,7 +83,8 @@ function checkHeader(config: i32, b0: i32, b1: i32): i32 {
  * into `frameLength`; returns the status of its encoding (RFC 6455 §5.2: the minimal number of bytes; a 64-bit
  * length has its most significant bit 0).
  */
-function readLength(at: i32, len7: i32): i32 {
+// @ts-ignore: decorator
+@inline function readLength(at: i32, len7: i32): i32 {
   if (len7 == LENGTH_16) {
     const length = (headerByte(at, 2) << 8) | headerByte(at, 3);
     frameLength = <u64>length;
@@ -100,7 +102,8 @@ function readLength(at: i32, len7: i32): i32 {
  * Size limits, from the header, before any payload is buffered. The message limit is checked first so that
  * with the default maxFrameSize (= maxMessageSize) an oversized message reports WS_ERR_UNSUPPORTED_MESSAGE_LENGTH.
  */
-function checkLimits(config: i32, opcode: i32, payloadLength: u64): i32 {
+// @ts-ignore: decorator
+@inline function checkLimits(config: i32, opcode: i32, payloadLength: u64): i32 {
   if (opcode < OP_CONTROL && (config & C_MESSAGES) != 0) {
     const sofar: u64 = opcode == OP_CONTINUATION ? getS64(S_MSG_LO) : 0;
     if (sofar + payloadLength > getS64(S_MAXMSG_LO)) return ST_MESSAGE_TOO_LARGE;
@@ -115,7 +118,8 @@ function checkLimits(config: i32, opcode: i32, payloadLength: u64): i32 {
  * Message bookkeeping for a data frame whose header passed (C_MESSAGES; RFC 6455 §5.4): a non-zero opcode
  * starts a message, a continuation extends it. Returns the frame's F_KIND.
  */
-function dataFrame(config: i32, opcode: i32, payloadLength: u64): i32 {
+// @ts-ignore: decorator
+@inline function dataFrame(config: i32, opcode: i32, payloadLength: u64): i32 {
   let msg = getS(S_MSG);
   if (opcode != OP_CONTINUATION) {
     msg = opcode | M_ASCII;
@@ -140,7 +144,8 @@ function dataFrame(config: i32, opcode: i32, payloadLength: u64): i32 {
 }
 
 /** Unmask and validate one payload segment at chunk offset `off`; returns a status. */
-function segment(off: i32, take: i32, flags: i32): i32 {
+// @ts-ignore: decorator
+@inline function segment(off: i32, take: i32, flags: i32): i32 {
   const masked = (flags & F_MASKED) != 0;
   const key = getS(S_MASK);
   if (masked) setS(S_MASK, rotateKey(key, take));
@@ -156,7 +161,8 @@ function segment(off: i32, take: i32, flags: i32): i32 {
 }
 
 /** Bookkeeping when a frame's last payload byte has been read; returns a status. */
-function endFrame(flags: i32, config: i32): i32 {
+// @ts-ignore: decorator
+@inline function endFrame(flags: i32, config: i32): i32 {
   if ((flags & F_OPCODE) >= OP_CONTROL || (config & C_MESSAGES) == 0 || (flags & F_FIN) == 0) return ST_OK;
   // FIN on a data frame completes the message (RFC 6455 §5.4). A text message must end on a code point
   // boundary (RFC 6455 §8.1: the whole message is UTF-8).
@@ -191,7 +197,8 @@ export function parse(len: i32, pos: i32): i32 {
       const remaining = getS64(S_REM_LO);
       const avail = <u64>(len - pos);
       const take = <i32>(remaining < avail ? remaining : avail);
-      let status = take > 0 ? segment(pos, take, flags) : ST_OK;
+      let status = ST_OK;
+      if (take > 0) status = segment(pos, take, flags);
       const left = remaining - <u64>take;
       setS64(S_REM_LO, left);
       flags |= start;
@@ -305,7 +312,8 @@ export function onlyLargePlainFrames(len: i32, minLength: i32): bool {
     else if (opcode != OP_CONTINUATION || !plain) return false;
     const len7 = b1 & B1_LENGTH;
     if ((b1 & B1_MASK) != 0 || len7 < LENGTH_16) return false; // (masked, or shorter than any minLength)
-    if (readLength(at, len7) != ST_OK || frameLength < <u64>minLength) return false;
+    const status = readLength(at, len7);
+    if (status != ST_OK || frameLength < <u64>minLength) return false;
     pos += <u64>headerLength(b1) + frameLength;
   }
   return true;

@@ -87,10 +87,27 @@ export function inlineFunctions(text, file) {
   return { functions, origins, file };
 }
 
+/** Every name declared inside `node` (variables, parameters, functions). */
+function declaredIn(node) {
+  const names = new Set();
+  const visit = (n) => {
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name)) {
+      names.add(n.name.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}
+const mentions = (text, name) => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(text);
+
 /**
  * Translate the portable AssemblyScript `text` of `file` (a path for messages). `modules` names the portable
  * files (without extension) it may import as './name'; './platform' maps to `platform.path`, whose `@inline`
- * functions (inlineFunctions) are expanded at their call sites.
+ * functions (inlineFunctions) are expanded at their call sites. So are this file's own `@inline` functions:
+ * one whose body is `return expression;` wherever it is called; any other as a labelled block, where its call
+ * is a whole statement (`f(…);`, `let x = f(…);`, `x = f(…);`, `x |= f(…);`): each `return` assigns the result
+ * and leaves the block.
  */
 export function translate(text, file, { modules, platform }) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -99,21 +116,31 @@ export function translate(text, file, { modules, platform }) {
     throw new Error(`${file}:${line + 1}:${character + 1}: ${why} (not portable: see scripts/portable.mjs)`);
   };
   if (source.parseDiagnostics.length > 0) fail(source, ts.flattenDiagnosticMessageText(source.parseDiagnostics[0].messageText, ' '));
-  // `@inline` functions: the platform's, and this file's own whose body is one `return expression;`.
+
   const inline = new Map(platform.inline.functions);
   for (const s of source.statements) {
     if (!ts.isFunctionDeclaration(s) || !ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline')) continue;
+    const params = s.parameters.map((p) => p.name.text);
     const body = s.body.statements;
-    if (body.length !== 1 || !ts.isReturnStatement(body[0])) continue;
-    inline.set(s.name.text, { params: s.parameters.map((p) => p.name.text), expression: body[0].expression, statements: null, locals: new Set(), source });
+    if (body.length === 1 && ts.isReturnStatement(body[0]) && body[0].expression) {
+      inline.set(s.name.text, { params, expression: body[0].expression, statements: null, locals: new Set(), source });
+      continue;
+    }
+    const locals = declaredIn(s.body);
+    const assigned = (n) => {
+      const target = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+          n.operatorToken.kind <= ts.SyntaxKind.LastAssignment ? n.left
+        : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) ? n.operand : null;
+      if (target && ts.isIdentifier(target) && params.includes(target.text)) fail(n, `${s.name.text} assigns to a parameter`);
+      ts.forEachChild(n, assigned);
+    };
+    assigned(s.body);
+    inline.set(s.name.text, { params, block: s, locals, source });
   }
-  const declared = new Set(); // every name the portable file declares or imports
-  const visit = (node) => {
-    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isImportSpecifier(node)) &&
-      node.name && ts.isIdentifier(node.name)) declared.add(node.name.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+  const declared = declaredIn(source); // every name the portable file declares
+  for (const s of source.statements) {
+    if (ts.isImportDeclaration(s)) for (const e of s.importClause?.namedBindings?.elements ?? []) declared.add(e.name.text);
+  }
   const called = new Set(); // platform functions still called (not inlined)
   const needed = new Map(); // names the inlined bodies use -> module specifier relative to the generated file
 
@@ -143,8 +170,11 @@ export function translate(text, file, { modules, platform }) {
   const isPropertyName = (node) =>
     (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) ||
     (ts.isPropertyAssignment(node.parent) && node.parent.name === node);
+  const indentOf = (node) => text.slice(text.lastIndexOf('\n', node.getStart(source)) + 1).match(/^[ \t]*/)[0];
+  /** `body` (text from a line indented by `from`) with its later lines moved to `to`. */
+  const reindent = (body, from, to) => body.replace(/\n([ \t]*)(?=\S)/g, (_, ws) => `\n${to}${ws.slice(from.length)}`);
 
-  /** A name an inlined body uses: import it into the generated file unless the portable file has it. */
+  /** A name an inlined platform body uses: import it into the generated file. */
   function use(node) {
     const name = node.text;
     if (name in globalThis || current.params.includes(name) || current.locals.has(name)) return;
@@ -157,9 +187,11 @@ export function translate(text, file, { modules, platform }) {
   let currentName = '';
   let currentCall = null;
 
+  /** A call of a platform function, or of an expression-bodied one of this file, expanded in place. */
   function expand(call, asStatement, outer) {
     const name = call.expression.text;
     const f = inline.get(name);
+    if (f.block) fail(call, `${name} has statements: call it as a whole statement`);
     if (f.expression === null && !asStatement) fail(call, `${name} has statements: call it as a statement`);
     const subst = new Map();
     f.params.forEach((param, i) => {
@@ -167,7 +199,7 @@ export function translate(text, file, { modules, platform }) {
       const uses = countUses(f, param);
       if (uses > 1 && !isSimple(arg)) fail(arg, `argument ${param} of ${name} is used ${uses} times: pass a local`);
       const text = rewrite(arg, outer);
-      for (const local of f.locals) if (new RegExp(`\\b${local}\\b`).test(text)) fail(arg, `${local} is a local of ${name}`);
+      for (const local of f.locals) if (mentions(text, local)) fail(arg, `${local} is a local of ${name}`);
       subst.set(param, isPrimary(arg) ? text : `(${text})`);
     });
     const saved = [current, currentName, currentCall];
@@ -177,7 +209,7 @@ export function translate(text, file, { modules, platform }) {
       const body = render(f.expression, f.source, subst);
       out = isPrimary(f.expression) || asStatement ? body : `(${body})`;
     } else {
-      const line = text.slice(text.lastIndexOf('\n', call.getStart(source)) + 1).match(/^[ \t]*/)[0];
+      const line = indentOf(call);
       const lines = f.statements.map((s) => `${line}  ${render(s, f.source, subst)}`);
       out = `{\n${lines.join('\n')}\n${line}}`;
     }
@@ -198,6 +230,58 @@ export function translate(text, file, { modules, platform }) {
     }
     return uses.get(key);
   }
+
+  /** Expansions of block-bodied functions under way: their `return`s assign `target` and break `label`. */
+  const blocks = [];
+  /**
+   * The statement `statement`, which calls the block-bodied `call`: `target` receives the result (`{ name, op,
+   * declare }`), or null for a call whose result is dropped.
+   */
+  function expandBlock(statement, call, target, subst) {
+    const name = call.expression.text;
+    const f = inline.get(name);
+    const indent = indentOf(statement);
+    const inner = `${indent}  `;
+    // The caller's own names must not hide the module-level names the body uses.
+    let scope = statement.parent;
+    while (scope && !ts.isFunctionLike(scope)) scope = scope.parent;
+    const callerNames = scope ? declaredIn(scope) : new Set();
+    const free = new Set();
+    const collect = (n) => {
+      if (ts.isIdentifier(n) && !isPropertyName(n) && !f.params.includes(n.text) && !f.locals.has(n.text)) free.add(n.text);
+      ts.forEachChild(n, collect);
+    };
+    collect(f.block.body);
+    for (const n of free) if (callerNames.has(n) && n !== name) fail(call, `${n}, which the inlined ${name} uses, is a local here`);
+    // Parameters become constants, unless the argument is the same name.
+    const lines = [];
+    const bound = [];
+    f.params.forEach((param, i) => {
+      const arg = rewrite(call.arguments[i], subst);
+      if (arg === param) return;
+      for (const name of [...bound, ...f.locals]) if (mentions(arg, name)) fail(call.arguments[i], `${name} of ${f.block.name.text} hides it`);
+      lines.push(`const ${param} = ${arg};`);
+      bound.push(param);
+    });
+    blocks.push({ f, name, target });
+    const body = f.block.body.statements;
+    body.forEach((s, i) => {
+      const last = i === body.length - 1 && ts.isReturnStatement(s);
+      lines.push(last ? returnOf(s, NONE, false) : reindent(rewrite(s), indentOf(s), inner));
+    });
+    blocks.pop();
+    const type = f.block.type ? rewrite(f.block.type) : 'void';
+    const head = target?.declare ? `let ${target.name}: ${type};\n${indent}` : '';
+    return `${head}${name}: {\n${lines.map((l) => `${inner}${l}`).join('\n')}\n${indent}}`;
+  }
+  function returnOf(node, subst, leave = true) {
+    const { target, name } = blocks[blocks.length - 1];
+    const value = node.expression ? rewrite(node.expression, subst) : null;
+    const assign = target && value !== null ? `${target.name} ${target.op} ${value};` : value !== null ? `${value};` : '';
+    if (!leave) return assign;
+    return assign ? `{ ${assign} break ${name}; }` : `break ${name};`;
+  }
+  const blockCall = (e) => e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && inline.get(e.expression.text)?.block;
 
   /** What a node of the portable file becomes, or undefined to rewrite its children. */
   function rule(node, subst) {
@@ -222,19 +306,34 @@ export function translate(text, file, { modules, platform }) {
       case ts.SyntaxKind.Identifier:
         if (BUILTINS.has(node.text)) fail(node, `AssemblyScript built-in ${node.text}`);
         if (platform.inline.functions.has(node.text) || platformImports.has(node.text)) {
-          if (!(ts.isCallExpression(node.parent) && node.parent.expression === node) && !ts.isImportSpecifier(node.parent)) {
-            fail(node, `${node.text} from ./platform is only called`);
-          }
-          if (!ts.isImportSpecifier(node.parent)) called.add(node.text);
+          if (!(ts.isCallExpression(node.parent) && node.parent.expression === node)) fail(node, `${node.text} from ./platform is only called`);
+          called.add(node.text);
         }
         return undefined;
-      case ts.SyntaxKind.ExpressionStatement:
-        if (ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression) &&
-          inline.has(node.expression.expression.text)) {
-          const body = expand(node.expression, true, subst);
+      case ts.SyntaxKind.ReturnStatement: {
+        const top = blocks[blocks.length - 1];
+        let fn = node.parent;
+        while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+        return top && fn === top.f.block ? returnOf(node, subst) : undefined;
+      }
+      case ts.SyntaxKind.VariableStatement: {
+        const [d, ...more] = node.declarationList.declarations;
+        if (more.length > 0 || !blockCall(d.initializer)) return undefined;
+        return expandBlock(node, d.initializer, { name: d.name.text, op: '=', declare: true }, subst);
+      }
+      case ts.SyntaxKind.ExpressionStatement: {
+        const e = node.expression;
+        if (blockCall(e)) return expandBlock(node, e, null, subst);
+        if (ts.isBinaryExpression(e) && ts.isIdentifier(e.left) && blockCall(e.right) &&
+          e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+          return expandBlock(node, e.right, { name: e.left.text, op: e.operatorToken.getText(source), declare: false }, subst);
+        }
+        if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && inline.has(e.expression.text)) {
+          const body = expand(e, true, subst);
           return body.startsWith('{') ? body : `${body};`;
         }
         return undefined;
+      }
       case ts.SyntaxKind.CallExpression:
         if (ts.isIdentifier(node.expression) && inline.has(node.expression.text)) return expand(node, false, subst);
         return undefined;

@@ -11,7 +11,7 @@
 import { onlyLargePlainFrames } from '../generated/frame.js';
 import { PHASE_PAYLOAD, S_HDR_LEN, S_PHASE } from '../generated/layout.js';
 import { JsBackend } from './js.js';
-import { bind } from './platform.js';
+import { bind, unbind } from './platform.js';
 import type { Backend } from './types.js';
 import type { WasmBackend } from './wasm.js';
 import { WASM_EMBEDDED, compileWasm, compileWasmSync } from './wasm-loader.js';
@@ -182,7 +182,9 @@ export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, state
   }
   if (length < AUTO_JS_VIEW_MIN) return w;
   bind(state, chunk);
-  return onlyLargePlainFrames(length, AUTO_JS_VIEW_MIN) ? js : w;
+  const plain = onlyLargePlainFrames(length, AUTO_JS_VIEW_MIN);
+  unbind();
+  return plain ? js : w;
 }
 
 /** @internal for tests */

@@ -7,7 +7,7 @@
 import { RECORD_CAPACITY, REC_WORDS } from '../generated/layout.js';
 import { parse } from '../generated/frame.js';
 import { mask } from './mask.js';
-import { bind, bindOutput } from './platform.js';
+import { bind, bindOutput, unbind } from './platform.js';
 import type { Backend } from './types.js';
 
 export class JsBackend implements Backend {
@@ -28,7 +28,9 @@ export class JsBackend implements Backend {
     if (pos === 0) this.ensureWindow(chunk.length);
     bind(state, chunk);
     bindOutput(this.records, this.window, this.words);
-    return parse(chunk.length, pos);
+    const n = parse(chunk.length, pos);
+    unbind();
+    return n;
   }
 
   maskInto(out: Uint8Array, offset: number, payload: Uint8Array, maskKey: number): void {

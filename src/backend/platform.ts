@@ -19,7 +19,10 @@ export let header: Uint8Array = chunk;
 const joined = new Uint8Array(16);
 let windowBytes: Uint8Array = new Uint8Array(0);
 let windowWords: Int32Array = new Int32Array(0);
-/** Int32Array over the chunk from its first byte, made when first needed; null if the chunk is not 4-aligned. */
+/**
+ * Int32Array over the chunk from its first byte, made when first needed; null if the chunk is not 4-aligned or
+ * too short to repay making it (bench/decode.bench.mjs bytewise "binary 20 B, 1 byte per push").
+ */
 let chunkWords: Int32Array | null = null;
 let chunkWordsMade = false;
 
@@ -31,9 +34,18 @@ export function bind(s: Int32Array, c: Uint8Array): void {
   chunkWordsMade = false;
 }
 
+/** Let go of the arrays of the last call (a chunk may be large). */
+export function unbind(): void {
+  bind(NO_STATE, NO_BYTES);
+  chunkWords = null;
+}
+const NO_STATE = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+
 function wordsOfChunk(): Int32Array | null {
   if (!chunkWordsMade) {
-    chunkWords = (chunk.byteOffset & 3) === 0 ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
+    const worth = chunk.length >= 64 && (chunk.byteOffset & 3) === 0;
+    chunkWords = worth ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
     chunkWordsMade = true;
   }
   return chunkWords;
