@@ -6,9 +6,12 @@
  */
 import { RECORD_CAPACITY, REC_WORDS } from '../generated/layout.js';
 import { parse } from '../generated/frame.js';
-import { mask } from './mask.js';
+import { maskInto } from './mask.js';
 import { bind, bindOutput, unbind } from './platform.js';
 import type { Backend } from './types.js';
+
+/** The backend whose records and window ./platform.ts writes. */
+let bound: JsBackend | null = null;
 
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
@@ -22,18 +25,20 @@ export class JsBackend implements Backend {
     const buffer = new ArrayBuffer(Math.max(size, this.window.length * 2));
     this.window = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
+    bound = null;
   }
 
   parse(state: Int32Array, chunk: Uint8Array, pos: number): number {
     if (pos === 0) this.ensureWindow(chunk.length);
     bind(state, chunk);
-    bindOutput(this.records, this.window, this.words);
+    if (bound !== this) {
+      bindOutput(this.records, this.window, this.words);
+      bound = this;
+    }
     const n = parse(chunk.length, pos);
     unbind();
     return n;
   }
 
-  maskInto(out: Uint8Array, offset: number, payload: Uint8Array, maskKey: number): void {
-    mask(payload, 0, out, offset, payload.length, maskKey);
-  }
+  readonly maskInto = maskInto;
 }

@@ -1,7 +1,7 @@
 /**
  * RFC 6455 §5.3 masking in TypeScript: the one fallback for the WASM kernel (assembly/mask.ts), used by the TS
- * backend to unmask payload (`unmaskAt`) and by its encoders to mask it (`mask`). Both run the same two loops,
- * over bytes and over words. test/backend.test.ts checks them against the WASM kernel for every length 0–300
+ * backend to unmask payload (`unmaskAt`) and by its encoders to mask it (`maskInto`, by way of `unmaskAt`): one
+ * byte loop and one word loop. test/backend.test.ts checks them against the WASM kernel for every length 0–300
  * and key phase 0–3. Keys are little-endian: the low byte applies to the first byte.
  */
 import { rotateKey } from '../generated/rotate.js';
@@ -11,7 +11,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * Below this many bytes a byte loop with the key bytes in registers beats the word loop, when the word views
  * exist already (bench/decode.bench.mjs sweep "server binary 16 B").
  */
-const WORD_MIN = 32;
+export const WORD_MIN = 32;
 /** ... and below this many when a view must be made first (bench/encode.bench.mjs "client binary 64 B"). */
 const VIEW_MIN = 128;
 
@@ -26,18 +26,6 @@ function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: n
     dst[d + i + 3] = src[s + i + 3]! ^ k3;
   }
   for (; i < len; i++) dst[d + i] = src[s + i]! ^ ((key >>> ((i & 3) << 3)) & 0xff);
-}
-
-/** `to[w] = from[w] ^ key` for w in [start, end): four per step (fewer bounds checks and loop branches). */
-function xorWords(from: Int32Array, to: Int32Array, start: number, end: number, key: number): void {
-  let w = start;
-  for (; w + 4 <= end; w += 4) {
-    to[w] = from[w]! ^ key;
-    to[w + 1] = from[w + 1]! ^ key;
-    to[w + 2] = from[w + 2]! ^ key;
-    to[w + 3] = from[w + 3]! ^ key;
-  }
-  for (; w < end; w++) to[w] = from[w]! ^ key;
 }
 
 /**
@@ -57,24 +45,32 @@ export function unmaskAt(
     src = dst;
     from = dstWords;
   }
-  const head = (4 - (off & 3)) & 3;
-  xorBytes(src, off, dst, off, head, key);
-  const end = (off + len) >> 2;
-  xorWords(from, dstWords, (off + head) >> 2, end, rotateKey(key, head));
-  const tail = end << 2;
-  xorBytes(src, tail, dst, tail, off + len - tail, rotateKey(key, tail - off));
+  // Whole words, four per step (fewer bounds checks and loop branches: bench/kernels.bench.mjs "unmask 64 KiB"),
+  // and the bytes before the first word boundary and after the last one, at most 3 each (loops here: a call
+  // per segment end cost 1.3x on 1 KiB segments).
+  const end = off + len;
+  const first = (off + 3) & ~3;
+  const last = end & ~3;
+  for (let i = off; i < first; i++) dst[i] = src[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+  for (let i = last; i < end; i++) dst[i] = src[i]! ^ ((key >>> (((i - off) & 3) << 3)) & 0xff);
+  const k = rotateKey(key, first - off);
+  const words = last >> 2;
+  let w = first >> 2;
+  for (; w < words - 3; w += 4) {
+    dstWords[w] = from[w]! ^ k;
+    dstWords[w + 1] = from[w + 1]! ^ k;
+    dstWords[w + 2] = from[w + 2]! ^ k;
+    dstWords[w + 3] = from[w + 3]! ^ k;
+  }
+  for (; w < words; w++) dstWords[w] = from[w]! ^ k;
 }
 
-/** Write `src[srcOff, srcOff + len)` masked with `key` into `dst` at `dstOff` (the encoders). */
-export function mask(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, len: number, key: number): void {
-  if (len < VIEW_MIN || !LITTLE_ENDIAN) return xorBytes(src, srcOff, dst, dstOff, len, key);
-  // Copy (memcpy), then XOR in place through a view of the destination's whole words.
-  dst.set(srcOff === 0 && len === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + srcOff, len), dstOff);
-  const start = dst.byteOffset + dstOff;
-  const head = (4 - (start & 3)) & 3;
-  const words = new Int32Array(dst.buffer, start + head, (len - head) >> 2);
-  xorBytes(dst, dstOff, dst, dstOff, head, key);
-  xorWords(words, words, 0, words.length, rotateKey(key, head));
-  const done = head + (words.length << 2);
-  xorBytes(dst, dstOff + done, dst, dstOff + done, len - done, rotateKey(key, done));
+/** Write `payload` masked with `key` into `out` at `offset` (the encoders: JsBackend.maskInto). */
+export function maskInto(out: Uint8Array, offset: number, payload: Uint8Array, key: number): void {
+  const len = payload.length;
+  if (len < VIEW_MIN || (out.byteOffset & 3) !== 0) return xorBytes(payload, 0, out, offset, len, key);
+  // Copy (memcpy), then unmask in place through a word view.
+  out.set(payload, offset);
+  const words = new Int32Array(out.buffer, out.byteOffset, out.length >> 2);
+  unmaskAt(out, words, out, words, offset, len, key);
 }

@@ -7,7 +7,7 @@
  * (scripts/portable.mjs), as `asc` does with those of assembly/platform.ts: what they use is exported for that.
  */
 import { REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR } from '../generated/layout.js';
-import { unmaskAt } from './mask.js';
+import { WORD_MIN, unmaskAt } from './mask.js';
 import { validateUtf8 } from './utf8.js';
 
 export const TWO32 = 4294967296;
@@ -17,8 +17,9 @@ export let records: Int32Array = new Int32Array(0);
 /** Where header bytes are read: the chunk, or `joined` while a header held in the state is read. */
 export let header: Uint8Array = chunk;
 const joined = new Uint8Array(16);
-let windowBytes: Uint8Array = new Uint8Array(0);
-let windowWords: Int32Array = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+export let windowBytes: Uint8Array = new Uint8Array(0);
+export let windowWords: Int32Array = new Int32Array(0);
 /**
  * Int32Array over the chunk from its first byte, made when first needed; null if the chunk is not 4-aligned or
  * too short to repay making it (bench/decode.bench.mjs bytewise "binary 20 B, 1 byte per push").
@@ -34,15 +35,13 @@ export function bind(s: Int32Array, c: Uint8Array): void {
   chunkWordsMade = false;
 }
 
-/** Let go of the arrays of the last call (a chunk may be large). */
+/** Let go of the chunk of the last call (it may be large). */
 export function unbind(): void {
-  bind(NO_STATE, NO_BYTES);
+  chunk = header = NO_BYTES;
   chunkWords = null;
 }
-const NO_STATE = new Int32Array(0);
-const NO_BYTES = new Uint8Array(0);
 
-function wordsOfChunk(): Int32Array | null {
+export function wordsOfChunk(): Int32Array | null {
   if (!chunkWordsMade) {
     const worth = chunk.length >= 64 && (chunk.byteOffset & 3) === 0;
     chunkWords = worth ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
@@ -122,9 +121,12 @@ export function writeRecord(n: number, flags: number, off: number, len: number, 
   records[r + R_SPARE] = 0;
 }
 
-/** Unmask the `len` payload bytes at chunk offset `off` with `key` (phase 0 there) into the window. */
+/**
+ * Unmask the `len` payload bytes at chunk offset `off` with `key` (phase 0 there) into the window (the chunk's
+ * words are looked at only for a segment long enough for the word loop). @inline
+ */
 export function unmaskSegment(off: number, len: number, key: number): void {
-  unmaskAt(chunk, wordsOfChunk(), windowBytes, windowWords, off, len, key);
+  unmaskAt(chunk, len < WORD_MIN ? null : wordsOfChunk(), windowBytes, windowWords, off, len, key);
 }
 
 /**
@@ -133,7 +135,7 @@ export function unmaskSegment(off: number, len: number, key: number): void {
  */
 export function validateSegment(off: number, len: number, masked: boolean, key: number, carry: number): number {
   if (masked) {
-    unmaskAt(chunk, wordsOfChunk(), windowBytes, windowWords, off, len, key);
+    unmaskAt(chunk, len < WORD_MIN ? null : wordsOfChunk(), windowBytes, windowWords, off, len, key);
     return validateUtf8(windowBytes, windowWords, off, off + len, carry);
   }
   return validateUtf8(chunk, wordsOfChunk(), off, off + len, carry);
