@@ -5,7 +5,8 @@
 // switch backend between chunks, even inside a frame, and the state means the same to both.
 //
 // Records (layout.ts R_*) give payload offsets in the chunk; masked payload is unmasked into the backend's
-// window at the same offsets, and text is validated in the same pass.
+// window at the same offsets, and text is validated in the same pass. The rules' helpers are `@inline`: each
+// runs once per frame, and both sides inline them (the TS translation expands them as labelled blocks).
 
 import {
   B1_LENGTH, B1_MASK, C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED,
@@ -41,7 +42,8 @@ let frameLength: u64 = 0;
 /** Bytes `i` to `i + 3` of the header at `at` as a big-endian word. */
 // @ts-ignore: decorator
 @inline function word(at: i32, i: i32): i32 {
-  return (headerByte(at, i) << 24) | (headerByte(at, i + 1) << 16) | (headerByte(at, i + 2) << 8) | headerByte(at, i + 3);
+  return (headerByte(at, i) << 24) | (headerByte(at, i + 1) << 16) | (headerByte(at, i + 2) << 8) |
+    headerByte(at, i + 3);
 }
 
 /**
@@ -255,7 +257,8 @@ export function parse(len: i32, pos: i32): i32 {
       if (len7 >= LENGTH_16) status = readLength(at, len7);
       if ((b1 & B1_MASK) != 0) {
         const k = size - 4;
-        key = headerByte(at, k) | (headerByte(at, k + 1) << 8) | (headerByte(at, k + 2) << 16) | (headerByte(at, k + 3) << 24);
+        key = headerByte(at, k) | (headerByte(at, k + 1) << 8) | (headerByte(at, k + 2) << 16) |
+          (headerByte(at, k + 3) << 24);
       }
       pos += size - held;
       if (held != 0) {

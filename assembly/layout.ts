@@ -175,7 +175,10 @@ export const ST_INVALID_CONTROL_PAYLOAD_LENGTH: i32 = 7;
 export const ST_EXPECTED_MASK: i32 = 8;
 /** RFC 6455 §5.1. @error WS_ERR_UNEXPECTED_MASK 1002 server frames must not be masked */
 export const ST_UNEXPECTED_MASK: i32 = 9;
-/** RFC 6455 §5.2: the minimal number of bytes. @error WS_ERR_NON_MINIMAL_LENGTH 1002 payload length not minimally encoded */
+/**
+ * RFC 6455 §5.2: the minimal number of bytes.
+ * @error WS_ERR_NON_MINIMAL_LENGTH 1002 payload length not minimally encoded
+ */
 export const ST_NON_MINIMAL_LENGTH: i32 = 10;
 /**
  * RFC 6455 §5.2.

@@ -58,7 +58,9 @@ export function spillHeader(held: i32, avail: i32, pos: i32): void {
 }
 
 // @ts-ignore: decorator
-@inline export function writeRecord(n: i32, flags: i32, off: i32, len: i32, frameLength: u64, key: i32, status: i32): void {
+@inline export function writeRecord(
+  n: i32, flags: i32, off: i32, len: i32, frameLength: u64, key: i32, status: i32,
+): void {
   const r = RECORDS_PTR + (<usize>(n * REC_WORDS) << 2);
   store<i32>(r + (<usize>R_FLAGS << 2), flags);
   store<i32>(r + (<usize>R_OFF << 2), off);

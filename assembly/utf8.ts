@@ -155,12 +155,10 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
   let error = i8x16.splat(0);
   let high = i8x16.splat(0);
   // Two loops, so neither branches on content per block: ASCII blocks are skipped until the first non-ASCII
-  // one, whose run is then checked block by block until a block is all ASCII again. Against one loop with an
-  // if/else per block (best of 30 interleaved rounds, 64 KiB, Node 20): ASCII 1.6–1.7x faster (13.8 -> 21.3
-  // GB/s in a fast spell of this VM), mixed text 1.0–1.1x, CJK unchanged. Re-measure with
-  // bench/kernels.bench.mjs "validate UTF-8". The loops repeat their load/unmask and check lines on
-  // purpose: an inline helper per 16-byte load cost 40 % on ASCII, one combining the four checks 10 % on
-  // mixed text (same interleaved best-of measurement), because V8 schedules the result differently.
+  // one, whose run is then checked block by block until a block is all ASCII again (against one loop with an
+  // if/else per block, bench/kernels.bench.mjs "validate UTF-8 ascii 64 KiB": 1.6x). The loops repeat their
+  // load/unmask and check lines on purpose: V8 schedules an inline helper per load, or one combining the four
+  // checks, worse (same bench: 0.6x on ASCII, 0.9x on mixed text).
   while (p + 64 <= end) {
     // ASCII run: nothing to check (the block before it was ASCII too, or none).
     while (p + 64 <= end) {

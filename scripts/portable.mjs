@@ -1,7 +1,6 @@
-// Translates the portable AssemblyScript files of assembly/ into TypeScript for the TS backend, so that a rule
-// both backends apply is written once: `asc` compiles the file into the WASM module, and this turns the same
-// text into src/generated/<name>.ts. The output is the source, edited in place (comments, layout and line
-// numbers kept), so a stack trace in the generated file points at the same line in assembly/.
+// Translates the portable AssemblyScript files of assembly/ into TypeScript for the TS backend, so that what
+// both backends do is written once: `asc` compiles a portable file into the WASM module, and this turns the
+// same text into src/generated/<name>.ts. The output is the source edited in place, comments and layout kept.
 //
 // What a portable file may use, and what each becomes in TypeScript:
 // - types i32, u32, u8, u16, isize, usize, i64, u64, f64 → number; bool → boolean;
@@ -9,9 +8,12 @@
 //   <u16>x → (x & 0xffff); <u64>, <i64> and <f64> leave the value as it is, so 64-bit values must stay
 //   non-negative integers ≤ 2^53 - 1 (then a JavaScript number holds them exactly); bitwise operators act on
 //   32 bits in JavaScript, so they are for i32/u32 values only;
-// - `==`/`!=` → `===`/`!==`; decorators such as @inline are dropped;
+// - `==`/`!=` → `===`/`!==`;
 // - imports of other portable files, and of './platform': the functions through which portable code reaches
-//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays).
+//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays);
+// - `@inline` functions (the platform's, and the file's own) are expanded where they are called, as `asc`
+//   does: V8 inlines calls only up to a budget per function, and the frame walk's helpers would cost a call
+//   each per frame (translate() says how).
 // AssemblyScript built-ins (load, store, v128, min, rotr, ...) are refused: they belong in platform.ts or in
 // a kernel that is not portable.
 import ts from 'typescript';
@@ -44,9 +46,10 @@ const isPrimary = (node) =>
 const isSimple = (node) =>
   ts.isIdentifier(node) || ts.isNumericLiteral(node) ||
   (ts.isParenthesizedExpression(node) && isSimple(node.expression)) ||
-  (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.MinusToken || node.operator === ts.SyntaxKind.TildeToken) &&
-    isSimple(node.operand)) ||
-  (ts.isBinaryExpression(node) && !isAssignment(node.operatorToken.kind) && isSimple(node.left) && isSimple(node.right)) ||
+  (ts.isPrefixUnaryExpression(node) && isSimple(node.operand) &&
+    (node.operator === ts.SyntaxKind.MinusToken || node.operator === ts.SyntaxKind.TildeToken)) ||
+  (ts.isBinaryExpression(node) && !isAssignment(node.operatorToken.kind) && isSimple(node.left) &&
+    isSimple(node.right)) ||
   (ts.isTypeAssertionExpression(node) && isSimple(node.expression));
 const isAssignment = (kind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 
@@ -64,7 +67,8 @@ export function inlineFunctions(text, file) {
   const origins = new Map(); // name -> module specifier as written in the platform file, or null for its own
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
-      for (const e of statement.importClause?.namedBindings?.elements ?? []) origins.set(e.name.text, statement.moduleSpecifier.text);
+      const from = statement.moduleSpecifier.text;
+      for (const e of statement.importClause?.namedBindings?.elements ?? []) origins.set(e.name.text, from);
       continue;
     }
     const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
@@ -72,7 +76,9 @@ export function inlineFunctions(text, file) {
       ? statement.declarationList.declarations.map((d) => d.name.text)
       : statement.name ? [statement.name.text] : [];
     for (const name of names) origins.set(name, exported ? null : undefined);
-    if (!ts.isFunctionDeclaration(statement) || !ts.getJSDocTags(statement).some((t) => t.tagName.text === 'inline')) continue;
+    const tagged = ts.isFunctionDeclaration(statement) &&
+      ts.getJSDocTags(statement).some((t) => t.tagName.text === 'inline');
+    if (!tagged) continue;
     const params = statement.parameters.map((p) => p.name.text);
     const body = statement.body.statements;
     const single = body.length === 1 && (ts.isReturnStatement(body[0]) || ts.isExpressionStatement(body[0]));
@@ -80,7 +86,7 @@ export function inlineFunctions(text, file) {
       params,
       expression: single ? body[0].expression : null,
       statements: single ? null : body,
-      locals: new Set(body.flatMap((b) => (ts.isVariableStatement(b) ? b.declarationList.declarations.map((d) => d.name.text) : []))),
+      locals: declaredIn(statement.body),
       source,
     });
   }
@@ -91,9 +97,8 @@ export function inlineFunctions(text, file) {
 function declaredIn(node) {
   const names = new Set();
   const visit = (n) => {
-    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name)) {
-      names.add(n.name.text);
-    }
+    const declaration = ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isFunctionDeclaration(n);
+    if (declaration && n.name && ts.isIdentifier(n.name)) names.add(n.name.text);
     ts.forEachChild(n, visit);
   };
   visit(node);
@@ -115,11 +120,14 @@ export function translate(text, file, { modules, platform }) {
     const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
     throw new Error(`${file}:${line + 1}:${character + 1}: ${why} (not portable: see scripts/portable.mjs)`);
   };
-  if (source.parseDiagnostics.length > 0) fail(source, ts.flattenDiagnosticMessageText(source.parseDiagnostics[0].messageText, ' '));
+  const [problem] = source.parseDiagnostics;
+  if (problem) fail(source, ts.flattenDiagnosticMessageText(problem.messageText, ' '));
 
   const inline = new Map(platform.inline.functions);
   for (const s of source.statements) {
-    if (!ts.isFunctionDeclaration(s) || !ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline')) continue;
+    const tagged = ts.isFunctionDeclaration(s) &&
+      ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline');
+    if (!tagged) continue;
     const params = s.parameters.map((p) => p.name.text);
     const body = s.body.statements;
     if (body.length === 1 && ts.isReturnStatement(body[0]) && body[0].expression) {
@@ -131,7 +139,9 @@ export function translate(text, file, { modules, platform }) {
       const target = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
           n.operatorToken.kind <= ts.SyntaxKind.LastAssignment ? n.left
         : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) ? n.operand : null;
-      if (target && ts.isIdentifier(target) && params.includes(target.text)) fail(n, `${s.name.text} assigns to a parameter`);
+      if (target && ts.isIdentifier(target) && params.includes(target.text)) {
+        fail(n, `${s.name.text} assigns to its parameter ${target.text}`);
+      }
       ts.forEachChild(n, assigned);
     };
     assigned(s.body);
@@ -139,7 +149,8 @@ export function translate(text, file, { modules, platform }) {
   }
   const declared = declaredIn(source); // every name the portable file declares
   for (const s of source.statements) {
-    if (ts.isImportDeclaration(s)) for (const e of s.importClause?.namedBindings?.elements ?? []) declared.add(e.name.text);
+    if (!ts.isImportDeclaration(s)) continue;
+    for (const e of s.importClause?.namedBindings?.elements ?? []) declared.add(e.name.text);
   }
   const called = new Set(); // platform functions still called (not inlined)
   const needed = new Map(); // names the inlined bodies use -> module specifier relative to the generated file
@@ -180,7 +191,7 @@ export function translate(text, file, { modules, platform }) {
     if (name in globalThis || current.params.includes(name) || current.locals.has(name)) return;
     if (declared.has(name)) fail(currentCall, `${name}, used by the inlined ${currentName}, is a name here too`);
     const origin = platform.inline.origins.get(name);
-    if (origin === undefined) throw new Error(`${platform.inline.file}: ${currentName} uses ${name}, which it must export`);
+    if (origin === undefined) throw new Error(`${platform.inline.file}: ${currentName} uses ${name}: export it`);
     needed.set(name, origin === null ? platform.path : platform.rebase(origin));
   }
   let current = null;
@@ -248,18 +259,23 @@ export function translate(text, file, { modules, platform }) {
     const callerNames = scope ? declaredIn(scope) : new Set();
     const free = new Set();
     const collect = (n) => {
-      if (ts.isIdentifier(n) && !isPropertyName(n) && !f.params.includes(n.text) && !f.locals.has(n.text)) free.add(n.text);
+      const own = f.params.includes(n.text) || f.locals.has(n.text);
+      if (ts.isIdentifier(n) && !isPropertyName(n) && !own) free.add(n.text);
       ts.forEachChild(n, collect);
     };
     collect(f.block.body);
-    for (const n of free) if (callerNames.has(n) && n !== name) fail(call, `${n}, which the inlined ${name} uses, is a local here`);
+    for (const n of free) {
+      if (callerNames.has(n) && n !== name) fail(call, `${n}, used by the inlined ${name}, is a local here`);
+    }
     // Parameters become constants, unless the argument is the same name.
     const lines = [];
     const bound = [];
     f.params.forEach((param, i) => {
       const arg = rewrite(call.arguments[i], subst);
       if (arg === param) return;
-      for (const name of [...bound, ...f.locals]) if (mentions(arg, name)) fail(call.arguments[i], `${name} of ${f.block.name.text} hides it`);
+      for (const hidden of [...bound, ...f.locals]) {
+        if (mentions(arg, hidden)) fail(call.arguments[i], `${hidden} of ${name} hides what this argument names`);
+      }
       lines.push(`const ${param} = ${arg};`);
       bound.push(param);
     });
@@ -277,11 +293,12 @@ export function translate(text, file, { modules, platform }) {
   function returnOf(node, subst, leave = true) {
     const { target, name } = blocks[blocks.length - 1];
     const value = node.expression ? rewrite(node.expression, subst) : null;
-    const assign = target && value !== null ? `${target.name} ${target.op} ${value};` : value !== null ? `${value};` : '';
+    const assign = value === null ? '' : target ? `${target.name} ${target.op} ${value};` : `${value};`;
     if (!leave) return assign;
     return assign ? `{ ${assign} break ${name}; }` : `break ${name};`;
   }
-  const blockCall = (e) => e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && inline.get(e.expression.text)?.block;
+  const blockCall = (e) =>
+    e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && inline.get(e.expression.text)?.block;
 
   /** What a node of the portable file becomes, or undefined to rewrite its children. */
   function rule(node, subst) {
@@ -306,7 +323,8 @@ export function translate(text, file, { modules, platform }) {
       case ts.SyntaxKind.Identifier:
         if (BUILTINS.has(node.text)) fail(node, `AssemblyScript built-in ${node.text}`);
         if (platform.inline.functions.has(node.text) || platformImports.has(node.text)) {
-          if (!(ts.isCallExpression(node.parent) && node.parent.expression === node)) fail(node, `${node.text} from ./platform is only called`);
+          const callee = ts.isCallExpression(node.parent) && node.parent.expression === node;
+          if (!callee) fail(node, `${node.text} from ./platform is only called`);
           called.add(node.text);
         }
         return undefined;
@@ -324,9 +342,10 @@ export function translate(text, file, { modules, platform }) {
       case ts.SyntaxKind.ExpressionStatement: {
         const e = node.expression;
         if (blockCall(e)) return expandBlock(node, e, null, subst);
-        if (ts.isBinaryExpression(e) && ts.isIdentifier(e.left) && blockCall(e.right) &&
-          e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-          return expandBlock(node, e.right, { name: e.left.text, op: e.operatorToken.getText(source), declare: false }, subst);
+        const assigned = ts.isBinaryExpression(e) && ts.isIdentifier(e.left) && isAssignment(e.operatorToken.kind);
+        if (assigned && blockCall(e.right)) {
+          const target = { name: e.left.text, op: e.operatorToken.getText(source), declare: false };
+          return expandBlock(node, e.right, target, subst);
         }
         if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && inline.has(e.expression.text)) {
           const body = expand(e, true, subst);
@@ -345,7 +364,9 @@ export function translate(text, file, { modules, platform }) {
         return undefined;
       }
       case ts.SyntaxKind.StringLiteral:
-        if (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent)) return `'./${node.text.replace(/^\.\//, '')}.js'`;
+        if (ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent)) {
+          return `'./${node.text.replace(/^\.\//, '')}.js'`;
+        }
         return undefined;
     }
     return undefined;

@@ -46,8 +46,7 @@ function copyInto(target: Uint8Array, at: number, src: Uint8Array, off: number, 
 /**
  * inPlace: masked payloads of at least this many bytes are handed out as views of the caller's chunk; smaller
  * ones are still copied (from the slab, see alloc.ts), which is cheaper than making a view of a big chunk.
- * Set by bench/decode.bench.mjs "server binary 125 B / 1 KiB / 16 KiB", rows "wsframe auto (in place)":
- * in place 0.73x the copy at 125 B, ~1x at 1 KiB, 1.6x at 2 KiB, 2.6x at 16 KiB (Node 20, this VM).
+ * bench/decode.bench.mjs sweep "server binary 1 KiB", "wsframe auto (in place)" ÷ "wsframe auto": ~1x.
  */
 export const IN_PLACE_MIN = 1024;
 

@@ -1,6 +1,9 @@
 /** The two backends against each other and against plain reference code, kernel by kernel. */
 import { describe, expect, it } from 'vitest';
-import { AUTO_WASM_MIN_CHUNK, FrameDecoder, FrameEncoder, MessageDecoder, MessageEncoder, activeBackend, initSync, type Message } from '../src/index.js';
+import {
+  AUTO_WASM_MIN_CHUNK, FrameDecoder, FrameEncoder, MessageDecoder, MessageEncoder, activeBackend, initSync,
+  type Message,
+} from '../src/index.js';
 import { AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK, wasmBackendForTests } from '../src/backend/index.js';
 import { JsBackend } from '../src/backend/js.js';
 import { maskInto, unmaskAt } from '../src/backend/mask.js';
@@ -40,7 +43,7 @@ describe('backends', () => {
           maskInto(into.subarray(shift), off, data.subarray(off, off + len), rotated);
           expect(into.subarray(off + shift, off + shift + len)).toEqual(expected.subarray(off, off + len));
         }
-        const words = (bytes: Uint8Array): Int32Array => new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+        const words = (b: Uint8Array): Int32Array => new Int32Array(b.buffer, b.byteOffset, b.length >> 2);
         const window = new Uint8Array(data.length);
         unmaskAt(data, words(data), window, words(window), off, len, rotated);
         expect(window.subarray(off, off + len)).toEqual(expected.subarray(off, off + len));
@@ -266,7 +269,8 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
     for (const backend of [wasm, new JsBackend()]) {
       expect(recordFlags(backend, [whole])).toEqual([KIND_DEFERRED_TEXT]);
       expect(recordFlags(backend, [small])).toEqual([KIND_TEXT]);
-      expect(recordFlags(backend, [whole.subarray(0, 300), whole.subarray(300)])).toEqual([KIND_DEFERRED_TEXT, KIND_DEFERRED_TEXT]);
+      const halves = [whole.subarray(0, 300), whole.subarray(300)];
+      expect(recordFlags(backend, halves)).toEqual([KIND_DEFERRED_TEXT, KIND_DEFERRED_TEXT]);
       // The first frame decides for the whole message.
       expect(recordFlags(backend, [fragmented(UTF8_DEFER_MIN)])).toEqual([KIND_DEFERRED_TEXT, KIND_DEFERRED_TEXT]);
       expect(recordFlags(backend, [fragmented(10)])).toEqual([KIND_TEXT, KIND_TEXT]);

@@ -104,9 +104,8 @@ export function init(): Promise<BackendName> {
 }
 
 /**
- * Off a browser main thread, the first use compiles WASM synchronously: 6,064 bytes, which bench/startup.mjs
- * "initSync()" puts at 7–15 ms (medians of four runs) in a fresh Node 20 process. On a browser main thread
- * (which has `document`) only `init()` compiles.
+ * Off a browser main thread, the first use compiles WASM synchronously (bench/startup.mjs "initSync()": 7–15 ms
+ * in a fresh Node 20 process). On a browser main thread (which has `document`) only `init()` compiles.
  */
 function lazyInit(): void {
   if (!wasm && !syncFailed && typeof (globalThis as { document?: unknown }).document === 'undefined') initSync();

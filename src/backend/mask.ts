@@ -8,12 +8,15 @@ import { rotateKey } from '../generated/rotate.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
- * Below this many bytes a byte loop with the key bytes in registers beats the word loop, when the word views
- * exist already (bench/decode.bench.mjs sweep "server binary 16 B").
+ * Runs of this many bytes take the word loop when the word views are at hand (at least 7): word ÷ byte loop
+ * time 1.05 at 8 B, 0.8 at 16 B (the segments of bench/decode.bench.mjs sweep "server binary 16 B").
  */
-export const WORD_MIN = 32;
-/** ... and below this many when a view must be made first (bench/encode.bench.mjs "client binary 64 B"). */
-const VIEW_MIN = 128;
+export const WORD_MIN = 16;
+/**
+ * ... and from this many when a word view must be made first: view and word loop ÷ byte loop time 1.0 at 96 B,
+ * 0.84 at 128 B (bench/encode.bench.mjs "client binary 64 B" stays on the byte loop).
+ */
+export const VIEW_MIN = 128;
 
 /** `dst[d + i] = src[s + i] ^ key byte (i MOD 4)` for i < len. */
 function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: number, key: number): void {

@@ -6,8 +6,10 @@
  * module variables serves every decoder. The functions marked `@inline` are expanded where the walk calls them
  * (scripts/portable.mjs), as `asc` does with those of assembly/platform.ts: what they use is exported for that.
  */
-import { REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR } from '../generated/layout.js';
-import { WORD_MIN, unmaskAt } from './mask.js';
+import {
+  REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR,
+} from '../generated/layout.js';
+import { VIEW_MIN, WORD_MIN, unmaskAt } from './mask.js';
 import { validateUtf8 } from './utf8.js';
 
 export const TWO32 = 4294967296;
@@ -22,7 +24,7 @@ export let windowBytes: Uint8Array = new Uint8Array(0);
 export let windowWords: Int32Array = new Int32Array(0);
 /**
  * Int32Array over the chunk from its first byte, made when first needed; null if the chunk is not 4-aligned or
- * too short to repay making it (bench/decode.bench.mjs bytewise "binary 20 B, 1 byte per push").
+ * too short to repay making it (VIEW_MIN).
  */
 let chunkWords: Int32Array | null = null;
 let chunkWordsMade = false;
@@ -43,7 +45,7 @@ export function unbind(): void {
 
 export function wordsOfChunk(): Int32Array | null {
   if (!chunkWordsMade) {
-    const worth = chunk.length >= 64 && (chunk.byteOffset & 3) === 0;
+    const worth = chunk.length >= VIEW_MIN && (chunk.byteOffset & 3) === 0;
     chunkWords = worth ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
     chunkWordsMade = true;
   }
@@ -109,7 +111,9 @@ export function spillHeader(held: number, avail: number, pos: number): void {
 }
 
 /** @inline */
-export function writeRecord(n: number, flags: number, off: number, len: number, frameLength: number, key: number, status: number): void {
+export function writeRecord(
+  n: number, flags: number, off: number, len: number, frameLength: number, key: number, status: number,
+): void {
   const r = n * REC_WORDS;
   records[r + R_FLAGS] = flags;
   records[r + R_OFF] = off;
