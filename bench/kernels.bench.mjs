@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { QUICK, emit, report, require, runCase } from './lib/harness.mjs';
 import { internals } from './lib/internals.mjs';
 
-const { wasmBackendForTests, validateUtf8, maskJs, decodeText } = internals;
+const { wasmBackendForTests, validateUtf8, unmaskAt, decodeText } = internals;
 const wasm = wasmBackendForTests();
 const bufferutil = require('bufferutil');
 const bufferutilJs = require('bufferutil/fallback.js');
@@ -35,13 +35,13 @@ for (const size of SIZES) {
   // Unmask in place (4-byte key), what every server does to every client frame.
   const data = Buffer.alloc(size, 0x5a);
   const mask = Buffer.from([1, 2, 3, 4]);
-  const words = new Int32Array(data.buffer, 0, data.buffer.byteLength >> 2); // Buffer.alloc: own buffer
+  const words = new Int32Array(data.buffer, data.byteOffset, size >> 2);
   const win = wasm.reserve(size);
   win.set(data);
   const memcpyTarget = Buffer.allocUnsafe(size);
   run({ group: 'unmask', case: `unmask ${label(size)}`, size, bytes: size }, [
     { impl: 'wsframe wasm (SIMD)', fn: () => wasm.exports.maskInPlace(wasm.windowPtr, size, 0x04030201) },
-    { impl: 'wsframe js', fn: () => maskJs(data, 0, data, 0, size, 0x04030201, words) },
+    { impl: 'wsframe js', fn: () => unmaskAt(data, words, data, words, 0, size, 0x04030201) },
     { impl: 'bufferutil (native)', fn: () => bufferutil.unmask(data, mask) },
     { impl: 'bufferutil (js)', fn: () => bufferutilJs.unmask(data, mask) },
     { impl: 'memcpy (Uint8Array#set)', fn: () => memcpyTarget.set(data) },
