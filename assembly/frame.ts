@@ -1,6 +1,6 @@
 // The frame walk: one call per chunk, and every RFC 6455 §5 rule the backends apply, written once. This file
 // is portable (scripts/portable.mjs): `asc` compiles it into the WASM module and scripts/build-wasm.mjs
-// translates it into src/generated/frame.ts for the TS backend. It reaches memory only through ./platform
+// translates it into src/portable/frame.ts for the TS backend. It reaches memory only through ./platform
 // (assembly/platform.ts over linear memory, src/backend/platform.ts over typed arrays), so a decoder may
 // switch backend between chunks, even inside a frame, and the state means the same to both.
 //

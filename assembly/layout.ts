@@ -1,7 +1,7 @@
 // The contract between the two backends and the decoders: the per-decoder parser state and the frame-record
 // table as word indices into `Int32Array`s, their bit fields, and the statuses with the errors they raise.
 // This file is its only definition: `asc` compiles it into the WASM module, and scripts/build-wasm.mjs
-// translates it into src/generated/layout.ts for the TS side (with the ST_* error table below), so the two
+// translates it into src/portable/layout.ts for the TS side (with the ST_* error table below), so the two
 // cannot disagree.
 //
 // Because the state is plain words with one meaning on both sides, a decoder may switch backend between two

@@ -1,6 +1,6 @@
 // Translates the portable AssemblyScript files of assembly/ into TypeScript for the TS backend, so that what
 // both backends do is written once: `asc` compiles a portable file into the WASM module, and this turns the
-// same text into src/generated/<name>.ts. The output is the source edited in place, comments and layout kept.
+// same text into src/portable/<name>.ts. The output is the source edited in place, comments and layout kept.
 //
 // What a portable file may use, and what each becomes in TypeScript:
 // - types i32, u32, u8, u16, isize, usize, i64, u64, f64 → number; bool → boolean;

@@ -17,7 +17,7 @@ import {
   OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO,
   R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_OK,
   ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
-} from './generated/layout.js';
+} from './portable/layout.js';
 import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
 import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';

@@ -3,7 +3,7 @@
  * should send (RFC 6455 §7.4.1). Names follow `ws` where `ws` has one (see README "Errors"). The statuses the
  * backends write into frame records, and the error each raises, are defined once in assembly/layout.ts.
  */
-import { STATUS_ERRORS, ST_INVALID_OPCODE } from './generated/layout.js';
+import { STATUS_ERRORS, ST_INVALID_OPCODE } from './portable/layout.js';
 import type { Message } from './types.js';
 
 /**

@@ -8,12 +8,12 @@ import { AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK, wasmBackendForTests } from '../sr
 import { JsBackend } from '../src/backend/js.js';
 import { maskInto, unmaskAt } from '../src/backend/mask.js';
 import { platformIsUtf8, validateUtf8 } from '../src/backend/utf8.js';
-import { UTF8_DEFER_MIN } from '../src/generated/frame.js';
+import { UTF8_DEFER_MIN } from '../src/portable/frame.js';
 import {
   C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_KIND, KIND_DEFERRED_TEXT, KIND_TEXT, REC_WORDS, R_FLAGS, STATE_WORDS,
   S_CONFIG, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO,
-} from '../src/generated/layout.js';
-import { rotateKey } from '../src/generated/rotate.js';
+} from '../src/portable/layout.js';
+import { rotateKey } from '../src/portable/rotate.js';
 import { concat, rng } from './helpers.js';
 
 const wasm = wasmBackendForTests()!;

@@ -8,8 +8,8 @@
  * `await init()`; the TS backend serves until it resolves. A page whose CSP lacks 'wasm-unsafe-eval' cannot
  * compile at all: `init()` then resolves 'js' and everything keeps working on the TS backend.
  */
-import { onlyLargePlainFrames } from '../generated/frame.js';
-import { PHASE_PAYLOAD, S_HDR_LEN, S_PHASE } from '../generated/layout.js';
+import { onlyLargePlainFrames } from '../portable/frame.js';
+import { PHASE_PAYLOAD, S_HDR_LEN, S_PHASE } from '../portable/layout.js';
 import { JsBackend } from './js.js';
 import { bind, unbind } from './platform.js';
 import type { Backend } from './types.js';

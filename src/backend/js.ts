@@ -1,11 +1,11 @@
 /**
  * The pure-TypeScript backend: the frame walk of assembly/frame.ts, translated at build time into
- * src/generated/frame.ts, over typed arrays (./platform.ts). Unmasked payload is read where it is, in the
+ * src/portable/frame.ts, over typed arrays (./platform.ts). Unmasked payload is read where it is, in the
  * caller's chunk; masked payload is unmasked into a scratch window at its chunk offset, word by word
  * (./mask.ts); text is validated by the word-skipping state machine in ./utf8.ts.
  */
-import { RECORD_CAPACITY, REC_WORDS } from '../generated/layout.js';
-import { parse } from '../generated/frame.js';
+import { RECORD_CAPACITY, REC_WORDS } from '../portable/layout.js';
+import { parse } from '../portable/frame.js';
 import { maskInto } from './mask.js';
 import { bind, bindOutput, unbind } from './platform.js';
 import type { Backend } from './types.js';

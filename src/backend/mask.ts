@@ -4,7 +4,7 @@
  * byte loop and one word loop. test/backend.test.ts checks them against the WASM kernel for every length 0–300
  * and key phase 0–3. Keys are little-endian: the low byte applies to the first byte.
  */
-import { rotateKey } from '../generated/rotate.js';
+import { rotateKey } from '../portable/rotate.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**

@@ -1,5 +1,5 @@
 /**
- * What the portable frame walk (assembly/frame.ts, translated into src/generated/frame.ts) reads and writes,
+ * What the portable frame walk (assembly/frame.ts, translated into src/portable/frame.ts) reads and writes,
  * for the TS backend: the same functions as assembly/platform.ts, over the decoder's Int32Array state, the
  * caller's chunk (read in place), and the backend's records and window (masked payload is unmasked into the
  * window at its chunk offset). `bind` points them at one call's arrays; calls are synchronous, so one set of
@@ -8,7 +8,7 @@
  */
 import {
   REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR,
-} from '../generated/layout.js';
+} from '../portable/layout.js';
 import { VIEW_MIN, WORD_MIN, unmaskAt } from './mask.js';
 import { validateUtf8 } from './utf8.js';
 

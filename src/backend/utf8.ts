@@ -5,7 +5,7 @@
  * (the second byte of E0/ED/F0/F4 sequences has a narrower range — Unicode Table 3-7). `assembly/utf8.ts`
  * uses the same encoding for its carry, so a decoder can move between backends mid-message.
  */
-import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from '../generated/layout.js';
+import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from '../portable/layout.js';
 
 export { UTF8_INVALID, UTF8_NON_ASCII };
 

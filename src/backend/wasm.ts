@@ -3,7 +3,7 @@
  * once; WASM parses every frame, unmasks in place and validates text; the decoders read records through a
  * cached Int32Array. Views are rebuilt only when `memory.buffer` changes (memory grew).
  */
-import { RECORD_CAPACITY, REC_WORDS, STATE_WORDS, WINDOW_PAD } from '../generated/layout.js';
+import { RECORD_CAPACITY, REC_WORDS, STATE_WORDS, WINDOW_PAD } from '../portable/layout.js';
 import type { Backend } from './types.js';
 
 interface Exports {
