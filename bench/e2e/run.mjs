@@ -3,7 +3,7 @@
 // (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
 // e2e.svg and the README's end-to-end table. `-- --quick` (about a minute) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
-// --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
+// --cases=text16-c1,idle --reps=N --pin, --report-only (re-render from the JSON).
 //
 // Server contract. Adding a server = a script in bench/e2e/servers/ + one line in SERVERS (servers.mjs).
 // - The process gets PORT in its environment (0 = pick a free port), listens on 127.0.0.1 and, once it accepts
@@ -54,10 +54,14 @@ const cases = list('cases', CASES);
 const partial = quick || servers.length < SERVERS.length || cases.length < CASES.length;
 const settings = quick
   ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, settleMs: 500 }
-  : { reps: 3, warmup: 0.75, seconds: 1.5, idleConnections: 10_000, settleMs: 1000 };
+  : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, settleMs: 500 };
 settings.reps = Number(option('reps') ?? settings.reps);
-// Server on CPU 0, load generator on CPU 1 (bench/results/e2e.md gives the measured effect on the spread).
-const pin = !args.includes('--no-pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+// --pin: server on CPU 0, load generator on CPU 1 (taskset). Off by default: on this 2-core VM a wakeup across
+// cores costs more than sharing one — pinned, ping-pong took 55–62 µs of CPU per message on each side instead
+// of 15–18 and ran at 4–8 k msg/s instead of 25–33 k (raw TCP and Bun), and 16 B text × 1 connection cost Bun
+// 0.6 µs/msg instead of 0.3 — and 3 interleaved repetitions were no steadier. Unpinned, the scheduler mostly
+// keeps the two on one core (their CPU use adds up to about 100 %): server CPU µs/msg is the fair comparison.
+const pin = args.includes('--pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 // File descriptors: the idle case holds its connections in this process and in the server. Children get
@@ -92,7 +96,7 @@ for (const server of servers) {
 }
 log('contract: every server passes');
 
-/** Run one case's load generator in its own process (pinned to CPU 1) and resolve with its JSON result. */
+/** Run one case's load generator in its own process (on CPU 1 with --pin) and resolve with its JSON result. */
 function generate(options) {
   const command = [process.execPath, join(here, 'loadgen.mjs'), JSON.stringify(options)];
   const argv = wrap(command, { files, cpu: pin ? 1 : undefined });
