@@ -56,11 +56,12 @@ const settings = quick
   ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, settleMs: 500 }
   : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, settleMs: 500 };
 settings.reps = Number(option('reps') ?? settings.reps);
-// --pin: server on CPU 0, load generator on CPU 1 (taskset). Off by default: on this 2-core VM a wakeup across
-// cores costs more than sharing one — pinned, ping-pong took 55–62 µs of CPU per message on each side instead
-// of 15–18 and ran at 4–8 k msg/s instead of 25–33 k (raw TCP and Bun), and 16 B text × 1 connection cost Bun
-// 0.6 µs/msg instead of 0.3 — and 3 interleaved repetitions were no steadier. Unpinned, the scheduler mostly
-// keeps the two on one core (their CPU use adds up to about 100 %): server CPU µs/msg is the fair comparison.
+// --pin: server on CPU 0, load generator on CPU 1 (taskset). Off by default. On this 2-core VM, two rounds of
+// 3 quick repetitions (ws, Bun, wsframe example; 6 cases), pinned vs not: median spread 44 % and 21 % vs 42 %
+// and 32 %; pinned, the many-connection cases ran up to 2× faster (two cores really in use), but ping-pong
+// fell from 21–31 k to 3–6 k msg/s (p99 1.2–4.4 ms vs 0.1 ms) and 16 B text cost ws 9.1–9.8 µs of CPU per
+// message instead of 6.8–7.2: a wakeup across cores costs more than sharing one. Unpinned, the scheduler often
+// keeps server and generator on one core (CPU use adding up to about 100 %): server CPU µs/msg compares best.
 const pin = args.includes('--pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
