@@ -112,9 +112,9 @@ const HOW = [
   "time (user + system) per message, the server's from /proc/<pid>/stat, the generator's from",
   'process.cpuUsage(); CPU use: share of one core over the measured window. Rows where the generator used',
   `over ${pct(GENERATOR_BOUND)} of its core are marked "gen-bound": there the number is a floor for the server,`,
-  'not its limit. Without --pin the scheduler often runs server and generator on the same core (their CPU',
-  'use then adds up to about 100 %; a wakeup across cores costs more on this VM, see run.mjs), so msg/s is',
-  'partly what one core does for both, and server CPU µs/msg is the steadier comparison of servers.',
+  'not its limit. Pinned, each process owns a core, so every wakeup crosses cores: ping-pong latency is',
+  "mostly this VM's cross-core round trip (run.mjs says what pinning changed). With --no-pin the two may share",
+  'a core (CPU use adding up to about 100 %), and msg/s is then partly what one core does for both.',
 ];
 
 function throughputTable(meta, rows, label) {

@@ -3,7 +3,7 @@
 // (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
 // e2e.svg and the README's end-to-end table. `-- --quick` (about a minute) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
-// --cases=text16-c1,idle --reps=N --pin, --report-only (re-render from the JSON).
+// --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
 //
 // Server contract. Adding a server = a script in bench/e2e/servers/ + one line in SERVERS (servers.mjs).
 // - The process gets PORT in its environment (0 = pick a free port), listens on 127.0.0.1 and, once it accepts
@@ -56,13 +56,11 @@ const settings = quick
   ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, settleMs: 500 }
   : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, settleMs: 500 };
 settings.reps = Number(option('reps') ?? settings.reps);
-// --pin: server on CPU 0, load generator on CPU 1 (taskset). Off by default. On this 2-core VM, two rounds of
-// 3 quick repetitions (ws, Bun, wsframe example; 6 cases), pinned vs not: median spread 44 % and 21 % vs 42 %
-// and 32 %; pinned, the many-connection cases ran up to 2× faster (two cores really in use), but ping-pong
-// fell from 21–31 k to 3–6 k msg/s (p99 1.2–4.4 ms vs 0.1 ms) and 16 B text cost ws 9.1–9.8 µs of CPU per
-// message instead of 6.8–7.2: a wakeup across cores costs more than sharing one. Unpinned, the scheduler often
-// keeps server and generator on one core (CPU use adding up to about 100 %): server CPU µs/msg compares best.
-const pin = args.includes('--pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+// Server on CPU 0, load generator on CPU 1 (taskset; --no-pin lets the scheduler place them). Unpinned, this
+// VM's scheduler sometimes shares one core between them and sometimes not, which moves text16-c1's ws cost
+// between 6.4–7.3 and 10.8 µs of server CPU per message; pinned, each owns a core in every run. The price:
+// every wakeup crosses cores, so pingpong mostly measures the VM's cross-core round trip (p50 ~110 µs vs ~30).
+const pin = !args.includes('--no-pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 // File descriptors: the idle case holds its connections in this process and in the server. Children get
@@ -97,7 +95,7 @@ for (const server of servers) {
 }
 log('contract: every server passes');
 
-/** Run one case's load generator in its own process (on CPU 1 with --pin) and resolve with its JSON result. */
+/** Run one case's load generator in its own process (pinned to CPU 1) and resolve with its JSON result. */
 function generate(options) {
   const command = [process.execPath, join(here, 'loadgen.mjs'), JSON.stringify(options)];
   const argv = wrap(command, { files, cpu: pin ? 1 : undefined });
