@@ -97,9 +97,9 @@ function provenance(meta) {
       m.platform,
     `Node ${v.node} · Bun ${v.bun} · Deno ${v.deno} · ws ${v.ws} + bufferutil ${v.bufferutil} · ` +
       `wsframe ${v.wsframe}${kind}`,
-    `${s.pinned ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'not pinned'} · ` +
-      `${s.reps} repetitions of ${s.warmup} s warm-up + ${s.seconds} s measured · ulimit -n ${s.files} · ` +
-      `load average ${avg(load.before)} before, ${avg(load.after)} after · ${meta.seconds} s in all`,
+    `${s.pinned ? 'server on CPU 0, generator on CPU 1 (taskset)' : 'not pinned'} · ` +
+      `${s.reps} × (${s.warmup} s warm-up + ${s.seconds} s measured) · ulimit -n ${s.files}`,
+    `load average ${avg(load.before)} before, ${avg(load.after)} after · ${meta.seconds} s in all`,
   ];
 }
 
@@ -223,7 +223,7 @@ export function summary(meta, rows) {
     const head = `server RSS per idle connection (${idle.connections.toLocaleString('en')} open)`;
     lines.push(row(head, 'idle', (r) => `${Math.round(r.value).toLocaleString('en')} B`));
   }
-  lines.push('', `Run: ${provenance(meta).join(' · ')}.`);
+  lines.push('', `Run: ${provenance(meta).join(' ·\n')}.`);
   return lines.join('\n');
 }
 
