@@ -1,7 +1,7 @@
 // `npm run bench:e2e` — WebSocket echo servers end to end over loopback TCP: does a codec's speed reach the
 // wire? Each server runs in its own process, started fresh for every measurement; the load generator
 // (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
-// e2e.svg and the README's end-to-end table. `-- --quick` (about a minute) and filtered runs write
+// e2e.svg and the README's end-to-end table. `-- --quick` (a minute or two) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
 // --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
 //
