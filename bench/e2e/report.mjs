@@ -97,9 +97,9 @@ function provenance(meta) {
       m.platform,
     `Node ${v.node} · Bun ${v.bun} · Deno ${v.deno} · ws ${v.ws} + bufferutil ${v.bufferutil} · ` +
       `wsframe ${v.wsframe}${kind}`,
-    `${s.pinned ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'not pinned'} · ` +
-      `${s.reps} repetitions of ${s.warmup} s warm-up + ${s.seconds} s measured · ulimit -n ${s.files} · ` +
-      `load average ${avg(load.before)} before, ${avg(load.after)} after · ${meta.seconds} s in all`,
+    `${s.pinned ? 'server on CPU 0, generator on CPU 1 (taskset)' : 'not pinned'} · ` +
+      `${s.reps} × (${s.warmup} s warm-up + ${s.seconds} s measured) · ulimit -n ${s.files}`,
+    `load average ${avg(load.before)} before, ${avg(load.after)} after · ${meta.seconds} s in all`,
   ];
 }
 
@@ -112,7 +112,9 @@ const HOW = [
   "time (user + system) per message, the server's from /proc/<pid>/stat, the generator's from",
   'process.cpuUsage(); CPU use: share of one core over the measured window. Rows where the generator used',
   `over ${pct(GENERATOR_BOUND)} of its core are marked "gen-bound": there the number is a floor for the server,`,
-  'not its limit.',
+  'not its limit. Pinned, each process owns a core, so every wakeup crosses cores: ping-pong latency is',
+  "mostly this VM's cross-core round trip (run.mjs says what pinning changed). With --no-pin the two may share",
+  'a core (CPU use adding up to about 100 %), and msg/s is then partly what one core does for both.',
 ];
 
 function throughputTable(meta, rows, label) {
@@ -192,33 +194,36 @@ function markdown(meta, rows, chartFile) {
   return lines.join('\n');
 }
 
-/** The README block: msg/s per case and server, ping-pong latency, memory per idle connection. */
+/** The README block: msg/s and server CPU per message, ping-pong latency, memory per idle connection. */
 export function summary(meta, rows) {
   const find = (c, s) => rows.find((r) => r.case === c && r.server === s);
-  // wsframe servers carry their ratio to ws in the cell: that is the question this bench answers.
-  const cell = (c, s, text) => {
+  // wsframe servers carry their ratio to ws in msg/s and memory cells: the question this bench answers.
+  const cell = (c, s, text, ratio) => {
     const r = find(c, s);
     if (!r || !Number.isFinite(r.value)) return r?.errors.length ? 'failed' : '—';
-    return s.startsWith('wsframe') && Number.isFinite(r.ratio.ws) ? `${text(r)} (${times(r.ratio.ws)} ws)` : text(r);
+    const withRatio = ratio && s.startsWith('wsframe') && Number.isFinite(r.ratio.ws);
+    return withRatio ? `${text(r)}, ${times(r.ratio.ws)} ws` : text(r);
   };
-  const row = (head, c, text) => `| ${head} | ${meta.servers.map((s) => cell(c, s.id, text)).join(' | ')} |`;
+  const row = (head, c, text, ratio = true) => {
+    return `| ${head} | ${meta.servers.map((s) => cell(c, s.id, text, ratio)).join(' | ')} |`;
+  };
   const lines = [
-    `| msg/s, median of ${meta.settings.reps} | ${meta.servers.map((s) => s.label).join(' | ')} |`,
+    `| msg/s (server CPU µs/msg), median of ${meta.settings.reps} | ${meta.servers.map((s) => s.label).join(' | ')} |`,
     `|---|${meta.servers.map(() => '---|').join('')}`,
   ];
   for (const spec of meta.cases.filter((c) => c.kind !== 'idle')) {
-    lines.push(row(spec.label, spec.id, (r) => rate(r.value)));
+    lines.push(row(spec.label, spec.id, (r) => `${rate(r.value)} (${us(r.serverCpuPerMessage)})`));
   }
   if (rows.some((r) => r.latency)) {
     const latency = (r) => (r.latency ? `${r.latency.p50.toFixed(0)} / ${r.latency.p99.toFixed(0)}` : '—');
-    lines.push(row('ping-pong latency p50 / p99 (µs)', 'pingpong', latency));
+    lines.push(row('ping-pong latency p50 / p99 (µs)', 'pingpong', latency, false));
   }
   const idle = rows.find((r) => r.case === 'idle' && Number.isFinite(r.connections));
   if (idle) {
     const head = `server RSS per idle connection (${idle.connections.toLocaleString('en')} open)`;
     lines.push(row(head, 'idle', (r) => `${Math.round(r.value).toLocaleString('en')} B`));
   }
-  lines.push('', `Run: ${provenance(meta).join(' · ')}.`);
+  lines.push('', `Run: ${provenance(meta).join(' ·\n')}.`);
   return lines.join('\n');
 }
 

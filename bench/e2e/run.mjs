@@ -1,7 +1,7 @@
 // `npm run bench:e2e` — WebSocket echo servers end to end over loopback TCP: does a codec's speed reach the
 // wire? Each server runs in its own process, started fresh for every measurement; the load generator
 // (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
-// e2e.svg and the README's end-to-end table. `-- --quick` (about a minute) and filtered runs write
+// e2e.svg and the README's end-to-end table. `-- --quick` (a minute or two) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
 // --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
 //
@@ -54,9 +54,12 @@ const cases = list('cases', CASES);
 const partial = quick || servers.length < SERVERS.length || cases.length < CASES.length;
 const settings = quick
   ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, settleMs: 500 }
-  : { reps: 3, warmup: 0.75, seconds: 1.5, idleConnections: 10_000, settleMs: 1000 };
+  : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, settleMs: 500 };
 settings.reps = Number(option('reps') ?? settings.reps);
-// Server on CPU 0, load generator on CPU 1 (bench/results/e2e.md gives the measured effect on the spread).
+// Server on CPU 0, load generator on CPU 1 (taskset; --no-pin lets the scheduler place them). Unpinned, this
+// VM's scheduler sometimes shares one core between them and sometimes not, which moves text16-c1's ws cost
+// between 6.4–7.3 and 10.8 µs of server CPU per message; pinned, each owns a core in every run. The price:
+// every wakeup crosses cores, so pingpong mostly measures the VM's cross-core round trip (p50 ~110 µs vs ~30).
 const pin = !args.includes('--no-pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
