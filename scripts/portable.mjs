@@ -385,7 +385,9 @@ export function translate(text, file, { modules, platform }) {
   const imports = [...byModule].filter(([, names]) => names.length > 0)
     .map(([from, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${from}';`);
   out = out.replace(PLATFORM_IMPORT, imports.join('\n'));
-  return out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '').replace(/\u0000\s*/g, '');
+  const undecorated = out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks the lines the translation dropped
+  return undecorated.replace(/\u0000\s*/g, '');
 }
 const PLATFORM_IMPORT = '\u0001platform\u0001';
 

@@ -745,7 +745,7 @@ describe.each(BACKENDS)('interleaved control frames — %s backend', (backend) =
         const asCase: Case = { id: c.id, title: c.title, frames: c.frames, messages: [], sent: { frames: c.sent } };
         const pieces = piecesFor(feed, built, asCase);
         const want: Message[][] = pieces.map(() => []);
-        c.completes.forEach((msgs, f) => want[pieceAt(pieces, built.end[f]! - 1)]!.push(...msgs));
+        c.completes.forEach((msgs, f) => void want[pieceAt(pieces, built.end[f]! - 1)]!.push(...msgs));
         const got = pushEach(pieces, backend, role);
         expect(got.map((m) => summary(m))).toEqual(want.map((m) => summary(m)));
         expectMessages(got.flat(), want.flat());

@@ -191,10 +191,12 @@ describe('extension parameters', () => {
     expect(Object.getPrototypeOf(offer!.params)).toBeNull();
     expect(Object.keys(offer!.params)).toEqual(['__proto__', 'constructor', 'hasownproperty']);
     expect(Object.hasOwn(offer!.params, '__proto__')).toBe(true);
+    // biome-ignore lint/suspicious/noProto: the parameter named __proto__ is what this test is about
     expect(offer!.params.__proto__).toBe('1');
     expect(offer!.params.constructor).toBe(true);
     expect(() => parseExtensions('x; __proto__; __proto__=1')).toThrow(/duplicate parameter "__proto__"/);
     expect(() => parseExtensions('x; a=1; A=2')).toThrow(/duplicate parameter "a"/);
+    // biome-ignore lint/suspicious/noProto: checks that nothing leaked into Object.prototype
     expect(({} as Record<string, unknown>).__proto__).toBe(Object.prototype); // nothing leaked into the prototype
   });
 

@@ -15,8 +15,14 @@ function reader({ socket, listen }) {
     buffered = Buffer.concat([buffered, chunk.subarray(0, length)]);
     wake();
   });
-  socket.on('error', (error) => ((closed = error.message), wake()));
-  socket.on('close', () => ((closed ??= 'closed by the server'), wake()));
+  socket.on('error', (error) => {
+    closed = error.message;
+    wake();
+  });
+  socket.on('close', () => {
+    closed ??= 'closed by the server';
+    wake();
+  });
   /** The next `n` bytes; rejects after WAIT_MS or when the connection closes first. */
   return (n, what) =>
     new Promise((resolve, reject) => {

@@ -25,13 +25,13 @@ export function wsframe(backend, textAs = 'string', inPlace = false) {
   };
 }
 
-/** ws's Receiver, as its WebSocket drives it (synchronous `_write`). `toString` mimics `data.toString()`. */
-export function ws(toString = false) {
+/** ws's Receiver, as its WebSocket drives it (synchronous `_write`). `asString` mimics `data.toString()`. */
+export function ws(asString = false) {
   return (role) => {
     const receiver = new Receiver({ isServer: role === 'server', maxPayload: 0, skipUTF8Validation: false });
     let n = 0;
     receiver.on('message', (data, isBinary) => {
-      if (toString && !isBinary) data.toString();
+      if (asString && !isBinary) data.toString();
       n++;
     });
     receiver.on('ping', () => n++);

@@ -55,7 +55,11 @@ async function main() {
     ...client.close(1000),
   ];
   const body = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  frames.reduce((offset, f) => (body.set(f, offset), offset + f.length), 0);
+  let offset = 0;
+  for (const f of frames) {
+    body.set(f, offset);
+    offset += f.length;
+  }
   const echoed = await collect(await fetch('./ws-demo/echo', { method: 'POST', body }));
   log('POST ws-demo/echo →');
   for (const m of echoed) log(`  ${show(m)}`);

@@ -17,7 +17,7 @@ import { Connection, ConnectionState, type ConnectionEvent, type ConnectionOptio
 import { MessageEncoder } from '../encoder.js';
 import { WebSocketError } from '../errors.js';
 import { buildRejectResponse, buildUpgradeResponse, checkUpgradeRequest } from '../handshake.js';
-import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer } from '../http.js';
+import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from '../http.js';
 import type { BackendOption } from '../backend/index.js';
 
 /** What an adapter gives the core for one socket. */
@@ -755,7 +755,7 @@ export class WebSocketConnection<Data = unknown> {
       return;
     }
     this.head = null;
-    let parsed;
+    let parsed: HttpHead | null;
     try {
       parsed = parseHttpHead(head.subarray(0, end), max);
     } catch (error) {

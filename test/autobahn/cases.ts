@@ -178,14 +178,14 @@ function group5(): CaseDef[] {
     failAtOnce('5.1', 'Send ping fragmented into 2 fragments.', [{ opcode: PING, fin: false, payload: 'fragment1' }, { opcode: CONT, payload: 'fragment2' }]),
     failAtOnce('5.2', 'Send pong fragmented into 2 fragments.', [{ opcode: PONG, fin: false, payload: 'fragment1' }, { opcode: CONT, payload: 'fragment2' }]),
   ];
-  ways.forEach((how, i) => out.push(def(`5.${3 + i}`, `Send text message fragmented into 2 fragments, ${wayName[i]}.`, 'Echo of the whole message.', 3, (c) => {
+  ways.forEach((how, i) => void out.push(def(`5.${3 + i}`, `Send text message fragmented into 2 fragments, ${wayName[i]}.`, 'Echo of the whole message.', 3, (c) => {
     c.expected.OK = [msg('fragment1fragment2')];
     c.expectedClose = CLEAN_1000;
     c.sendFrame({ opcode: TEXT, fin: false, payload: 'fragment1', ...how });
     c.sendFrame({ opcode: CONT, payload: 'fragment2', ...how });
     c.killAfter(1);
   })));
-  ways.forEach((how, i) => out.push(def(`5.${6 + i}`, `As 5.3 with a ping between the fragments, ${wayName[i]}.`, 'Pong, then echo of the whole message.', 3, (c) => {
+  ways.forEach((how, i) => void out.push(def(`5.${6 + i}`, `As 5.3 with a ping between the fragments, ${wayName[i]}.`, 'Pong, then echo of the whole message.', 3, (c) => {
     c.expected.OK = [pong('ping payload'), msg('fragment1fragment2')];
     c.expectedClose = CLEAN_1000;
     c.sendFrame({ opcode: TEXT, fin: false, payload: 'fragment1', ...how });
@@ -193,9 +193,9 @@ function group5(): CaseDef[] {
     c.sendFrame({ opcode: CONT, payload: 'fragment2', ...how });
     c.killAfter(1);
   })));
-  ways.forEach((how, i) => out.push(failAtOnce(`5.${9 + i}`, `Send unfragmented continuation (FIN = 1) with nothing to continue, then text, ${wayName[i]}.`,
+  ways.forEach((how, i) => void out.push(failAtOnce(`5.${9 + i}`, `Send unfragmented continuation (FIN = 1) with nothing to continue, then text, ${wayName[i]}.`,
     [{ opcode: CONT, payload: 'non-continuation payload', ...how }, { opcode: TEXT, payload: HELLO, ...how }])));
-  ways.forEach((how, i) => out.push(failAtOnce(`5.${12 + i}`, `Send continuation (FIN = 0) with nothing to continue, then text, ${wayName[i]}.`,
+  ways.forEach((how, i) => void out.push(failAtOnce(`5.${12 + i}`, `Send continuation (FIN = 0) with nothing to continue, then text, ${wayName[i]}.`,
     [{ opcode: CONT, fin: false, payload: 'non-continuation payload', ...how }, { opcode: TEXT, payload: HELLO, ...how }])));
   out.push(def('5.15', 'Send text in 2 fragments, then a continuation with nothing to continue, then text.', 'Echo of the first message, then fail 1002.', 3, (c) => {
     c.expected.OK = [msg('fragment1fragment2')];
@@ -382,11 +382,11 @@ function group7(): CaseDef[] {
       (c) => c.sendCloseFrame(1000, SURROGATE_20)),
   ];
   [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999].forEach((code, i) =>
-    out.push(closeCase(`7.7.${i + 1}`, `Send close with valid close code ${code}.`, { closedByMe: true, closeCode: [1000, code], requireClean: true }, (c) => c.sendCloseFrame(code))));
+    void out.push(closeCase(`7.7.${i + 1}`, `Send close with valid close code ${code}.`, { closedByMe: true, closeCode: [1000, code], requireClean: true }, (c) => c.sendCloseFrame(code))));
   [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999].forEach((code, i) =>
-    out.push(closeCase(`7.9.${i + 1}`, `Send close with invalid close code ${code}.`, PROTOCOL, (c) => c.sendCloseFrame(code))));
+    void out.push(closeCase(`7.9.${i + 1}`, `Send close with invalid close code ${code}.`, PROTOCOL, (c) => c.sendCloseFrame(code))));
   [5000, 65535].forEach((code, i) =>
-    out.push(closeCase(`7.13.${i + 1}`, `Send close with close code ${code}.`, { closedByMe: true, closeCode: [1000, code, 1002], requireClean: false },
+    void out.push(closeCase(`7.13.${i + 1}`, `Send close with close code ${code}.`, { closedByMe: true, closeCode: [1000, code, 1002], requireClean: false },
       (c) => c.sendCloseFrame(code), { onConnectionLost: informational(closedWith) })));
   return out;
 }
@@ -451,9 +451,9 @@ function group9(quick: boolean): CaseDef[] {
   // which stay at 4 MiB in 64-byte fragments: their 65,536 fragments are what a fragment-count limit must allow.
   const k = quick ? 4 : 1;
   const sizes = [64 * 1024, 256 * 1024, MiB, 4 * MiB, 8 * MiB, 16 * MiB].map((n) => n / k);
-  sizes.forEach((n, i) => out.push(timedEcho(`9.1.${i + 1}`, `Send text message of ${n} bytes.`, n, false, i < 2 ? 10 : 100,
+  sizes.forEach((n, i) => void out.push(timedEcho(`9.1.${i + 1}`, `Send text message of ${n} bytes.`, n, false, i < 2 ? 10 : 100,
     (c) => c.sendFrame({ opcode: TEXT, payload: 'BAsd7&jh23', payloadLen: n }))));
-  sizes.forEach((n, i) => out.push(timedEcho(`9.2.${i + 1}`, `Send binary message of ${n} bytes.`, n, true, i < 4 ? 10 : 100,
+  sizes.forEach((n, i) => void out.push(timedEcho(`9.2.${i + 1}`, `Send binary message of ${n} bytes.`, n, true, i < 4 ? 10 : 100,
     (c) => c.sendFrame({ opcode: BINARY, payload: hexBytes('00fe23faf0'), payloadLen: n }))));
   [64, 256, 1024, 4096, 16384, 65536, 262144, MiB, 4 * MiB].forEach((size, i) => {
     const fragmented = i === 0 ? 4 * MiB : (4 * MiB) / k;

@@ -90,7 +90,7 @@ function checkEvents(events: ConnectionEvent[], what: string): void {
 function checkOutput(c: ConnectionCase, out: Uint8Array, outcomes: Outcomes): void {
   let frames = out;
   if (c.handshake) {
-    let head;
+    let head: ReturnType<typeof parseHttpHead>;
     try {
       head = parseHttpHead(out, 1 << 20);
     } catch (error) {

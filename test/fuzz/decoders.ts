@@ -179,7 +179,10 @@ export function compare<T>(
   }
   outcomes.add(`${name} ok`);
   if (!c.end) return;
-  const ends = decoders.map(({ backend, decoder }) => step(() => (decoder.end(), []), `${name} (${backend}) end()`));
+  const ends = decoders.map(({ backend, decoder }) => step(() => {
+    decoder.end();
+    return [];
+  }, `${name} (${backend}) end()`));
   for (let b = 1; b < ends.length; b++) {
     if (stepDifference(ends[0]!, ends[b]!, same)) {
       throw new Finding('disagreement', `${name} ${c.role} end(): ${c.backends[0]} ${describeStep(ends[0]!)}, `

@@ -83,7 +83,7 @@ function never<T>(what: string, call: () => T): T {
 }
 
 export function runHttpCase(c: HttpCase, outcomes: Outcomes): void {
-  let head;
+  let head: ReturnType<typeof parseHttpHead>;
   try {
     head = parseHttpHead(c.bytes, c.maxBytes);
   } catch (error) {

@@ -279,10 +279,10 @@ export function catalogue() {
     c('7.5.1', [{ opcode: CLOSE, payload: closeBody(1000, SURROGATE_20) }], [], fail('utf8', 0, 'end')),
   );
   [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999].forEach((code, i) =>
-    cases.push(c(`7.7.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [closed(code)])));
+    void cases.push(c(`7.7.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [closed(code)])));
   [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999].forEach((code, i) =>
-    cases.push(c(`7.9.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
-  [5000, 65535].forEach((code, i) => cases.push(c(`7.13.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
+    void cases.push(c(`7.9.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
+  [5000, 65535].forEach((code, i) => void cases.push(c(`7.13.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
   // Group 10: auto-fragmentation.
   cases.push(c('10.1.1', fragments(TEXT, star(65536), 1300), [text(star(65536))]));
   // CONFORMANCE.md §4: what Autobahn does not test.

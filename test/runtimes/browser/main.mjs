@@ -26,7 +26,11 @@ async function run() {
   const wire = (s) => {
     const parts = new wsframe.MessageEncoder({ role: 'client' }).text(s);
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
     return out;
   };
   const big = 'κόσμε '.repeat(2000);
