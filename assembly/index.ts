@@ -1,5 +1,4 @@
-// Entry point: re-exports only. One kernel per file (STYLE.md).
-export { layoutChecksum } from './layout';
+// Entry point: re-exports only, one kernel per file.
 export { statePtr, recordsPtr, windowPtr, reserve } from './memory';
 export { maskInPlace } from './mask';
 export { unmaskValidate } from './utf8';

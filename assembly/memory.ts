@@ -5,10 +5,9 @@
 // One window per WASM instance (one per realm) serves every decoder and encoder: calls are synchronous, so
 // the window is only borrowed for the duration of one `parse`/`maskFrame` call. Per-decoder state lives in
 // the decoder's own Int32Array and is copied into STATE for the call (88 bytes each way).
-import { RECORD_CAPACITY, REC_WORDS } from './layout';
+import { RECORD_CAPACITY, REC_WORDS, WINDOW_PAD } from './layout';
 
-/** Padding on each side of the window, so SIMD code may over-read without leaving memory. */
-export const PAD: usize = 64;
+const PAD: usize = <usize>WINDOW_PAD;
 export const STATE_PTR: usize = (__heap_base + 63) & ~<usize>63;
 export const RECORDS_PTR: usize = STATE_PTR + 128;
 export const WINDOW_PTR: usize = (RECORDS_PTR + <usize>(RECORD_CAPACITY * REC_WORDS * 4) + PAD + 63) & ~<usize>63;

@@ -13,10 +13,8 @@
 // over whole 16-byte blocks from that code point boundary, then backs up to the last code point boundary
 // and validates the rest with the scalar machine, which leaves the new carry.
 
-import { rotateKey } from './mask';
-
-export const UTF8_NON_ASCII: i32 = 0x1000000;
-export const UTF8_INVALID: i32 = -1;
+import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from './layout';
+import { rotateKey } from './rotate';
 
 const TOO_SHORT: u8 = 1 << 0; // lead byte followed by a non-continuation
 const TOO_LONG: u8 = 1 << 1; // ASCII followed by a continuation
@@ -144,25 +142,23 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
     const r = scalar(p, stop, state, key, 0);
     if (r == UTF8_INVALID) return UTF8_INVALID;
     nonAscii = r & UTF8_NON_ASCII;
-    state = r & 0xffffff;
+    state = r & UTF8_CARRY;
     p = stop;
     if (p == end) return state | nonAscii;
   }
   // 2. SIMD over whole blocks, starting on a code point boundary.
   const simdStart = p;
-  const k = i32x4.splat(<i32>rotateKey(key, p - ptr));
+  const k = i32x4.splat(rotateKey(<i32>key, <i32>(p - ptr)));
   const masked = key != 0;
   let prev = i8x16.splat(0);
   let prevIncomplete = i8x16.splat(0);
   let error = i8x16.splat(0);
   let high = i8x16.splat(0);
   // Two loops, so neither branches on content per block: ASCII blocks are skipped until the first non-ASCII
-  // one, whose run is then checked block by block until a block is all ASCII again. Against one loop with an
-  // if/else per block (best of 30 interleaved rounds, 64 KiB, Node 20): ASCII 1.6–1.7x faster (13.8 -> 21.3
-  // GB/s in a fast spell of this VM), mixed text 1.0–1.1x, CJK unchanged. Re-measure with
-  // bench/kernels.bench.mjs "validate UTF-8". The loops repeat their load/unmask and check lines on
-  // purpose: an inline helper per 16-byte load cost 40 % on ASCII, one combining the four checks 10 % on
-  // mixed text (same interleaved best-of measurement), because V8 schedules the result differently.
+  // one, whose run is then checked block by block until a block is all ASCII again (against one loop with an
+  // if/else per block, bench/kernels.bench.mjs "validate UTF-8 ascii 64 KiB": 1.6x). The loops repeat their
+  // load/unmask and check lines on purpose: V8 schedules an inline helper per load, or one combining the four
+  // checks, worse (same bench: 0.6x on ASCII, 0.9x on mixed text).
   while (p + 64 <= end) {
     // ASCII run: nothing to check (the block before it was ASCII too, or none).
     while (p + 64 <= end) {
@@ -248,7 +244,7 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
     r = scalar(from, p, 0, 0, 0);
     if (r == UTF8_INVALID) return UTF8_INVALID;
   }
-  r = scalar(p, end, r & 0xffffff, key, p - ptr);
+  r = scalar(p, end, r & UTF8_CARRY, key, p - ptr);
   if (r == UTF8_INVALID) return UTF8_INVALID;
   return r | nonAscii;
 }

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { QUICK, emit, report, require, runCase } from './lib/harness.mjs';
 import { internals } from './lib/internals.mjs';
 
-const { wasmBackendForTests, validateUtf8, xorInPlace, decodeText } = internals;
+const { wasmBackendForTests, validateUtf8, unmaskAt, decodeText } = internals;
 const wasm = wasmBackendForTests();
 const bufferutil = require('bufferutil');
 const bufferutilJs = require('bufferutil/fallback.js');
@@ -41,7 +41,7 @@ for (const size of SIZES) {
   const memcpyTarget = Buffer.allocUnsafe(size);
   run({ group: 'unmask', case: `unmask ${label(size)}`, size, bytes: size }, [
     { impl: 'wsframe wasm (SIMD)', fn: () => wasm.exports.maskInPlace(wasm.windowPtr, size, 0x04030201) },
-    { impl: 'wsframe js', fn: () => xorInPlace(data, words, 0, size, 0x04030201) },
+    { impl: 'wsframe js', fn: () => unmaskAt(data, words, data, words, 0, size, 0x04030201) },
     { impl: 'bufferutil (native)', fn: () => bufferutil.unmask(data, mask) },
     { impl: 'bufferutil (js)', fn: () => bufferutilJs.unmask(data, mask) },
     { impl: 'memcpy (Uint8Array#set)', fn: () => memcpyTarget.set(data) },

@@ -10,13 +10,14 @@ import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from './backend/utf8.js';
 import { isValidCloseCode } from './constants.js';
-import { Status, WebSocketError } from './errors.js';
+import { WebSocketError } from './errors.js';
 import {
-  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_MASKED, F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START,
-  M_OPCODE, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
-  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, F_UNCHECKED, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_HI,
-  S_MAXFRAME_LO, S_MAXMSG_HI, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
-} from './layout.js';
+  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED, F_OPCODE, F_RSV1, F_RSV2,
+  F_RSV3, F_START, KIND_DEFERRED_TEXT, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PING, OP_PONG,
+  OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO,
+  R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_OK,
+  ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
+} from './portable/layout.js';
 import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
 import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
@@ -45,15 +46,14 @@ function copyInto(target: Uint8Array, at: number, src: Uint8Array, off: number, 
 /**
  * inPlace: masked payloads of at least this many bytes are handed out as views of the caller's chunk; smaller
  * ones are still copied (from the slab, see alloc.ts), which is cheaper than making a view of a big chunk.
- * Set by bench/decode.bench.mjs "server binary 125 B / 1 KiB / 16 KiB", rows "wsframe auto (in place)":
- * in place 0.73x the copy at 125 B, ~1x at 1 KiB, 1.6x at 2 KiB, 2.6x at 16 KiB (Node 20, this VM).
+ * bench/decode.bench.mjs sweep "server binary 1 KiB", "wsframe auto (in place)" ÷ "wsframe auto": ~1x.
  */
 export const IN_PLACE_MIN = 1024;
 
 /**
  * inPlace: copy an unmasked payload from the backend's window back over its masked bytes in the caller's
  * chunk (both backends keep window offset = chunk offset) and return a view of it. The copy is into memory
- * that is already mapped and warm; a fresh buffer per message costs more (bench "alloc" rows, issue 4).
+ * that is already mapped and warm, where a fresh buffer per message costs more.
  */
 function unmaskBack(chunk: Uint8Array, window: Uint8Array, off: number, len: number): Uint8Array {
   copyInto(chunk, off, window, off, len);
@@ -129,7 +129,7 @@ abstract class RecordReader<T> {
         const recs = backend.records;
         const r = i * REC_WORDS;
         const status = recs[r + R_STATUS]!;
-        if (status !== Status.Ok) this.fail(status, out, recs[r + R_FLAGS]!);
+        if (status !== ST_OK) this.fail(status, out, recs[r + R_FLAGS]!);
         this.record(recs, r, backend.window, chunk, out);
       }
       pos = state[S_POS]!;
@@ -142,7 +142,7 @@ abstract class RecordReader<T> {
   /** @internal */
   protected fail(status: number, out: T[], flags = 0, detail?: string): never {
     const opcode = flags & F_OPCODE;
-    const why = detail ?? (status === Status.InvalidOpcode ? `opcode ${opcode}` : undefined);
+    const why = detail ?? (status === ST_INVALID_OPCODE ? `opcode ${opcode}` : undefined);
     const error = WebSocketError.fromStatus(status, why, out);
     this.failure = error;
     this.state[S_PHASE] = PHASE_FAILED;
@@ -164,7 +164,7 @@ abstract class RecordReader<T> {
     const s = this.state;
     if (s[S_PHASE] === PHASE_CLOSED) return;
     const inMessage = (s[S_CONFIG]! & C_MESSAGES) !== 0 && (s[S_MSG]! & M_OPCODE) !== 0;
-    if (s[S_PHASE] === PHASE_PAYLOAD || s[S_HDR_LEN]! > 0 || inMessage) this.fail(Status.UnexpectedEof, []);
+    if (s[S_PHASE] === PHASE_PAYLOAD || s[S_HDR_LEN]! > 0 || inMessage) this.fail(ST_UNEXPECTED_EOF, []);
   }
 
   /** True once a close frame has been received; later bytes are ignored (RFC 6455 §5.5.1). */
@@ -185,7 +185,7 @@ abstract class RecordReader<T> {
 export class FrameDecoder extends RecordReader<Frame> {
   private payload: Uint8Array | null = null;
   private filled = 0;
-  /** The mask key of the frame being filled, from its F_START record (see R_MASK). */
+  /** The mask key of the frame being read (from its header, on its first record). */
   private maskKey = 0;
 
   /**
@@ -220,6 +220,8 @@ export class FrameDecoder extends RecordReader<Frame> {
     const len = recs[r + R_LEN]!;
     const masked = (flags & F_MASKED) !== 0;
     const src = masked ? window : chunk;
+    // R_MASK is set on a frame's first record only.
+    if ((flags & F_START) !== 0) this.maskKey = recs[r + R_MASK]! >>> 0;
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
       // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once
@@ -246,7 +248,7 @@ export class FrameDecoder extends RecordReader<Frame> {
       rsv3: (flags & F_RSV3) !== 0,
       opcode: flags & F_OPCODE,
       masked,
-      maskKey: (flags & F_START) !== 0 ? recs[r + R_MASK]! >>> 0 : this.maskKey,
+      maskKey: this.maskKey,
       payload,
     } satisfies Frame);
   }
@@ -289,7 +291,7 @@ export class MessageDecoder extends RecordReader<Message> {
     const utf8 = flag('validateUtf8', opts.validateUtf8, true);
     const textAsString = oneOf('textAs', opts.textAs, ['string', 'bytes'] as const, 'string') === 'string';
     // Text as bytes: long text messages are validated by the runtime's validator when it has one (faster than
-    // ours; layout.ts C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
+    // ours; C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
     const defer = utf8 && !textAsString && platformIsUtf8 !== undefined ? C_UTF8_DEFER : 0;
     super(opts, C_MESSAGES | (utf8 ? C_UTF8 | defer : 0), maxFrameSize, maxMessageSize, maxFragments);
     this.utf8 = utf8;
@@ -324,16 +326,16 @@ export class MessageDecoder extends RecordReader<Message> {
     const opcode = flags & F_OPCODE;
     const masked = (flags & F_MASKED) !== 0;
     const src = masked ? window : chunk;
-    if (opcode >= 8) return this.controlRecord(recs, r, flags, src, off, len, out);
-    if ((flags & F_UNCHECKED) !== 0) this.checkDeferred(flags, src, off, len, out);
+    if (opcode >= OP_CONTROL) return this.controlRecord(recs, r, flags, src, off, len, out);
+    if ((flags & F_KIND) === KIND_DEFERRED_TEXT) this.checkDeferred(flags, src, off, len, out);
 
     if ((flags & F_START) !== 0) {
-      if (opcode !== 0 && (flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+      if (opcode !== OP_CONTINUATION && (flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
         // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
         // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
         // written back unmasked into the chunk and viewed there (strings are built from the window).
         const ascii = (flags & F_ASCII) !== 0;
-        if (masked && len >= this.inPlaceMin && (opcode === 2 || !this.textAsString)) {
+        if (masked && len >= this.inPlaceMin && (opcode === OP_BINARY || !this.textAsString)) {
           unmaskBack(chunk, src, off, len);
           out.push(this.message(opcode, chunk, off, off + len, ascii, true));
         } else {
@@ -342,7 +344,7 @@ export class MessageDecoder extends RecordReader<Message> {
         return;
       }
       const frameLength = recordFrameLength(recs, r);
-      if (opcode !== 0) {
+      if (opcode !== OP_CONTINUATION) {
         this.openType = opcode;
         this.buffer = frameLength === 0 ? EMPTY : allocate(frameLength);
         this.filled = 0;
@@ -379,21 +381,21 @@ export class MessageDecoder extends RecordReader<Message> {
    * (RFC 6455 §8.1, §5.6).
    */
   private checkDeferred(flags: number, src: Uint8Array, off: number, len: number, out: Message[]): void {
-    if ((flags & (F_START | F_OPCODE)) === (F_START | 1)) this.deferCarry = 0; // a message's first frame
+    if ((flags & (F_START | F_OPCODE)) === (F_START | OP_TEXT)) this.deferCarry = 0; // a message's first frame
     const carry = len > 0 ? validateUtf8Deferred(src, off, off + len, this.deferCarry) : this.deferCarry;
     if (carry === UTF8_INVALID || ((flags & (F_END | F_FIN)) === (F_END | F_FIN) && carry !== 0)) {
-      this.fail(Status.InvalidUtf8, out, flags);
+      this.fail(ST_INVALID_UTF8, out, flags);
     }
     this.deferCarry = carry;
   }
 
   /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */
   private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, owned: boolean): Message {
-    if (opcode === 1 && this.textAsString) {
+    if (opcode === OP_TEXT && this.textAsString) {
       return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8, this.strings, this.utf8, this.keep) };
     }
     const data = owned ? (start === 0 && end === bytes.length ? bytes : view(bytes, start, end - start)) : copy(bytes, start, end - start);
-    return opcode === 1 ? { type: 'text', data } : { type: 'binary', data };
+    return opcode === OP_TEXT ? { type: 'text', data } : { type: 'binary', data };
   }
 
   private controlRecord(
@@ -414,8 +416,8 @@ export class MessageDecoder extends RecordReader<Message> {
       this.control = EMPTY;
     }
     const opcode = flags & F_OPCODE;
-    if (opcode === 9) out.push({ type: 'ping', data: payload });
-    else if (opcode === 10) out.push({ type: 'pong', data: payload });
+    if (opcode === OP_PING) out.push({ type: 'ping', data: payload });
+    else if (opcode === OP_PONG) out.push({ type: 'pong', data: payload });
     else out.push(this.close(payload, out));
   }
 
@@ -423,9 +425,9 @@ export class MessageDecoder extends RecordReader<Message> {
   private close(payload: Uint8Array, out: Message[]): Message {
     if (payload.length === 0) return { type: 'close', reason: '' };
     const code = (payload[0]! << 8) | payload[1]!;
-    if (!isValidCloseCode(code)) this.fail(Status.InvalidCloseCode, out, 8, `code ${code}`);
+    if (!isValidCloseCode(code)) this.fail(ST_INVALID_CLOSE_CODE, out, OP_CLOSE, `code ${code}`);
     const reason = payload.subarray(2);
-    if (this.utf8 && !isValidUtf8(reason)) this.fail(Status.InvalidUtf8, out, 8, 'close reason');
+    if (this.utf8 && !isValidUtf8(reason)) this.fail(ST_INVALID_UTF8, out, OP_CLOSE, 'close reason');
     return { type: 'close', code, reason: decodeText(reason, 0, reason.length, false) };
   }
 }

@@ -14,7 +14,7 @@ writeFileSync(
   [
     `export { wasmBackendForTests } from '../../src/backend/index.ts';`,
     `export { validateUtf8 } from '../../src/backend/utf8.ts';`,
-    `export { xorInPlace } from '../../src/backend/js.ts';`,
+    `export { unmaskAt } from '../../src/backend/mask.ts';`,
     `export { decodeText } from '../../src/text.ts';`,
   ].join('\n'),
 );

@@ -1,7 +1,7 @@
 /** What a backend does for the decoders and encoders. `js.ts` and `wasm.ts` implement it byte-identically. */
 export interface Backend {
   readonly name: 'wasm' | 'js';
-  /** Frame records written by the last `parse` call (src/layout.ts R_*). */
+  /** Frame records written by the last `parse` call (assembly/layout.ts R_*). */
   readonly records: Int32Array;
   /**
    * Bytes of the last chunk at chunk offsets after `parse`, with masked payloads unmasked. Only masked

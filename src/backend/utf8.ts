@@ -5,11 +5,9 @@
  * (the second byte of E0/ED/F0/F4 sequences has a narrower range — Unicode Table 3-7). `assembly/utf8.ts`
  * uses the same encoding for its carry, so a decoder can move between backends mid-message.
  */
+import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from '../portable/layout.js';
 
-/** Bit 24 of the result: a byte ≥ 0x80 was seen. */
-export const UTF8_NON_ASCII = 0x1000000;
-/** Result for invalid input. */
-export const UTF8_INVALID = -1;
+export { UTF8_INVALID, UTF8_NON_ASCII };
 
 /**
  * Validate `bytes[start, end)` continuing from `state`. Returns the new state (bits 0–23), OR-ed with
@@ -72,7 +70,7 @@ export function validateUtf8(
 /** Whole-buffer check (close reasons, tests): valid and complete. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
   const r = validateUtf8(bytes, null, 0, bytes.length, 0);
-  return r >= 0 && (r & 0xffffff) === 0;
+  return r >= 0 && (r & UTF8_CARRY) === 0;
 }
 
 /**
@@ -80,7 +78,7 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
  * reached through `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno) so that nothing is imported and
  * browsers and older runtimes simply get `undefined`. It is as strict as RFC 3629 (simdutf rejects overlongs,
  * surrogates and code points above U+10FFFF), so it accepts exactly what `validateUtf8` accepts; test/backend
- * checks the two agree. Used for long text messages (layout.ts C_UTF8_DEFER, validateUtf8Deferred): 38.8 vs 7.5 GB/s
+ * checks the two agree. Used for long text messages (C_UTF8_DEFER, validateUtf8Deferred): 38.8 vs 7.5 GB/s
  * for our WASM validator on mixed text (AVX-512 EPYC), 7.5 vs 2.6 GB/s (AVX2 Xeon), bench/kernels.bench.mjs
  * "validate UTF-8 mixed 64 KiB".
  */
@@ -104,8 +102,7 @@ export const platformIsUtf8: ((bytes: Uint8Array) => boolean) | undefined = (() 
 
 /**
  * Deferred segments shorter than this go to validateUtf8: a call into the platform validator (view included)
- * costs ~57 ns whatever the length. Measured per call on the bench's mixed text, Node 20 (AMD EPYC):
- * validateUtf8 26/34/45/55/82/106 ns at 16/32/48/64/96/128 B, so the two meet at 64 B.
+ * costs ~57 ns whatever the length. bench/kernels.bench.mjs "validate UTF-8 mixed": the two meet at 64 B.
  */
 const PLATFORM_MIN = 64;
 
@@ -113,12 +110,12 @@ const PLATFORM_MIN = 64;
  * Validate `bytes[start, end)` continuing from `state`, like validateUtf8 (same state encoding, same verdict for
  * the segment, but no UTF8_NON_ASCII bit), with `platformIsUtf8` (which must exist) over the whole code points
  * in the middle: the state machine finishes a sequence carried in from the previous segment and keeps one cut by
- * this segment's end for the next. For text messages the backend left unvalidated (layout.ts C_UTF8_DEFER).
+ * this segment's end for the next. For text messages the backend left unvalidated (C_UTF8_DEFER, assembly/layout.ts).
  */
 export function validateUtf8Deferred(bytes: Uint8Array, start: number, end: number, state: number): number {
   if (end - start < PLATFORM_MIN) {
     const r = validateUtf8(bytes, null, start, end, state);
-    return r < 0 ? UTF8_INVALID : r & 0xffffff;
+    return r < 0 ? UTF8_INVALID : r & UTF8_CARRY;
   }
   let i = start;
   if (state !== 0) {
@@ -134,5 +131,5 @@ export function validateUtf8Deferred(bytes: Uint8Array, start: number, end: numb
   const cut = length > end - k ? k : end;
   if (cut > i && !platformIsUtf8!(new Uint8Array(bytes.buffer, bytes.byteOffset + i, cut - i))) return UTF8_INVALID;
   const r = validateUtf8(bytes, null, cut, end, 0);
-  return r < 0 ? UTF8_INVALID : r & 0xffffff;
+  return r < 0 ? UTF8_INVALID : r & UTF8_CARRY;
 }

@@ -3,7 +3,6 @@
  * at run time). This is the only module that imports the bytes: the `wsframe/js` build (tsup.config.ts) swaps
  * it for wasm-loader-none.ts, so that bundle carries neither the bytes nor the WASM glue.
  */
-import { LAYOUT_CHECKSUM } from '../layout.js';
 import { WASM_BASE64 } from '../generated/wasm.js';
 import { WasmBackend } from './wasm.js';
 
@@ -17,19 +16,13 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function adopt(instance: WebAssembly.Instance): WasmBackend {
-  const backend = new WasmBackend(instance);
-  if (backend.exports.layoutChecksum() !== LAYOUT_CHECKSUM) throw new Error('wsframe: WASM layout mismatch');
-  return backend;
-}
-
 /** Synchronous compile. Throws where that is refused (a browser main thread, a CSP without 'wasm-unsafe-eval'). */
 export function compileWasmSync(): WasmBackend {
-  return adopt(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), {}));
+  return new WasmBackend(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), {}));
 }
 
 /** Asynchronous compile; rejects when WebAssembly is unavailable or forbidden. */
 export async function compileWasm(): Promise<WasmBackend> {
   const { instance } = await WebAssembly.instantiate(wasmBytes(), {});
-  return adopt(instance);
+  return new WasmBackend(instance);
 }

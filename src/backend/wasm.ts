@@ -3,12 +3,11 @@
  * once; WASM parses every frame, unmasks in place and validates text; the decoders read records through a
  * cached Int32Array. Views are rebuilt only when `memory.buffer` changes (memory grew).
  */
-import { RECORD_CAPACITY, REC_WORDS, STATE_WORDS } from '../layout.js';
+import { RECORD_CAPACITY, REC_WORDS, STATE_WORDS, WINDOW_PAD } from '../portable/layout.js';
 import type { Backend } from './types.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
-  layoutChecksum(): number;
   statePtr(): number;
   recordsPtr(): number;
   windowPtr(): number;
@@ -50,7 +49,7 @@ export class WasmBackend implements Backend {
     this.stateView = new Int32Array(buffer, this.statePtr, STATE_WORDS);
     this.records = new Int32Array(buffer, this.recordsPtr, RECORD_CAPACITY * REC_WORDS);
     this.window = new Uint8Array(buffer, this.windowPtr);
-    this.capacity = buffer.byteLength - this.windowPtr - 64; // 64 = PAD in assembly/memory.ts
+    this.capacity = buffer.byteLength - this.windowPtr - WINDOW_PAD;
   }
 
   /** Make the window hold `length` bytes; returns the window (views refreshed if memory grew). */

@@ -27,7 +27,8 @@ import {
   zlibInflateSetDictionary,
 } from 'pako';
 import { describe, flag, integer, optionsObject } from '../arguments.js';
-import { Status, WebSocketError } from '../errors.js';
+import { WebSocketError } from '../errors.js';
+import { ST_MESSAGE_TOO_LARGE } from '../portable/layout.js';
 
 const Z_OK = 0;
 const Z_STREAM_END = 1;
@@ -433,7 +434,7 @@ function run(strm: ZStream, chunks: readonly Uint8Array[], limit: number, keepWi
       sink.total += strm.next_out - sink.pos;
       sink.pos = strm.next_out;
       if (sink.total > limit) {
-        throw WebSocketError.fromStatus(Status.MessageTooLarge, `inflated size above ${limit} bytes`);
+        throw WebSocketError.fromStatus(ST_MESSAGE_TOO_LARGE, `inflated size above ${limit} bytes`);
       }
       if (status === Z_STREAM_END) {
         // RFC 7692 §7.2.1: after a block with BFINAL set "the next DEFLATE block follows the padded data if any"

@@ -255,3 +255,56 @@ export async function checkBackend(wsframe, { expect }) {
 export function merge(a, b) {
   return { passed: a.passed + b.passed, failed: a.failed + b.failed, failures: [...a.failures, ...b.failures] };
 }
+
+/**
+ * The runtime's adapter from the tarball (`wsframe/node`, `wsframe/deno` or `wsframe/bun`): a server and a client
+ * of this runtime echo text and binary messages (0 B, 125 B, 70,000 B: every length encoding), a ping is answered,
+ * and a close with 4000 comes back from the server.
+ */
+export async function runAdapter(adapter) {
+  const problems = [];
+  let passed = 0;
+  const sizes = [0, 125, 70000];
+  const server = await adapter.serve({ port: 0, message: (ws, data, isBinary) => ws.send(data, isBinary) });
+  try {
+    const got = [];
+    let pong = null;
+    let closed;
+    const done = new Promise((resolve) => (closed = resolve));
+    let all;
+    const echoed = new Promise((resolve) => (all = resolve));
+    const ws = await adapter.connect(`ws://127.0.0.1:${server.port}/`, {
+      message(_ws, data, isBinary) {
+        got.push([data, isBinary]);
+        if (got.length === sizes.length * 2) all();
+      },
+      pong: (_ws, data) => (pong = new TextDecoder().decode(data)),
+      close: (_ws, code) => closed(code),
+    });
+    for (const n of sizes) {
+      ws.send('é'.repeat(n / 2) + (n % 2 ? 'x' : ''));
+      ws.send(new Uint8Array(n).map((_, i) => i % 251));
+    }
+    ws.ping('are you there?');
+    await Promise.race([echoed, new Promise((_, reject) => setTimeout(() => reject(new Error('no echo in 20 s')), 20_000))]);
+    sizes.forEach((n, k) => {
+      const [text, textBinary] = got[2 * k];
+      const [bytes, binary] = got[2 * k + 1];
+      const okText = !textBinary && text === 'é'.repeat(n / 2) + (n % 2 ? 'x' : '');
+      const okBytes = binary && bytes.length === n && bytes.every((b, i) => b === i % 251);
+      if (okText && okBytes) passed++;
+      else problems.push(`adapter: the ${n}-byte echoes differ`);
+    });
+    if (pong === 'are you there?') passed++;
+    else problems.push(`adapter: ping answered with ${JSON.stringify(pong)}`);
+    ws.close(4000, 'bye');
+    const code = await done;
+    if (code === 4000) passed++;
+    else problems.push(`adapter: close came back with ${code}`);
+  } catch (error) {
+    problems.push(`adapter: ${error?.stack ?? error}`);
+  } finally {
+    await server.close();
+  }
+  return { passed, failed: problems.length, failures: problems };
+}

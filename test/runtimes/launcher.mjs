@@ -5,10 +5,11 @@
 //   js      'wsframe/js': no WASM in the bundle; cases on the TS backend
 //   nowasm  'wsframe' with globalThis.WSFRAME_NO_WASM = true: backend checks only (TS everywhere)
 //   env     'wsframe' run with WSFRAME_NO_WASM=1 in the environment: backend checks only
+//   adapter 'wsframe/node', 'wsframe/deno' or 'wsframe/bun' (this runtime's): a server and a client echo
 // Prints one line `WSFRAME-RESULT {json}` and exits non-zero when a check failed.
 import * as main from 'wsframe';
 import * as jsOnly from 'wsframe/js';
-import { checkBackend, merge, runCases } from './cases.mjs';
+import { checkBackend, merge, runAdapter, runCases } from './cases.mjs';
 import utf8Vectors from './utf8-vectors.mjs';
 
 const g = globalThis;
@@ -16,6 +17,14 @@ const args = g.Deno ? g.Deno.args : g.process.argv.slice(2);
 const variant = args[0] ?? 'main';
 const runtime = g.Deno ? `deno ${g.Deno.version.deno}` : g.Bun ? `bun ${g.Bun.version}` : `node ${g.process.versions.node}`;
 
+if (variant === 'adapter') {
+  const name = g.Deno ? 'deno' : g.Bun ? 'bun' : 'node';
+  const started = Date.now();
+  const result = await runAdapter(await import(`wsframe/${name}`));
+  console.log(`WSFRAME-RESULT ${JSON.stringify({ runtime, variant, backend: 'auto', backends: [], ...result, ms: Date.now() - started })}`);
+  if (g.Deno) g.Deno.exit(result.failed === 0 ? 0 : 1);
+  else g.process.exit(result.failed === 0 ? 0 : 1);
+}
 if (variant === 'nowasm') g.WSFRAME_NO_WASM = true;
 const wsframe = variant === 'js' ? jsOnly : main;
 const expect = variant === 'main' ? 'wasm' : 'js';

@@ -129,10 +129,10 @@ async function node24Path() {
  * lines (Chromium: one per browser context). `browser`: needs a Chromium (skipped when there is none).
  */
 export const RUNTIMES = [
-  { name: 'node 20', expectVersion: /^20\./, command: async (variant) => [process.execPath, launcherArgs(variant)], variants: ['main', 'js', 'require', 'env'] },
+  { name: 'node 20', expectVersion: /^20\./, command: async (variant) => [process.execPath, launcherArgs(variant)], variants: ['main', 'js', 'require', 'env', 'adapter'] },
   { name: 'node 24', expectVersion: /^24\./, command: async (variant) => [await node24Path(), launcherArgs(variant)], variants: ['main'] },
-  { name: 'deno 2.9', expectVersion: /^2\.9\./, command: async (variant) => [bin('deno'), ['run', ...launcherArgs(variant)]], variants: ['main', 'js', 'nowasm'] },
-  { name: 'bun 1.4', expectVersion: /^1\.4\./, command: async (variant) => [bin('bun'), launcherArgs(variant)], variants: ['main', 'js'] },
+  { name: 'deno 2.9', expectVersion: /^2\.9\./, command: async (variant) => [bin('deno'), ['run', ...(variant === 'adapter' ? ['--allow-net=127.0.0.1'] : []), ...launcherArgs(variant)]], variants: ['main', 'js', 'nowasm', 'adapter'] },
+  { name: 'bun 1.4', expectVersion: /^1\.4\./, command: async (variant) => [bin('bun'), launcherArgs(variant)], variants: ['main', 'js', 'adapter'] },
   {
     name: 'chromium',
     expectVersion: /^\d+\./,
