@@ -16,7 +16,8 @@ import {
   F_RSV2, F_RSV3, F_START, KIND_DEFERRED_TEXT, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PING,
   OP_PONG, OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
   R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_COMPRESSED_DATA,
-  ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_MESSAGE_TOO_LARGE, ST_OK, ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
+  ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_MESSAGE_TOO_LARGE, ST_OK, ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN,
+  S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './portable/layout.js';
 import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
@@ -293,7 +294,8 @@ export class MessageDecoder extends RecordReader<Message> {
   constructor(opts: MessageDecoderOptions) {
     optionsObject(opts, 'decoder');
     const compression = opts.compression;
-    if (compression !== undefined && typeof (compression as Partial<MessageDecompressor> | null)?.decompress !== 'function') {
+    const decompress = (compression as Partial<MessageDecompressor> | null | undefined)?.decompress;
+    if (compression !== undefined && typeof decompress !== 'function') {
       throw new TypeError(`wsframe: compression must have a decompress method, got ${describe(compression)}`);
     }
     const maxMessageSize = sizeLimit('maxMessageSize', opts.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);

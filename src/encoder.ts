@@ -346,7 +346,8 @@ export class MessageEncoder {
     const size = opts.fragmentSize;
     this.fragmentSize = size === undefined ? 0 : integer('fragmentSize', size, 0, Number.MAX_SAFE_INTEGER);
     const compression = opts.compression;
-    if (compression !== undefined && typeof (compression as Partial<MessageCompressor> | null)?.compress !== 'function') {
+    const compress = (compression as Partial<MessageCompressor> | null | undefined)?.compress;
+    if (compression !== undefined && typeof compress !== 'function') {
       throw new TypeError(`wsframe: compression must have a compress method, got ${describe(compression)}`);
     }
     this.compression = compression ?? null;

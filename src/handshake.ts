@@ -326,9 +326,9 @@ export function checkDeflate(value: unknown, what: string): void {
 /**
  * The exact HTTP/1.1 101 response (RFC 6455 §4.2.2 step 5), as a string of ASCII characters ready to write:
  * `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, the selected `Sec-WebSocket-Protocol` if any,
- * `Sec-WebSocket-Extensions` for `agreedExtensions` if any (RFC 6455 §9.1), then `headers`. Throws a TypeError for a wrong-typed argument,
- * an accept key that is not 28 base64 characters, a subprotocol that is not a token, or a header value with
- * anything but HTAB, SP and visible ASCII (CR/LF/NUL would inject lines).
+ * `Sec-WebSocket-Extensions` for `agreedExtensions` if any (RFC 6455 §9.1), then `headers`. Throws a TypeError
+ * for a wrong-typed argument, an accept key that is not 28 base64 characters, a subprotocol that is not a token,
+ * or a header value with anything but HTAB, SP and visible ASCII (CR/LF/NUL would inject lines).
  */
 export function buildUpgradeResponse(
   accepted: Pick<AcceptedUpgrade, 'accept' | 'protocol'> & { agreedExtensions?: readonly ExtensionOffer[] },

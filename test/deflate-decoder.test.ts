@@ -22,7 +22,13 @@ const inflaterFor = (role: Role, params: DeflateParams = TAKEOVER) => new Deflat
 
 /** Every way to cut `bytes` in two, and one byte at a time. */
 function everySplit(bytes: Uint8Array): Uint8Array[][] {
-  const splits: Uint8Array[][] = [[bytes], cutAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))];
+  const splits: Uint8Array[][] = [
+    [bytes],
+    cutAt(
+      bytes,
+      Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+    ),
+  ];
   for (let i = 1; i < bytes.length; i++) splits.push(cutAt(bytes, [i]));
   return splits;
 }
@@ -55,12 +61,25 @@ describe.each(BACKENDS)('RSV1 rules, backend %s (RFC 7692 §6.1, RFC 6455 §5.2)
         { rsv: RSV1, opcode: 0, payload: hex('c9c90700') },
       ];
       fails(specs, true, 'WS_ERR_UNEXPECTED_RSV_1', 1002);
-      fails([{ fin: false, opcode: 2, payload: 'ab' }, { rsv: RSV1, opcode: 0, payload: 'cd' }], true, 'WS_ERR_UNEXPECTED_RSV_1', 1002);
+      fails(
+        [
+          { fin: false, opcode: 2, payload: 'ab' },
+          { rsv: RSV1, opcode: 0, payload: 'cd' },
+        ],
+        true,
+        'WS_ERR_UNEXPECTED_RSV_1',
+        1002,
+      );
     });
 
     it('fails 1002 on RSV1 on a control frame (ping, pong, close), also between fragments', () => {
       for (const opcode of [8, 9, 10]) {
-        fails([{ rsv: RSV1, opcode, payload: opcode === 8 ? hex('03e8') : 'x' }], true, 'WS_ERR_UNEXPECTED_RSV_1', 1002);
+        fails(
+          [{ rsv: RSV1, opcode, payload: opcode === 8 ? hex('03e8') : 'x' }],
+          true,
+          'WS_ERR_UNEXPECTED_RSV_1',
+          1002,
+        );
       }
       const between = [
         { rsv: RSV1, fin: false, opcode: 1, payload: hex('f248cd') },
@@ -81,7 +100,13 @@ describe.each(BACKENDS)('RSV1 rules, backend %s (RFC 7692 §6.1, RFC 6455 §5.2)
 
     it('fails 1007 on compressed text that inflates to invalid UTF-8, after the text before it', () => {
       const bad = new Uint8Array(deflateRawSync(Buffer.from([0x48, 0xc3, 0x28]), { finishFlush: 2 }).subarray(0, -4));
-      const bytes = stream([{ opcode: 1, payload: 'ok' }, { rsv: RSV1, opcode: 1, payload: bad }], masked);
+      const bytes = stream(
+        [
+          { opcode: 1, payload: 'ok' },
+          { rsv: RSV1, opcode: 1, payload: bad },
+        ],
+        masked,
+      );
       for (const pieces of everySplit(bytes)) {
         const outcome = decode(pieces, { role, backend, compression: inflaterFor(role) });
         expect(outcome.error?.code).toBe('WS_ERR_INVALID_UTF8');
@@ -95,7 +120,11 @@ describe.each(BACKENDS)('RSV1 rules, backend %s (RFC 7692 §6.1, RFC 6455 §5.2)
 const RFC_EXAMPLES: [string, string[], string[]][] = [
   ['§7.2.3.1 "Hello" in one frame', ['c107f248cdc9c90700'], ['Hello']],
   ['§7.2.3.1 "Hello" in two fragments', ['4103f248cd', '8004c9c90700'], ['Hello']],
-  ['§7.2.3.2 two "Hello", the second referring to the first', ['c107f248cdc9c90700', 'c105f200110000'], ['Hello', 'Hello']],
+  [
+    '§7.2.3.2 two "Hello", the second referring to the first',
+    ['c107f248cdc9c90700', 'c105f200110000'],
+    ['Hello', 'Hello'],
+  ],
   ['§7.2.3.3 a stored (uncompressed) block', ['c10b0005 00faff48656c6c6f00'], ['Hello']],
   ['§7.2.3.4 BFINAL set', ['c108f348cdc9c9070000'], ['Hello']],
   ['§7.2.3.5 two DEFLATE blocks in one message', ['c10df248050000 00ffffcac9c90700'], ['Hello']],
@@ -117,13 +146,22 @@ describe.each(BACKENDS)('RFC 7692 §7.2.3 examples through MessageDecoder, backe
       // Re-frame each example frame masked, keeping FIN, RSV1, opcode and payload.
       const masked = frames.map((f) => {
         const b = hex(f.replaceAll(' ', ''));
-        const spec: FrameSpec = { fin: (b[0]! & 0x80) !== 0, rsv: (b[0]! & 0x40) !== 0 ? RSV1 : 0, opcode: b[0]! & 0xf, payload: b.subarray(2) };
+        const spec: FrameSpec = {
+          fin: (b[0]! & 0x80) !== 0,
+          rsv: (b[0]! & 0x40) !== 0 ? RSV1 : 0,
+          opcode: b[0]! & 0xf,
+          payload: b.subarray(2),
+        };
         return frame(spec, true);
       });
-      const bytes = new Uint8Array(masked.reduce((n, m) => n + m.length, 0));
-      masked.reduce((at, m) => (bytes.set(m, at), at + m.length), 0);
+      const bytes = Buffer.concat(masked);
       for (const pieces of everySplit(bytes)) {
-        const outcome = decode(pieces, { role: 'server', backend, textAs: 'bytes', compression: inflaterFor('server') });
+        const outcome = decode(pieces, {
+          role: 'server',
+          backend,
+          textAs: 'bytes',
+          compression: inflaterFor('server'),
+        });
         expect(outcome.error).toBeNull();
         expect(outcome.messages).toEqual(texts.map((t) => ({ type: 'text', data: utf8(t) })));
       }
@@ -136,7 +174,12 @@ describe.each(BACKENDS)('limits on compressed messages, backend %s', (backend) =
     const bomb = new Uint8Array(deflateRawSync(Buffer.alloc(64 << 20), { finishFlush: 2 }).subarray(0, -4));
     expect(bomb.length).toBeLessThan(128 * 1024);
     const bytes = frame({ rsv: RSV1, opcode: 2, payload: bomb }, true);
-    const decoder = new MessageDecoder({ role: 'server', backend, maxMessageSize: 1 << 20, compression: inflaterFor('server') });
+    const decoder = new MessageDecoder({
+      role: 'server',
+      backend,
+      maxMessageSize: 1 << 20,
+      compression: inflaterFor('server'),
+    });
     const before = process.memoryUsage().arrayBuffers;
     let error: unknown;
     try {
@@ -156,7 +199,13 @@ describe.each(BACKENDS)('limits on compressed messages, backend %s', (backend) =
     const big = frame({ rsv: RSV1, opcode: 2, payload: new Uint8Array(2000) }, true);
     const opts = { role: 'server' as const, backend, maxMessageSize: 1000, compression: inflaterFor('server') };
     expect(decode([big], opts).error?.code).toBe('WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
-    const frags = stream([{ rsv: RSV1, fin: false, opcode: 2, payload: 'a' }, { opcode: 0, fin: false, payload: 'b' }], true);
+    const frags = stream(
+      [
+        { rsv: RSV1, fin: false, opcode: 2, payload: 'a' },
+        { opcode: 0, fin: false, payload: 'b' },
+      ],
+      true,
+    );
     const limited = decode([frags], { ...opts, maxMessageSize: 100, maxFragments: 1 });
     expect(limited.error?.code).toBe('WS_ERR_TOO_MANY_FRAGMENTS');
   });
@@ -188,11 +237,15 @@ describe('MessageEncoder with compression (RFC 7692 §6.1)', () => {
     expect(heads.slice(1, -1).every((b) => b === 0x00)).toBe(true);
     expect(heads.at(-1)).toBe(0x80);
     expect(() => frames.push(wire)).toThrow(WebSocketError); // no compression in this decoder: RSV1 is 1002
-    for (const f of [...encoder.ping('p'), ...encoder.pong('q'), ...encoder.close(1000, 'bye')]) expect(f[0]! & 0x40).toBe(0);
+    for (const f of [...encoder.ping('p'), ...encoder.pong('q'), ...encoder.close(1000, 'bye')])
+      expect(f[0]! & 0x40).toBe(0);
   });
 
   it('sends messages below the threshold uncompressed, with RSV1 clear', () => {
-    const encoder = new MessageEncoder({ role: 'client', compression: new DeflateCodec('client', TAKEOVER, { threshold: 100 }) });
+    const encoder = new MessageEncoder({
+      role: 'client',
+      compression: new DeflateCodec('client', TAKEOVER, { threshold: 100 }),
+    });
     expect(encoder.text('short')[0]![0]).toBe(0x81);
     expect(encoder.binary(new Uint8Array(99))[0]![0]).toBe(0x82);
     expect(encoder.binary(new Uint8Array(100))[0]![0]).toBe(0xc2);
@@ -200,8 +253,15 @@ describe('MessageEncoder with compression (RFC 7692 §6.1)', () => {
 
   it('round-trips through a decoder with the peer codec, both backends and roles', () => {
     for (const backend of BACKENDS) {
-      for (const [from, to] of [['client', 'server'], ['server', 'client']] as const) {
-        const encoder = new MessageEncoder({ role: from, backend, compression: new DeflateCodec(from, TAKEOVER, { threshold: 0 }) });
+      for (const [from, to] of [
+        ['client', 'server'],
+        ['server', 'client'],
+      ] as const) {
+        const encoder = new MessageEncoder({
+          role: from,
+          backend,
+          compression: new DeflateCodec(from, TAKEOVER, { threshold: 0 }),
+        });
         const decoder = new MessageDecoder({ role: to, backend, compression: new DeflateCodec(to, TAKEOVER) });
         const sent: Message[] = [
           { type: 'text', data: text },
