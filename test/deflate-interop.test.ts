@@ -1,15 +1,18 @@
 /**
  * permessage-deflate over loopback TCP with implementations nobody here wrote: `ws` (Node's zlib) as client and
  * as server, with its parameter variants, against the wsframe Node adapter's server and client; Chromium's
- * native WebSocket (which offers permessage-deflate by default) against the adapter's server. Every pair must
- * agree on the extension and echo text and binary messages intact; with `ws` as the client, the bytes on its
- * socket must be well below what the messages hold (so the data really travelled compressed both ways).
+ * native WebSocket (which offers permessage-deflate by default) and Bun's and Deno's (Deno's offers none) against
+ * the adapter's server. Every pair must agree on the extension (Deno: on none) and echo text and binary messages
+ * intact; with `ws` as the client, the bytes on its socket must be well below what the messages hold (so the data
+ * really travelled compressed both ways).
  */
+import { execFile } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions as WsDeflateOptions } from 'ws';
 import { connect, serve, type NodeWebSocketServer } from '../src/adapters/node.js';
 import { deflate, type PerMessageDeflateOptions } from '../src/deflate/index.js';
+import { fromRoot } from './autobahn/paths.js';
 import { CHROMIUM_ARGS, chromiumOrSkip } from './runtimes/find-chromium.mjs';
 
 const JSONISH = (n: number): string =>
@@ -172,5 +175,41 @@ describe("Chromium's WebSocket against the wsframe Node adapter server", () => {
       await browser.close();
       await server.close();
     }
+  }, 90_000);
+});
+
+describe("Bun's and Deno's native WebSocket against the wsframe Node adapter server", () => {
+  /** Run test/interop/deflate-client.mjs on a runtime against a server; its JSON line. */
+  async function runClient(runtime: 'bun' | 'deno'): Promise<{ extensions: string; results: boolean[] }> {
+    const server = await serve({
+      perMessageDeflate: deflate(),
+      message: (ws, data, isBinary) => ws.send(data, isBinary),
+    });
+    try {
+      const script = fromRoot('test', 'interop', 'deflate-client.mjs');
+      const url = `ws://127.0.0.1:${server.port}/`;
+      const args = runtime === 'deno' ? ['run', '--allow-net', script, url] : [script, url];
+      const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(fromRoot('node_modules', '.bin', runtime), args, { env, timeout: 60_000 }, (error, out) =>
+          error ? reject(error) : resolve(out),
+        ),
+      );
+      return JSON.parse(stdout.trim().split('\n').pop()!);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('Bun offers permessage-deflate: agreed, and every echo intact', async () => {
+    const { extensions, results } = await runClient('bun');
+    expect(extensions).toBe('permessage-deflate');
+    expect(results).toEqual(Array(8).fill(true));
+  }, 90_000);
+
+  it("Deno's client offers no extension today: the server runs uncompressed, every echo intact", async () => {
+    const { extensions, results } = await runClient('deno');
+    expect(extensions).toBe('');
+    expect(results).toEqual(Array(8).fill(true));
   }, 90_000);
 });
