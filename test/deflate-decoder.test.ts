@@ -6,7 +6,14 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DeflateCodec } from '../src/deflate/index.js';
-import { MessageDecoder, MessageEncoder, WebSocketError, type Message } from '../src/index.js';
+import {
+  DecoderStream,
+  EncoderStream,
+  MessageDecoder,
+  MessageEncoder,
+  WebSocketError,
+  type Message,
+} from '../src/index.js';
 import type { DeflateParams, Role } from '../src/types.js';
 import { BACKENDS, cutAt, decode, frame, hex, stream, summary, utf8, type FrameSpec } from './helpers.js';
 
@@ -279,5 +286,37 @@ describe('MessageEncoder with compression (RFC 7692 §6.1)', () => {
 
   it('refuses a compression option without compress()', () => {
     expect(() => new MessageEncoder({ role: 'server', compression: {} as never })).toThrow(TypeError);
+  });
+});
+
+/** Everything a stream yields until it ends. */
+async function readAll<T>(readable: ReadableStream<T>): Promise<T[]> {
+  const reader = readable.getReader();
+  const out: T[] = [];
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+  return out;
+}
+
+describe('EncoderStream → DecoderStream with compression', () => {
+  it.each(BACKENDS)('carries compressed messages through both streams, backend %s', async (backend) => {
+    const encoder = new EncoderStream({
+      role: 'client',
+      backend,
+      fragmentSize: 100,
+      compression: new DeflateCodec('client', TAKEOVER, { threshold: 10 }),
+    });
+    const decoder = new DecoderStream({ role: 'server', backend, compression: new DeflateCodec('server', TAKEOVER) });
+    const sent = ['tiny', 'permessage-deflate '.repeat(200), 'Grüße 𝄞'.repeat(300)];
+    const writer = encoder.writable.getWriter();
+    const reading = readAll(encoder.readable);
+    for (const data of sent) await writer.write({ type: 'text', data });
+    await writer.close();
+    const wire = await reading;
+    expect(wire.filter((b) => (b[0]! & 0x40) !== 0)).toHaveLength(2); // 'tiny' is below the threshold
+    const feed = decoder.writable.getWriter();
+    const decoding = readAll(decoder.readable);
+    for (const b of wire) await feed.write(b);
+    await feed.close();
+    expect(await decoding).toEqual(sent.map((data) => ({ type: 'text', data })));
   });
 });
