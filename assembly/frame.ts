@@ -9,12 +9,12 @@
 // runs once per frame, and both sides inline them (the TS translation expands them as labelled blocks).
 
 import {
-  B1_LENGTH, B1_MASK, C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED,
-  F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START, KIND_BYTES, KIND_DEFERRED_TEXT, KIND_TEXT, LENGTH_16, LENGTH_64,
-  MAX_CONTROL_PAYLOAD, M_ASCII, M_DEFER, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PONG,
-  OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, S_CONFIG, S_FRAGS, S_FRAME,
-  S_HDR_LEN, S_MASK, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_MSG_LO, S_PHASE, S_POS, S_REM_LO, S_UTF8,
-  ST_EXPECTED_CONTINUATION, ST_EXPECTED_FIN, ST_EXPECTED_MASK, ST_FRAME_TOO_LARGE,
+  B1_LENGTH, B1_MASK, C_DEFLATE, C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND,
+  F_MASKED, F_OPCODE, F_RSV1, F_RSV2, F_RSV3, F_START, KIND_BYTES, KIND_DEFERRED_TEXT, KIND_TEXT, LENGTH_16,
+  LENGTH_64, MAX_CONTROL_PAYLOAD, M_ASCII, M_COMPRESSED, M_DEFER, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION,
+  OP_CONTROL, OP_PONG, OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_HEADER, PHASE_PAYLOAD, RECORD_CAPACITY, S_CONFIG,
+  S_FRAGS, S_FRAME, S_HDR_LEN, S_MASK, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_MSG_LO, S_PHASE, S_POS,
+  S_REM_LO, S_UTF8, ST_EXPECTED_CONTINUATION, ST_EXPECTED_FIN, ST_EXPECTED_MASK, ST_FRAME_TOO_LARGE,
   ST_INVALID_CONTROL_PAYLOAD_LENGTH, ST_INVALID_OPCODE, ST_INVALID_PAYLOAD_LENGTH, ST_INVALID_UTF8,
   ST_MESSAGE_TOO_LARGE, ST_NON_MINIMAL_LENGTH, ST_OK, ST_TOO_MANY_FRAGMENTS, ST_UNEXPECTED_CONTINUATION,
   ST_UNEXPECTED_MASK, ST_UNEXPECTED_RSV_1, ST_UNEXPECTED_RSV_2_3, ST_UNSUPPORTED_DATA_PAYLOAD_LENGTH,
@@ -48,7 +48,9 @@ let frameLength: u64 = 0;
 
 /**
  * The header rules that need only its first two bytes, in the order `ws` applies them (so the first violation
- * reported matches): RSV bits (RFC 6455 §5.2: 0 unless an extension defines them), opcode (§5.2: reserved
+ * reported matches): RSV bits (RFC 6455 §5.2: 0 unless an extension defines them; RFC 7692 §6.1: with
+ * permessage-deflate, RSV1 on the first frame of a data message, never on a continuation or control frame,
+ * §6: "the RSV1 bit is set only on the first frame"), opcode (§5.2: reserved
  * opcodes fail), control frames (§5.5: FIN set, payload ≤ 125; §5.5.1: a close body is empty or ≥ 2 bytes),
  * message sequencing (§5.4), masking direction (§5.1).
  */
@@ -56,7 +58,9 @@ let frameLength: u64 = 0;
 @inline function checkHeader(config: i32, b0: i32, b1: i32): i32 {
   const opcode = b0 & F_OPCODE;
   if ((b0 & (F_RSV2 | F_RSV3)) != 0) return ST_UNEXPECTED_RSV_2_3;
-  if ((b0 & F_RSV1) != 0) return ST_UNEXPECTED_RSV_1;
+  if ((b0 & F_RSV1) != 0 && ((config & C_DEFLATE) == 0 || opcode == OP_CONTINUATION || opcode >= OP_CONTROL)) {
+    return ST_UNEXPECTED_RSV_1;
+  }
   if ((opcode > OP_BINARY && opcode < OP_CONTROL) || opcode > OP_PONG) return ST_INVALID_OPCODE;
   const len7 = b1 & B1_LENGTH;
   if (opcode >= OP_CONTROL) {
@@ -118,13 +122,15 @@ let frameLength: u64 = 0;
 
 /**
  * Message bookkeeping for a data frame whose header passed (C_MESSAGES; RFC 6455 §5.4): a non-zero opcode
- * starts a message, a continuation extends it. Returns the frame's F_KIND.
+ * starts a message, a continuation extends it. Returns the frame's F_KIND. A message that starts with RSV1
+ * (checkHeader let it through: C_DEFLATE) is compressed, bytes until the decoder inflates it (RFC 7692 §6.2).
  */
 // @ts-ignore: decorator
-@inline function dataFrame(config: i32, opcode: i32, payloadLength: u64): i32 {
+@inline function dataFrame(config: i32, b0: i32, payloadLength: u64): i32 {
+  const opcode = b0 & F_OPCODE;
   let msg = getS(S_MSG);
   if (opcode != OP_CONTINUATION) {
-    msg = opcode | M_ASCII;
+    msg = opcode | M_ASCII | ((b0 & F_RSV1) != 0 ? M_COMPRESSED : 0);
     setS(S_UTF8, 0);
     setS64(S_MSG_LO, 0);
     setS(S_FRAGS, 0);
@@ -132,7 +138,7 @@ let frameLength: u64 = 0;
   setS(S_FRAGS, getS(S_FRAGS) + 1);
   const announced = getS64(S_MSG_LO) + payloadLength;
   setS64(S_MSG_LO, announced);
-  if ((msg & M_OPCODE) != OP_TEXT || (config & C_UTF8) == 0) {
+  if ((msg & M_OPCODE) != OP_TEXT || (config & C_UTF8) == 0 || (msg & M_COMPRESSED) != 0) {
     setS(S_MSG, msg);
     return KIND_BYTES;
   }
@@ -273,7 +279,7 @@ export function parse(len: i32, pos: i32): i32 {
       phase = PHASE_FAILED;
       break;
     }
-    if (opcode < OP_CONTROL && (config & C_MESSAGES) != 0) flags |= dataFrame(config, opcode, frameLength);
+    if (opcode < OP_CONTROL && (config & C_MESSAGES) != 0) flags |= dataFrame(config, b0, frameLength);
     setS(S_FRAME, flags);
     setS(S_MASK, key);
     setS64(S_REM_LO, frameLength);

@@ -98,6 +98,11 @@ export const M_OPCODE: i32 = 0x0f;
 export const M_ASCII: i32 = 0x10;
 /** This text message is validated by the decoder, not the backend (C_UTF8_DEFER; KIND_DEFERRED_TEXT frames). */
 export const M_DEFER: i32 = 0x20;
+/**
+ * This message's first frame had RSV1 set under C_DEFLATE: its payload is compressed (RFC 7692 §6.2), bytes to
+ * the backends (KIND_BYTES) until the decoder inflates and, for text, validates it.
+ */
+export const M_COMPRESSED: i32 = 0x40;
 
 // ---- S_CONFIG bits ----
 /** Server role: every frame must be masked (RFC 6455 §5.1); client role: none may be. */
@@ -111,6 +116,11 @@ export const C_UTF8: i32 = 4;
  * says how long): the decoder has a faster validator for long runs (Node's `isUtf8`, simdutf). Needs C_UTF8.
  */
 export const C_UTF8_DEFER: i32 = 8;
+/**
+ * permessage-deflate was agreed (RFC 7692 §6.1): RSV1 may be set on the first frame of a text or binary message,
+ * which then is compressed (M_COMPRESSED). Needs C_MESSAGES.
+ */
+export const C_DEFLATE: i32 = 16;
 
 // ---- frame records (one per frame segment in a chunk) ----
 export const REC_WORDS: i32 = 8;
@@ -144,7 +154,7 @@ export const UTF8_INVALID: i32 = -1;
 // ---- statuses (R_STATUS) ----
 // Each names, in its `@error` tag, the stable error code, the close code to send (RFC 6455 §7.4.1) and the
 // message of the WebSocketError it raises; scripts/build-wasm.mjs turns these into STATUS_ERRORS for
-// src/errors.ts. The walk (assembly/frame.ts) writes all but the last two, which the decoders raise.
+// src/errors.ts. The walk (assembly/frame.ts) writes all but the last three, which the decoders raise.
 
 /** @error WS_ERR_OK 1000 no error */
 export const ST_OK: i32 = 0;
@@ -205,3 +215,9 @@ export const ST_INVALID_CLOSE_CODE: i32 = 17;
  * @error WS_ERR_UNEXPECTED_EOF 1006 stream ended inside a frame or message
  */
 export const ST_UNEXPECTED_EOF: i32 = 18;
+/**
+ * RFC 7692 §6.2: a compressed message that is not valid DEFLATE, or does not end at a block boundary (raised by
+ * MessageDecoder while inflating; 1007 as `ws`, RFC 6455 §7.4.1: data inconsistent with the message's type).
+ * @error WS_ERR_INVALID_COMPRESSED_DATA 1007 invalid compressed message
+ */
+export const ST_INVALID_COMPRESSED_DATA: i32 = 19;

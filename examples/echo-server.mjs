@@ -5,10 +5,12 @@
 // Open that address in a browser: the page's native WebSocket talks to this server. Other clients:
 // `node examples/client.mjs ws://127.0.0.1:8080/ hello`. Importable too: `startEchoServer({ port: 0 })`.
 // `ws://…/?close=4001` makes the server close at once with that code (to try close codes from the client side).
+// permessage-deflate is accepted when a client offers it (browsers do); WSFRAME_DEFLATE=0 turns it off.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { checkUpgradeRequest, isValidCloseCode } from '../dist/index.js';
+import { deflate } from '../dist/deflate.js';
 import { attach } from '../dist/node.js';
 
 const page = readFileSync(new URL('./echo-page.html', import.meta.url));
@@ -20,8 +22,13 @@ const page = readFileSync(new URL('./echo-page.html', import.meta.url));
  * `backend`: 'auto' | 'wasm' | 'js'. `origins`: allowed browser origins (default: this server's own).
  * `heartbeat`: `{ interval, timeout }` in ms (default: ping after 30 s of silence, give up 10 s later).
  * `onError(error)`: called with each protocol error a client commits (the adapter has already answered it).
+ * `perMessageDeflate`: true (accept the extension with its defaults), false, or deflate options
+ * (`{ serverNoContextTakeover, serverMaxWindowBits, threshold, … }`); default true unless WSFRAME_DEFLATE=0.
  */
-export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend = 'auto', origins, heartbeat, onError } = {}) {
+export async function startEchoServer({
+  port = 8080, host = '127.0.0.1', backend = 'auto', origins, heartbeat, onError,
+  perMessageDeflate = !['0', 'false'].includes(process.env.WSFRAME_DEFLATE ?? ''),
+} = {}) {
   const http = createServer((req, res) => {
     if (req.headers.upgrade !== undefined) {
       // An attempted upgrade that node:http did not route to 'upgrade' (e.g. no "Connection: upgrade").
@@ -33,6 +40,7 @@ export async function startEchoServer({ port = 8080, host = '127.0.0.1', backend
   });
   const server = attach(http, {
     backend,
+    perMessageDeflate: perMessageDeflate === false ? undefined : deflate(perMessageDeflate),
     heartbeat,
     maxHeaderBytes: 8192,
     origins: origins ?? ((origin) => origin === undefined || allowedOrigins().includes(origin.toLowerCase())),

@@ -15,7 +15,7 @@ import {
   type ClientHandshakeOptions, type ServerHandshakeOptions,
 } from './handshake.js';
 import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
-import type { Message, MessageDecoderOptions, Role } from './types.js';
+import type { DeflateParams, Message, MessageCodec, MessageDecoderOptions, PerMessageDeflate, Role } from './types.js';
 
 /**
  * Connection states, as in the WHATWG WebSocket API and RFC 6455 §4–§7: what `Connection#state` reports.
@@ -96,11 +96,18 @@ export interface HeartbeatOptions {
 }
 
 /** Options of Connection: MessageDecoder's (its limits, `validateUtf8`, `textAs`, ...) and the ones below. */
-export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role'> {
+export interface ConnectionOptions extends Omit<MessageDecoderOptions, 'role' | 'compression'> {
   /** `'server'` (reads masked frames, writes unmasked ones) or `'client'` (the reverse). */
   role: Role;
   /** Split outgoing messages into frames of this many payload bytes; 0 (default) = never. */
   fragmentSize?: number;
+  /**
+   * permessage-deflate agreed in a handshake done elsewhere (RFC 7692): this connection's codec, e.g.
+   * `deflate.codec('server', accepted.deflate)` after `checkUpgradeRequest` with `perMessageDeflate: deflate`.
+   * It compresses what `send` sends and inflates RSV1 messages. With the `handshake` option, give
+   * `handshake.perMessageDeflate` instead: the codec is made once both sides agree. Default: none.
+   */
+  compression?: MessageCodec;
   /** Answer every ping with a pong carrying its payload (RFC 6455 §5.5.2). Default true. */
   autoPong?: boolean;
   /**
@@ -207,8 +214,10 @@ export class Connection {
   /** Changed only by `enter`, which keeps `currentState` in step. */
   private currentPhase: ConnectionPhase = ConnectionPhase.OPEN;
   private currentState: ConnectionState = ConnectionState.OPEN;
-  private readonly decoder: MessageDecoder;
-  private readonly encoder: MessageEncoder;
+  private decoder: MessageDecoder;
+  private encoder: MessageEncoder;
+  /** What the decoder and encoder were made with, to remake them once permessage-deflate is agreed. */
+  private readonly codecOptions: { decoder: MessageDecoderOptions; fragmentSize: number | undefined };
   private readonly autoPong: boolean;
   private out: Uint8Array[] = [];
   /** Bytes in `out`. */
@@ -229,6 +238,8 @@ export class Connection {
   } | null = null;
   /** The negotiated subprotocol (with the `handshake` option). */
   protocol: string | undefined;
+  /** The extensions in effect (with the `handshake` option): the agreed permessage-deflate, if any. */
+  extensions: ExtensionOffer[] = [];
 
   /**
    * Options are checked here (a TypeError or RangeError for a wrong type or value): the decoder's and encoder's
@@ -237,12 +248,13 @@ export class Connection {
    */
   constructor(options: ConnectionOptions) {
     optionsObject(options, 'Connection');
-    const { role, fragmentSize, autoPong, handshake, heartbeat, now, ...decoderOptions } = options;
+    const { role, fragmentSize, autoPong, handshake, heartbeat, now, compression, ...decoderOptions } = options;
     const start = now === undefined ? 0 : finite('now', now);
     if (handshake !== undefined) optionsObject(handshake, 'handshake');
     this.role = role;
-    this.decoder = new MessageDecoder({ ...decoderOptions, role });
-    this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend });
+    this.decoder = new MessageDecoder({ ...decoderOptions, role, compression });
+    this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend, compression });
+    this.codecOptions = { decoder: { ...decoderOptions, role }, fragmentSize };
     this.autoPong = flag('autoPong', autoPong, true);
     this.heartbeatTimer = heartbeat !== undefined ? new Heartbeat(heartbeat, start) : null;
     if (handshake !== undefined) {
@@ -514,12 +526,17 @@ export class Connection {
       const verdict =
         parsed.status === undefined
           ? { ok: false as const, reason: 'expected an HTTP response' }
-          : verifyUpgradeResponse({ status: parsed.status, headers: parsed.headers }, { key: hs.key, protocols: options.protocols });
+          : verifyUpgradeResponse(
+              { status: parsed.status, headers: parsed.headers },
+              { key: hs.key, protocols: options.protocols, perMessageDeflate: options.perMessageDeflate },
+            );
       if (!verdict.ok) {
         this.enter(ConnectionPhase.CLOSED);
         return [{ type: 'error', error: new HandshakeError(parsed.status ?? 0, verdict.reason) }];
       }
       this.protocol = verdict.protocol;
+      this.extensions = verdict.extensions;
+      this.agree(options.perMessageDeflate, verdict.deflate);
       open = { type: 'open', protocol: verdict.protocol, extensions: verdict.extensions, headers: parsed.headers };
     } else {
       const result =
@@ -529,10 +546,29 @@ export class Connection {
       if (!result.ok) return this.handshakeFailed(new HandshakeError(result.status, result.reason), result.headers);
       this.push(ascii(buildUpgradeResponse(result)));
       this.protocol = result.protocol;
-      open = { type: 'open', protocol: result.protocol, extensions: result.extensions, headers: parsed.headers, target: parsed.target };
+      this.extensions = result.agreedExtensions;
+      this.agree((hs.options as ServerHandshakeOptions).perMessageDeflate, result.deflate);
+      open = {
+        type: 'open', protocol: result.protocol, extensions: result.agreedExtensions, headers: parsed.headers,
+        target: parsed.target,
+      };
     }
     this.enter(ConnectionPhase.OPEN);
     return rest.length > 0 ? [open, ...this.receive(rest, now)] : [open];
+  }
+
+  /**
+   * permessage-deflate was agreed in our handshake: from now on messages are compressed and RSV1 messages
+   * inflated (RFC 7692 §6). The decoder has read nothing yet, the encoder written nothing: both are made anew.
+   */
+  private agree(deflate: PerMessageDeflate | undefined, params: DeflateParams | undefined): void {
+    if (deflate === undefined || params === undefined) return;
+    const compression = deflate.codec(this.role, params);
+    this.decoder = new MessageDecoder({ ...this.codecOptions.decoder, compression });
+    this.encoder = new MessageEncoder({
+      role: this.role, fragmentSize: this.codecOptions.fragmentSize, backend: this.codecOptions.decoder.backend,
+      compression,
+    });
   }
 
   /** Server: answer with the error status, then CLOSED. Client: just CLOSED. */

@@ -4,7 +4,7 @@
  * payload segments are assembled.
  */
 import {
-  BACKEND_OPTIONS, ROLES, flag, oneOf, optionsObject, payloadBytes, sizeLimit, type Bytes,
+  BACKEND_OPTIONS, ROLES, describe, flag, oneOf, optionsObject, payloadBytes, sizeLimit, type Bytes,
 } from './arguments.js';
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
@@ -12,15 +12,16 @@ import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from 
 import { isValidCloseCode } from './constants.js';
 import { WebSocketError } from './errors.js';
 import {
-  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED, F_OPCODE, F_RSV1, F_RSV2,
-  F_RSV3, F_START, KIND_DEFERRED_TEXT, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PING, OP_PONG,
-  OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO,
-  R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_OK,
-  ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
+  C_DEFLATE, C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED, F_OPCODE, F_RSV1,
+  F_RSV2, F_RSV3, F_START, KIND_DEFERRED_TEXT, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PING,
+  OP_PONG, OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
+  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_COMPRESSED_DATA,
+  ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_MESSAGE_TOO_LARGE, ST_OK, ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN,
+  S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
 } from './portable/layout.js';
 import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
-import type { DecoderOptions, Frame, Message, MessageDecoderOptions } from './types.js';
+import type { DecoderOptions, Frame, Message, MessageDecoderOptions, MessageDecompressor } from './types.js';
 
 /** Default maxMessageSize: 64 MiB (fastwebsockets' default; ≥ 16 MiB as Autobahn 9.1.6 needs). */
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
@@ -257,7 +258,9 @@ export class FrameDecoder extends RecordReader<Frame> {
 /**
  * Decodes complete messages: reassembles fragments (RFC 6455 §5.4), surfaces control frames as they arrive
  * (even between fragments), validates text as UTF-8 while it streams in (fail fast, §8.1), parses close
- * frames (§5.5.1, §7.4) and stops reading after one.
+ * frames (§5.5.1, §7.4) and stops reading after one. With the `compression` option (permessage-deflate agreed,
+ * RFC 7692), a message whose first frame has RSV1 set is collected compressed, inflated at its end, and its text
+ * validated then.
  *
  * @example
  * const decoder = new MessageDecoder({ role: 'server' });
@@ -275,16 +278,26 @@ export class MessageDecoder extends RecordReader<Message> {
   /** Control frame payload split across chunks (≤ 125 bytes). */
   private control: Uint8Array = EMPTY;
   private controlFilled = 0;
+  /** Inflates RSV1 messages (permessage-deflate agreed), or null. */
+  private readonly compression: MessageDecompressor | null;
+  /** The open message arrived with RSV1 set: its fragments are compressed bytes. */
+  private compressed = false;
 
   /**
    * @param opts.role `'server'` (input must be masked) or `'client'` (input must not be).
    * @param opts.maxMessageSize default 64 MiB; @param opts.maxFrameSize default = maxMessageSize (integers ≥ 0,
    * or Infinity); @param opts.maxFragments default 1,048,576 (an integer ≥ 1, or Infinity);
    * @param opts.validateUtf8 default true; @param opts.textAs `'string'` (default) or `'bytes'`;
-   * @param opts.backend `'auto'` (default); @param opts.inPlace default false.
+   * @param opts.backend `'auto'` (default); @param opts.inPlace default false; @param opts.compression default
+   * none (RSV1 fails with 1002).
    */
   constructor(opts: MessageDecoderOptions) {
     optionsObject(opts, 'decoder');
+    const compression = opts.compression;
+    const decompress = (compression as Partial<MessageDecompressor> | null | undefined)?.decompress;
+    if (compression !== undefined && typeof decompress !== 'function') {
+      throw new TypeError(`wsframe: compression must have a decompress method, got ${describe(compression)}`);
+    }
     const maxMessageSize = sizeLimit('maxMessageSize', opts.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
     const maxFrameSize = sizeLimit('maxFrameSize', opts.maxFrameSize, maxMessageSize);
     const maxFragments = sizeLimit('maxFragments', opts.maxFragments, DEFAULT_MAX_FRAGMENTS, 1);
@@ -293,7 +306,9 @@ export class MessageDecoder extends RecordReader<Message> {
     // Text as bytes: long text messages are validated by the runtime's validator when it has one (faster than
     // ours; C_UTF8_DEFER). Strings are built from our validator's result (ASCII-ness).
     const defer = utf8 && !textAsString && platformIsUtf8 !== undefined ? C_UTF8_DEFER : 0;
-    super(opts, C_MESSAGES | (utf8 ? C_UTF8 | defer : 0), maxFrameSize, maxMessageSize, maxFragments);
+    const config = C_MESSAGES | (utf8 ? C_UTF8 | defer : 0) | (compression ? C_DEFLATE : 0);
+    super(opts, config, maxFrameSize, maxMessageSize, maxFragments);
+    this.compression = compression ?? null;
     this.utf8 = utf8;
     this.textAsString = textAsString;
     this.maxMessageSize = maxMessageSize;
@@ -330,6 +345,12 @@ export class MessageDecoder extends RecordReader<Message> {
     if ((flags & F_KIND) === KIND_DEFERRED_TEXT) this.checkDeferred(flags, src, off, len, out);
 
     if ((flags & F_START) !== 0) {
+      // RFC 7692 §6.1: the walk let RSV1 through on a message's first frame only (C_DEFLATE).
+      if (opcode !== OP_CONTINUATION) this.compressed = (flags & F_RSV1) !== 0;
+      if (this.compressed && opcode !== OP_CONTINUATION && (flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+        out.push(this.inflate(opcode, view(src, off, len), flags, out));
+        return;
+      }
       if (opcode !== OP_CONTINUATION && (flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
         // An unfragmented message inside this chunk: no reassembly buffer. Masked payload is copied out of
         // the window once; unmasked payload is a view on the caller's chunk; inPlace, masked bytes are
@@ -362,7 +383,9 @@ export class MessageDecoder extends RecordReader<Message> {
       this.filled += len;
     }
     if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
-      const message = this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, true);
+      const message = this.compressed
+        ? this.inflate(this.openType, view(this.buffer, 0, this.filled), flags, out)
+        : this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, true);
       this.buffer = EMPTY;
       this.filled = 0;
       out.push(message);
@@ -387,6 +410,27 @@ export class MessageDecoder extends RecordReader<Message> {
       this.fail(ST_INVALID_UTF8, out, flags);
     }
     this.deferCarry = carry;
+  }
+
+  /**
+   * A compressed message's data (RFC 7692 §6.2), bounded by maxMessageSize while inflating (1009); corrupt data
+   * is 1007. Text is validated once inflated (RFC 6455 §8.1: no streaming check ran on compressed bytes). The
+   * codec may come from another bundle (`wsframe/deflate`), so its errors are read by their close code and
+   * raised as this decoder's own.
+   */
+  private inflate(opcode: number, payload: Uint8Array, flags: number, out: Message[]): Message {
+    let data: Uint8Array;
+    try {
+      data = this.compression!.decompress([payload], this.maxMessageSize);
+    } catch (error) {
+      const closeCode = (error as { closeCode?: unknown } | null)?.closeCode;
+      const detail = error instanceof Error ? error.message.replace(/^Invalid WebSocket frame: /, '') : undefined;
+      if (closeCode === 1009) this.fail(ST_MESSAGE_TOO_LARGE, out, flags, detail);
+      if (closeCode === 1007) this.fail(ST_INVALID_COMPRESSED_DATA, out, flags, detail);
+      throw error;
+    }
+    if (opcode === OP_TEXT && this.utf8 && !isValidUtf8(data)) this.fail(ST_INVALID_UTF8, out, flags);
+    return this.message(opcode, data, 0, data.length, false, true);
   }
 
   /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */

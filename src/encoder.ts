@@ -17,7 +17,7 @@ import {
 import { EMPTY, allocate } from './alloc.js';
 import { nextMaskKey } from './mask-keys.js';
 import { encodeText, encodeTextInto } from './text.js';
-import type { Role } from './types.js';
+import type { MessageCompressor, Role } from './types.js';
 
 /** The header fields of one frame, for `FrameEncoder.encodeHeader` (RFC 6455 §5.2). */
 export interface FrameHeader {
@@ -311,8 +311,16 @@ export function closeBody(code: number | undefined, reason: unknown): Uint8Array
 
 /** Options of MessageEncoder and EncoderStream. */
 export interface MessageEncoderOptions extends EncoderOptions {
-  /** Split text/binary messages into frames of at most this many payload bytes (an integer); 0 (default) = never. */
+  /**
+   * Split text/binary messages into frames of at most this many payload bytes (an integer; the compressed bytes
+   * when compressed); 0 (default) = never.
+   */
   fragmentSize?: number;
+  /**
+   * permessage-deflate was agreed (RFC 7692): text and binary messages go through `compression.compress`, and
+   * what it compresses is sent with RSV1 on the first frame (§6.1); control frames never are. Default: none.
+   */
+  compression?: MessageCompressor;
 }
 
 /**
@@ -326,16 +334,23 @@ export interface MessageEncoderOptions extends EncoderOptions {
 export class MessageEncoder {
   private readonly frames: FrameEncoder;
   private readonly fragmentSize: number;
+  private readonly compression: MessageCompressor | null;
   private closed = false;
 
   /**
    * @param opts.role `'client'` or `'server'` (required). @param opts.fragmentSize default 0 (no fragmentation).
-   * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`.
+   * @param opts.backend `'auto'` (default), `'wasm'` or `'js'`. @param opts.compression default none.
    */
   constructor(opts: MessageEncoderOptions) {
     this.frames = new FrameEncoder(opts);
     const size = opts.fragmentSize;
     this.fragmentSize = size === undefined ? 0 : integer('fragmentSize', size, 0, Number.MAX_SAFE_INTEGER);
+    const compression = opts.compression;
+    const compress = (compression as Partial<MessageCompressor> | null | undefined)?.compress;
+    if (compression !== undefined && typeof compress !== 'function') {
+      throw new TypeError(`wsframe: compression must have a compress method, got ${describe(compression)}`);
+    }
+    this.compression = compression ?? null;
   }
 
   /**
@@ -346,7 +361,8 @@ export class MessageEncoder {
    */
   text(data: string | Uint8Array | ArrayBufferLike): Uint8Array[] {
     if (typeof data === 'string') {
-      if (data.length <= SHORT_TEXT && (this.fragmentSize === 0 || this.fragmentSize >= MAX_CONTROL_PAYLOAD)) {
+      const short = this.fragmentSize === 0 || this.fragmentSize >= MAX_CONTROL_PAYLOAD;
+      if (data.length <= SHORT_TEXT && short && this.compression === null) {
         this.ensureOpen();
         return this.frames.shortText(data);
       }
@@ -397,10 +413,15 @@ export class MessageEncoder {
     return this.frames.encode({ opcode, payload: body });
   }
 
-  private data(opcode: number, payload: Uint8Array): Uint8Array[] {
+  private data(opcode: number, data: Uint8Array): Uint8Array[] {
     this.ensureOpen();
+    // RFC 7692 §6.1: a compressed message has RSV1 set on its first frame only; fragments split the compressed
+    // bytes.
+    const compressed = this.compression === null ? null : this.compression.compress(data);
+    const payload = compressed ?? data;
+    const rsv1 = compressed !== null;
     const size = this.fragmentSize;
-    if (size === 0 || payload.length <= size) return this.frames.encode({ opcode, payload });
+    if (size === 0 || payload.length <= size) return this.frames.encode({ opcode, payload, rsv1 });
     // RFC 6455 §5.4: first frame carries the opcode, the rest are continuations, the last has FIN.
     const out: Uint8Array[] = [];
     for (let off = 0; off < payload.length; off += size) {
@@ -408,6 +429,7 @@ export class MessageEncoder {
       const frames = this.frames.encode({
         opcode: off === 0 ? opcode : Opcode.Continuation,
         fin: end === payload.length,
+        rsv1: rsv1 && off === 0,
         payload: payload.subarray(off, end),
       });
       for (const f of frames) out.push(f);

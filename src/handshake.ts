@@ -12,8 +12,9 @@
 import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './arguments.js';
 import {
   FORBIDDEN_IN_VALUE, HandshakeError, TOKEN, field, headerLines, headerMap, parseExtensions, parseProtocols, tokenList,
-  trimOws, type ExtensionOffer, type HeaderInput,
+  formatExtensions, trimOws, type ExtensionOffer, type HeaderInput,
 } from './http.js';
+import type { DeflateParams, PerMessageDeflate } from './types.js';
 
 export { HandshakeError, formatExtensions, parseExtensions, parseHttpHead, parseProtocols } from './http.js';
 export type { ExtensionOffer, HeaderInput, HttpHead, ParseExtensionsOptions } from './http.js';
@@ -152,6 +153,12 @@ export interface ServerHandshakeOptions {
   maxHeaderBytes?: number;
   /** Most header fields → 431. Default 128. */
   maxHeaderCount?: number;
+  /**
+   * Accept permessage-deflate (RFC 7692): `deflate(options)` from `wsframe/deflate`. The first offer it can serve,
+   * in the client's order, is accepted (`AcceptedUpgrade.deflate`); offers it cannot serve are declined, never the
+   * handshake. Default: none, and no extension is accepted.
+   */
+  perMessageDeflate?: PerMessageDeflate;
 }
 
 /** A request the server may accept. Write `buildUpgradeResponse(result)` and start a Connection. */
@@ -166,8 +173,15 @@ export interface AcceptedUpgrade {
   protocol: string | undefined;
   /** What the client offered, in its order. */
   offeredProtocols: string[];
-  /** Extension offers, parsed. wsframe negotiates none, so the response accepts none. */
+  /** Extension offers, parsed, in the client's order (repeated parameters marked with `perMessageDeflate`). */
   extensions: ExtensionOffer[];
+  /** The extensions the response accepts (`buildUpgradeResponse` writes them): the agreed permessage-deflate. */
+  agreedExtensions: ExtensionOffer[];
+  /**
+   * The permessage-deflate agreement (with the `perMessageDeflate` option): make the connection's codec with
+   * `perMessageDeflate.codec('server', deflate)`. Undefined: no offer was accepted, run uncompressed.
+   */
+  deflate: DeflateParams | undefined;
   /** The request's `Origin` (allowed by `origins`), or undefined when it had none. */
   origin: string | undefined;
 }
@@ -263,13 +277,24 @@ export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHand
   let extensions: ExtensionOffer[];
   try {
     offeredProtocols = parseProtocols(field(headers, 'sec-websocket-protocol'));
-    extensions = parseExtensions(field(headers, 'sec-websocket-extensions'));
+    // RFC 7692 §7.1: a repeated parameter declines that permessage-deflate offer, not the handshake.
+    const pmd = options.perMessageDeflate;
+    extensions = parseExtensions(field(headers, 'sec-websocket-extensions'), pmd ? { duplicates: 'mark' } : undefined);
   } catch (error) {
     if (error instanceof HandshakeError) return reject(error.status, error.message.replace(/^wsframe: /, ''));
     throw error;
   }
   const protocol = selectProtocol(offeredProtocols, options.protocols ?? [], options.protocolPreference ?? 'client');
-  return { ok: true, key, accept: acceptKey(key), protocol, offeredProtocols, extensions, origin };
+  let deflate: DeflateParams | undefined;
+  const agreedExtensions: ExtensionOffer[] = [];
+  const negotiation = options.perMessageDeflate?.negotiate(extensions);
+  if (negotiation?.ok) {
+    deflate = negotiation.params;
+    agreedExtensions.push(negotiation.extension);
+  }
+  return {
+    ok: true, key, accept: acceptKey(key), protocol, offeredProtocols, extensions, agreedExtensions, deflate, origin,
+  };
 }
 
 function checkServerOptions(options: ServerHandshakeOptions): void {
@@ -282,17 +307,33 @@ function checkServerOptions(options: ServerHandshakeOptions): void {
   if (origins !== undefined && typeof origins !== 'function') expectStringList(origins, `${what}origins`);
   if (options.maxHeaderBytes !== undefined) expectInteger(options.maxHeaderBytes, `${what}maxHeaderBytes`);
   if (options.maxHeaderCount !== undefined) expectInteger(options.maxHeaderCount, `${what}maxHeaderCount`);
+  if (options.perMessageDeflate !== undefined) checkDeflate(options.perMessageDeflate, `${what}perMessageDeflate`);
+}
+
+/**
+ * @internal The `perMessageDeflate` option must be what `deflate()` returns (a `true` or an options object is a
+ * mistake): a TypeError otherwise.
+ */
+export function checkDeflate(value: unknown, what: string): void {
+  const d = value as Partial<PerMessageDeflate> | null;
+  const methods = ['offer', 'negotiate', 'verify', 'codec'] as const;
+  if (typeof d !== 'object' || d === null || methods.some((m) => typeof d[m] !== 'function')) {
+    throw new TypeError(`wsframe: ${what} must be what deflate() from wsframe/deflate returns`);
+  }
 }
 
 
 /**
  * The exact HTTP/1.1 101 response (RFC 6455 §4.2.2 step 5), as a string of ASCII characters ready to write:
- * `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, the selected `Sec-WebSocket-Protocol` if any, then `headers`.
- * No `Sec-WebSocket-Extensions`: wsframe negotiates no extension. Throws a TypeError for a wrong-typed argument,
- * an accept key that is not 28 base64 characters, a subprotocol that is not a token, or a header value with
- * anything but HTAB, SP and visible ASCII (CR/LF/NUL would inject lines).
+ * `Upgrade`, `Connection`, `Sec-WebSocket-Accept`, the selected `Sec-WebSocket-Protocol` if any,
+ * `Sec-WebSocket-Extensions` for `agreedExtensions` if any (RFC 6455 §9.1), then `headers`. Throws a TypeError
+ * for a wrong-typed argument, an accept key that is not 28 base64 characters, a subprotocol that is not a token,
+ * or a header value with anything but HTAB, SP and visible ASCII (CR/LF/NUL would inject lines).
  */
-export function buildUpgradeResponse(accepted: Pick<AcceptedUpgrade, 'accept' | 'protocol'>, headers?: Record<string, string>): string {
+export function buildUpgradeResponse(
+  accepted: Pick<AcceptedUpgrade, 'accept' | 'protocol'> & { agreedExtensions?: readonly ExtensionOffer[] },
+  headers?: Record<string, string>,
+): string {
   expectObject(accepted, 'buildUpgradeResponse: accepted');
   expectString(accepted.accept, 'buildUpgradeResponse: accepted.accept');
   if (!/^[A-Za-z0-9+/]{27}=$/.test(accepted.accept)) throw new TypeError('wsframe: invalid Sec-WebSocket-Accept');
@@ -300,12 +341,14 @@ export function buildUpgradeResponse(accepted: Pick<AcceptedUpgrade, 'accept' | 
     expectString(accepted.protocol, 'buildUpgradeResponse: accepted.protocol');
     if (!TOKEN.test(accepted.protocol)) throw new TypeError('wsframe: invalid subprotocol');
   }
+  const agreed = accepted.agreedExtensions ?? [];
   return (
     'HTTP/1.1 101 Switching Protocols\r\n' +
     'Upgrade: websocket\r\n' +
     'Connection: Upgrade\r\n' +
     `Sec-WebSocket-Accept: ${accepted.accept}\r\n` +
     (accepted.protocol !== undefined ? `Sec-WebSocket-Protocol: ${accepted.protocol}\r\n` : '') +
+    (agreed.length > 0 ? `Sec-WebSocket-Extensions: ${formatExtensions(agreed)}\r\n` : '') +
     headerLines(headers) +
     '\r\n'
   );
@@ -364,6 +407,11 @@ export interface ClientHandshakeOptions {
   origin?: string;
   /** Extra headers. CR/LF/NUL in a value throws. */
   headers?: Record<string, string>;
+  /**
+   * Offer permessage-deflate (RFC 7692): `deflate(options)` from `wsframe/deflate`; its offer is written as
+   * `Sec-WebSocket-Extensions`. Pass the same object to `verifyUpgradeResponse`. Default: no offer.
+   */
+  perMessageDeflate?: PerMessageDeflate;
 }
 
 /**
@@ -400,6 +448,10 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
     headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
   }
   if (options.origin !== undefined) headers.Origin = options.origin;
+  if (options.perMessageDeflate !== undefined) {
+    checkDeflate(options.perMessageDeflate, 'buildUpgradeRequest: options.perMessageDeflate');
+    headers['Sec-WebSocket-Extensions'] = options.perMessageDeflate.offer();
+  }
   if (options.headers !== undefined) {
     expectRecord(options.headers, 'buildUpgradeRequest: options.headers');
     Object.assign(headers, options.headers);
@@ -415,6 +467,11 @@ export interface VerifyOptions {
   protocols?: readonly string[];
   /** Extension names offered; the response may not accept any other. Default: none. */
   extensions?: readonly string[];
+  /**
+   * The `perMessageDeflate` the request offered: the response may accept it (once, with parameters that fit the
+   * offer, RFC 7692 §5, §7.1), and the agreement comes back as `deflate`. Default: none.
+   */
+  perMessageDeflate?: PerMessageDeflate;
 }
 
 /**
@@ -427,7 +484,9 @@ export interface VerifyOptions {
 export function verifyUpgradeResponse(
   response: { status: number; headers: HeaderInput },
   options: VerifyOptions,
-): { ok: true; protocol: string | undefined; extensions: ExtensionOffer[] } | { ok: false; reason: string } {
+):
+  | { ok: true; protocol: string | undefined; extensions: ExtensionOffer[]; deflate: DeflateParams | undefined }
+  | { ok: false; reason: string } {
   expectObject(response, 'verifyUpgradeResponse: response');
   expectInteger(response.status, 'verifyUpgradeResponse: response.status');
   expectObject(options, 'verifyUpgradeResponse: options');
@@ -435,6 +494,8 @@ export function verifyUpgradeResponse(
   const what = 'verifyUpgradeResponse: options.';
   if (options.protocols !== undefined) expectStringList(options.protocols, `${what}protocols`);
   if (options.extensions !== undefined) expectStringList(options.extensions, `${what}extensions`);
+  const pmd = options.perMessageDeflate;
+  if (pmd !== undefined) checkDeflate(pmd, `${what}perMessageDeflate`);
   const headers = headerMap(response.headers);
   for (const values of headers.values()) for (const v of values) if (FORBIDDEN_IN_VALUE.test(v)) return { ok: false, reason: 'invalid character in a response header' };
   if (response.status !== 101) return { ok: false, reason: `expected status 101, got ${response.status}` };
@@ -456,8 +517,11 @@ export function verifyUpgradeResponse(
   } catch {
     return { ok: false, reason: 'malformed Sec-WebSocket-Extensions' };
   }
-  const offered = options.extensions ?? [];
+  const offered = pmd === undefined ? options.extensions ?? [] : [...(options.extensions ?? []), pmd.name];
   const unrequested = extensions.find((e) => !offered.includes(e.name));
   if (unrequested) return { ok: false, reason: `server accepted an extension that was not offered: ${unrequested.name}` };
-  return { ok: true, protocol, extensions };
+  // RFC 7692 §5, §7.1: a response that does not fit our offer fails the connection.
+  const check = pmd?.verify(extensions);
+  if (check !== undefined && !check.ok) return { ok: false, reason: check.reason };
+  return { ok: true, protocol, extensions, deflate: check?.params };
 }

@@ -20,4 +20,7 @@ export type {
 export { Connection, ConnectionPhase, ConnectionState, Heartbeat } from './connection.js';
 export type { ConnectionEvent, ConnectionOptions, HeartbeatOptions } from './connection.js';
 export type { Message, Frame, OutgoingMessage, Role, DecoderOptions, MessageDecoderOptions } from './types.js';
+export type {
+  DeflateParams, MessageCodec, MessageCompressor, MessageDecompressor, PerMessageDeflate,
+} from './types.js';
 export { DecoderStream, EncoderStream, decodeMessages } from './streams.js';

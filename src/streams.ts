@@ -209,7 +209,8 @@ function adopt<I, O>(stream: TransformStream<I, O>, channel: Channel<I, O>): voi
  * TypeError.
  *
  * - **Options** are MessageDecoder's (`role` required; `maxMessageSize` 64 MiB, `maxFrameSize` =
- *   maxMessageSize, `maxFragments` 1,048,576, `validateUtf8` true, `textAs` 'string', `backend` 'auto').
+ *   maxMessageSize, `maxFragments` 1,048,576, `validateUtf8` true, `textAs` 'string', `backend` 'auto';
+ *   `compression`, e.g. a `DeflateCodec`, once permessage-deflate was agreed).
  * - **Back-pressure**: `writableStrategy` (default: 64 KiB of input, counted by `byteLength`) is the
  *   writable side's queue; `readableStrategy` (default: 16 messages) bounds the decoded messages waiting
  *   for the reader. While that many wait, the write that produced them stays pending, so the writable queue
@@ -272,7 +273,7 @@ export class DecoderStream extends TransformStream<Uint8Array, Message> {
  * `{ type: 'close', code?, reason? }` — and read the frames' bytes, in order, ready to send.
  *
  * - **Options** are MessageEncoder's (`role` required: 'client' masks every frame; `fragmentSize` 0 = never
- *   fragment; `backend` 'auto').
+ *   fragment; `backend` 'auto'; `compression`, e.g. a `DeflateCodec`, once permessage-deflate was agreed).
  * - **Back-pressure**: `writableStrategy` (default: 16 messages) and `readableStrategy` (default: 64 KiB of
  *   output, counted by `byteLength`), as for DecoderStream.
  * - **Zero copy**: in the server role, binary payloads of 1 KiB or more come out as the header followed by

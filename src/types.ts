@@ -1,4 +1,6 @@
 import type { BackendOption } from './backend/index.js';
+import type { DeflateParams } from './deflate/negotiate.js';
+import type { ExtensionOffer } from './http.js';
 
 /** `'server'`: decode masked frames, write unmasked ones; `'client'`: the reverse (RFC 6455 §5.1, §5.3). */
 export type Role = 'server' | 'client';
@@ -88,4 +90,56 @@ export interface MessageDecoderOptions extends DecoderOptions {
   validateUtf8?: boolean;
   /** Deliver text as a `string` (default) or as the validated UTF-8 `Uint8Array`. */
   textAs?: 'string' | 'bytes';
+  /**
+   * permessage-deflate was agreed (RFC 7692): messages whose first frame has RSV1 set are inflated with this
+   * (`maxMessageSize` then bounds the inflated size, 1009), and RSV1 is allowed there only. Default: none, and
+   * RSV1 fails with 1002 (RFC 6455 §5.2).
+   */
+  compression?: MessageDecompressor;
+}
+
+/**
+ * Inflates messages that arrived compressed (RFC 7692 §6.2): what `MessageDecoder`'s `compression` option takes.
+ * `DeflateCodec` from `wsframe/deflate` is one (`deflate().codec(role, params)` makes it).
+ */
+export interface MessageDecompressor {
+  /**
+   * The data of a message that arrived with RSV1 set: `fragments` are its frames' payloads, in order. Stops with
+   * an error carrying `closeCode` 1009 once the data passes `maxSize` bytes, 1007 for corrupt data.
+   */
+  decompress(fragments: readonly Uint8Array[], maxSize: number): Uint8Array;
+}
+
+/** Compresses messages to send (RFC 7692 §6.1): what `MessageEncoder`'s `compression` option takes. */
+export interface MessageCompressor {
+  /** The payload to send with RSV1 set on the first frame, or null to send `payload` as it is (RSV1 clear). */
+  compress(payload: Uint8Array): Uint8Array | null;
+}
+
+/** Both directions of one connection's compression, as `DeflateCodec` does them. */
+export interface MessageCodec extends MessageCompressor, MessageDecompressor {}
+
+/** What both sides agreed to for permessage-deflate (RFC 7692 §7.1): each direction's window and takeover. */
+export type { DeflateParams } from './deflate/negotiate.js';
+
+/**
+ * permessage-deflate for the handshake, `Connection` and the adapters: what `deflate(options)` from
+ * `wsframe/deflate` returns. The core never loads the compression engine itself; it asks this object to
+ * negotiate and to make each connection's codec.
+ */
+export interface PerMessageDeflate {
+  /** `'permessage-deflate'`. */
+  readonly name: string;
+  /** Client: the `Sec-WebSocket-Extensions` offer (RFC 7692 §7.1). */
+  offer(): string;
+  /** Server: the agreement for the client's offers and the response's extension, or why none was accepted. */
+  negotiate(offers: readonly ExtensionOffer[]):
+    | { ok: true; params: DeflateParams; response: string; extension: ExtensionOffer }
+    | { ok: false; reason: string };
+  /** Client: the server's accepted extensions checked against our offer; `params` undefined: declined. */
+  verify(extensions: readonly ExtensionOffer[]):
+    | { ok: true; params: DeflateParams | undefined }
+    | { ok: false; reason: string };
+  /** One connection's codec for `role`, following `params`. */
+  codec(role: Role, params: DeflateParams): MessageCodec;
 }

@@ -13,6 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAgent, type AgentName } from './autobahn/agents.js';
 import { allCases } from './autobahn/cases.js';
+import { compressionCases } from './autobahn/compression.js';
 import { fuzzServer } from './autobahn/driver.js';
 import type { CaseResult } from './autobahn/fuzzer.js';
 import { startMutant, type Fault } from './autobahn/mutants.js';
@@ -32,7 +33,7 @@ const explain = (results: CaseResult[]): string[] =>
   results.filter((r) => r.status === 'FAILED' || r.status === 'NON-STRICT').map((r) => `${r.id} ${r.status}: ${r.result} / ${r.resultClose} / got ${r.received.join('; ')}`);
 
 async function run(agent: AgentName): Promise<CaseResult[]> {
-  const report = await runAgent(agent, { quick });
+  const report = await runAgent(agent, { quick, groups: 'core' });
   writeReport(fromRoot('build', 'autobahn'), report);
   console.log(`${agent}${quick ? ' (quick)' : ''}: ${summaryLines(report.results).join(' | ')}`);
   return report.results;
@@ -53,6 +54,21 @@ describe('wsframe passes every case', () => {
       expect(results).toHaveLength(CASE_COUNT);
       expect(explain(results)).toEqual([]);
       expect(byStatus(results, 'INFORMATIONAL')).toEqual(INFORMATIONAL);
+    }, TIMEOUT);
+  }
+});
+
+describe('permessage-deflate: groups 12 and 13 against servers (quick: 4 cases per subgroup, 10 messages each)', () => {
+  const COMPRESSION_COUNT = quick ? 48 : 216;
+  for (const agent of ['wsframe-server-wasm', 'wsframe-server-js', 'ws-server'] as const) {
+    it(`${agent}: all OK`, async () => {
+      const report = await runAgent(agent, { quick, groups: 'compression' });
+      console.log(`${agent} groups 12–13${quick ? ' (quick)' : ''}: ${summaryLines(report.results).join(' | ')}`);
+      expect(report.results.map((r) => r.id.split('.')[0])).toEqual([
+        ...Array(COMPRESSION_COUNT * 5 / 12).fill('12'), ...Array(COMPRESSION_COUNT * 7 / 12).fill('13'),
+      ]);
+      expect(explain(report.results)).toEqual([]);
+      expect(byStatus(report.results, 'OK')).toHaveLength(COMPRESSION_COUNT);
     }, TIMEOUT);
   }
 });
@@ -80,12 +96,14 @@ describe('the driver fails broken servers', () => {
     ['keeps-tcp-open', ['1.1.1', '3.1', '7.1.1'], { '1.1.1': 'FAILED', '3.1': 'NON-STRICT', '7.1.1': 'FAILED' }],
     // 1005 must never be sent (RFC 6455 §7.4.1).
     ['sends-1005', ['7.3.1', '7.3.3'], { '7.3.1': 'FAILED', '7.3.3': 'OK' }],
+    // Groups 12–13 need permessage-deflate agreed: a server that declines it fails them.
+    ['no-deflate', ['1.1.1', '12.1.1', '13.7.1'], { '1.1.1': 'OK', '12.1.1': 'FAILED', '13.7.1': 'FAILED' }],
   ];
   for (const [fault, ids, expected] of mutants) {
     it(`${fault}: ${Object.entries(expected).map(([id, s]) => `${id} ${s}`).join(', ')}`, async () => {
       const server = await startMutant(fault);
       try {
-        const cases = allCases(true).filter((c) => ids.includes(c.id));
+        const cases = [...allCases(true), ...compressionCases(true)].filter((c) => ids.includes(c.id));
         const results = await fuzzServer({ host: '127.0.0.1', port: server.port }, cases, { timeScale: 0.25 });
         const got = Object.fromEntries(results.filter((r) => r.id in expected).map((r) => [r.id, r.status]));
         expect(got).toEqual(expected);

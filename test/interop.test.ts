@@ -1,7 +1,8 @@
 /**
  * Interop over loopback with WebSocket implementations nobody here wrote:
  *
- * - the wsframe echo server (examples/echo-server.mjs) with clients `ws`, undici's `WebSocket`, Chromium's native
+ * - the wsframe echo server (examples/echo-server.mjs, which accepts permessage-deflate: `ws`, undici, Chromium and
+ *   Bun offer it and so run compressed, Deno does not) with clients `ws`, undici's `WebSocket`, Chromium's native
  *   `WebSocket` (playwright-core and the browser test/runtimes/find-chromium.mjs finds; skipped without one unless
  *   WSFRAME_REQUIRE_ALL_RUNTIMES=1), Deno's and Bun's native `WebSocket`;
  * - the wsframe client (examples/client.mjs) with a `ws` server, a `Deno.serve` upgrade server and a `Bun.serve`

@@ -13,12 +13,15 @@
  * - one timer per server (not per connection) for heartbeats, handshake and close deadlines;
  * - broadcast (encode once, send the same bytes to every connection) and graceful shutdown with 1001.
  */
-import { Connection, ConnectionState, type ConnectionEvent, type ConnectionOptions } from '../connection.js';
+import { Connection, ConnectionState, type ConnectionEvent } from '../connection.js';
 import { MessageEncoder } from '../encoder.js';
 import { WebSocketError } from '../errors.js';
-import { buildRejectResponse, buildUpgradeResponse, checkUpgradeRequest } from '../handshake.js';
+import {
+  buildRejectResponse, buildUpgradeResponse, checkDeflate, checkUpgradeRequest, type ClientHandshakeOptions,
+} from '../handshake.js';
 import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from '../http.js';
 import type { BackendOption } from '../backend/index.js';
+import type { MessageCodec, PerMessageDeflate } from '../types.js';
 
 /** What an adapter gives the core for one socket. */
 export interface Transport {
@@ -102,6 +105,13 @@ export interface EndpointOptions<Data = unknown> extends WebSocketHandlers<Data>
    * plus one message. Default 16 MiB.
    */
   maxBufferedAmount?: number;
+  /**
+   * permessage-deflate (RFC 7692): `deflate(options)` from `wsframe/deflate`. A server accepts the first offer it
+   * can serve, a client offers it; `ws.extensions` then lists what was agreed. Messages of `threshold` bytes and
+   * more (default 1024) are compressed; broadcasts go out uncompressed (encoded once for every connection).
+   * Default: none — the extension is declined.
+   */
+  perMessageDeflate?: PerMessageDeflate;
 }
 
 /** What the server's `upgrade` hook sees of a request. */
@@ -250,6 +260,7 @@ export class Endpoint<Data = unknown> {
     this.maxBufferedAmount = positive(options.maxBufferedAmount, DEFAULT_MAX_BUFFERED, 'maxBufferedAmount');
     this.handshakeTimeout = positive(options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT, 'handshakeTimeout');
     this.closeTimeout = positive(options.closeTimeout, DEFAULT_CLOSE_TIMEOUT, 'closeTimeout');
+    if (options.perMessageDeflate !== undefined) checkDeflate(options.perMessageDeflate, 'perMessageDeflate');
     const beat = options.heartbeat === undefined ? (role === 'server' ? DEFAULT_SERVER_HEARTBEAT : false) : options.heartbeat;
     if (beat !== false) {
       positive(beat.interval, 1, 'heartbeat.interval');
@@ -266,11 +277,12 @@ export class Endpoint<Data = unknown> {
   }
 
   /** A Connection for an accepted (server) or new (client) socket. */
-  newConnection(role: 'server' | 'client', handshake?: ConnectionOptions['handshake']): Connection {
+  newConnection(role: 'server' | 'client', handshake?: ClientHandshakeOptions, compression?: MessageCodec): Connection {
     const o = this.options;
     return new Connection({
       role,
-      handshake,
+      handshake: handshake && { ...handshake, perMessageDeflate: o.perMessageDeflate },
+      compression,
       inPlace: this.inPlace,
       maxMessageSize: o.maxMessageSize,
       maxFrameSize: o.maxFrameSize,
@@ -375,7 +387,7 @@ export class WebSocketConnection<Data = unknown> {
   data: Data = undefined as Data;
   /** The subprotocol both sides agreed on, if any. */
   protocol: string | undefined = undefined;
-  /** Extensions in effect. wsframe negotiates none yet, so this is empty. */
+  /** Extensions in effect: the agreed permessage-deflate (with the `perMessageDeflate` option), or none. */
   extensions: ExtensionOffer[] = [];
   /** Request target (server side: what the client asked for; client side: what we asked for). */
   url = '';
@@ -602,6 +614,7 @@ export class WebSocketConnection<Data = unknown> {
       case 'open':
         this.opened = true;
         this.protocol = e.protocol;
+        this.extensions = e.extensions;
         this.headers = e.headers;
         this.deadline = Infinity;
         this.onOpen?.();
@@ -796,6 +809,7 @@ export class WebSocketConnection<Data = unknown> {
         protocols: options.protocols,
         protocolPreference: options.protocolPreference,
         maxHeaderBytes: options.maxHeaderBytes ?? 8192,
+        perMessageDeflate: options.perMessageDeflate,
       },
     );
     if (!result.ok) return this.refuse(new HandshakeError(result.status, result.reason), result.headers);
@@ -806,9 +820,11 @@ export class WebSocketConnection<Data = unknown> {
     const accept = (data: Data): void => {
       if (this.closedCalled || this.ended) return;
       this.data = data;
-      this._connection = this.endpoint.newConnection('server');
+      const deflate = result.deflate && options.perMessageDeflate?.codec('server', result.deflate);
+      this._connection = this.endpoint.newConnection('server', undefined, deflate);
       this.url = target;
       this.protocol = result.protocol;
+      this.extensions = result.agreedExtensions;
       this.transport.write([ascii(buildUpgradeResponse(result, options.headers))]);
       this.opened = true;
       this.deadline = Infinity;

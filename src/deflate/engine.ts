@@ -28,7 +28,7 @@ import {
 } from 'pako';
 import { describe, flag, integer, optionsObject } from '../arguments.js';
 import { WebSocketError } from '../errors.js';
-import { ST_MESSAGE_TOO_LARGE } from '../portable/layout.js';
+import { STATUS_ERRORS, ST_INVALID_COMPRESSED_DATA, ST_MESSAGE_TOO_LARGE } from '../portable/layout.js';
 
 const Z_OK = 0;
 const Z_STREAM_END = 1;
@@ -54,10 +54,10 @@ const CHUNK_MAX = 8 * 1024 * 1024;
 let scratch: Uint8Array<ArrayBuffer> | undefined;
 
 /** The class of error a corrupt compressed message raises; 1007 like `ws` (RFC 6455 §7.4.1: inconsistent data). */
-export const INVALID_COMPRESSED_DATA = 'WS_ERR_INVALID_COMPRESSED_DATA';
+export const INVALID_COMPRESSED_DATA: string = STATUS_ERRORS[ST_INVALID_COMPRESSED_DATA]!.code;
 
 function corrupt(why: string): WebSocketError {
-  return new WebSocketError(INVALID_COMPRESSED_DATA, 1007, `Invalid compressed message: ${why}`);
+  return WebSocketError.fromStatus(ST_INVALID_COMPRESSED_DATA, why);
 }
 
 /** Collects output: the shared scratch first, then bigger buffers; `take()` returns the bytes as a new array. */

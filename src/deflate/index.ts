@@ -3,9 +3,12 @@
  * zlib engine (pako). A separate entry, so that an application that never compresses never loads the engine.
  */
 import { integer, oneOf } from '../arguments.js';
-import type { Role } from '../types.js';
+import type { MessageCodec, PerMessageDeflate, Role } from '../types.js';
 import { MessageDeflater, MessageInflater } from './engine.js';
-import { resolveDeflateOptions, type DeflateParams, type PerMessageDeflateOptions } from './negotiate.js';
+import {
+  PERMESSAGE_DEFLATE, deflateOffer, negotiateDeflate, resolveDeflateOptions, verifyDeflateResponse,
+  type DeflateParams, type PerMessageDeflateOptions,
+} from './negotiate.js';
 
 export {
   DEFAULT_THRESHOLD,
@@ -36,7 +39,7 @@ export type { MessageDeflaterOptions, MessageInflaterOptions } from './engine.js
  * const payload = codec.compress(bytes); // null: send `bytes` uncompressed (RSV1 clear)
  * const data = codec.decompress(fragments, maxMessageSize); // a message that arrived with RSV1 set
  */
-export class DeflateCodec {
+export class DeflateCodec implements MessageCodec {
   /** The agreement this codec follows. */
   readonly params: DeflateParams;
   /** Messages shorter than this many bytes are not compressed. */
@@ -92,4 +95,26 @@ export class DeflateCodec {
   decompress(payload: Uint8Array | readonly Uint8Array[], maxSize: number): Uint8Array {
     return this.inflater.inflate(payload, maxSize);
   }
+}
+
+/**
+ * permessage-deflate for the handshake functions, `Connection` and the adapters (their `perMessageDeflate`
+ * option): negotiates with `options` (checked here: a TypeError or RangeError for a bad one) and makes each
+ * connection's `DeflateCodec`. With no options: context takeover both ways, 15-bit windows, messages of 1024
+ * bytes and more compressed — what `ws` and browsers do.
+ *
+ * @example
+ * import { serve } from 'wsframe/node';
+ * import { deflate } from 'wsframe/deflate';
+ * serve({ port: 8080, perMessageDeflate: deflate({ threshold: 256 }), message: (ws, data) => ws.send(data) });
+ */
+export function deflate(options?: PerMessageDeflateOptions | true): PerMessageDeflate {
+  const config = resolveDeflateOptions(options);
+  return {
+    name: PERMESSAGE_DEFLATE,
+    offer: () => deflateOffer(config),
+    negotiate: (offers) => negotiateDeflate(offers, config),
+    verify: (extensions) => verifyDeflateResponse(extensions, config),
+    codec: (role: Role, params: DeflateParams) => new DeflateCodec(role, params, config),
+  };
 }

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 import { allCases } from './cases.js';
+import { compressionCases } from './compression.js';
 import { fuzzClient, fuzzServer, type ClientAgent } from './driver.js';
 import type { CaseResult } from './fuzzer.js';
 import { fromRoot } from './paths.js';
@@ -30,7 +31,8 @@ async function wsframeServer(backend: string): Promise<RunningServer> {
 }
 
 async function wsServer(): Promise<RunningServer> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  // permessage-deflate on (ws's default is off), so that groups 12–13 check the driver against zlib-backed ws.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
   server.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     ws.on('error', () => {});
@@ -75,6 +77,11 @@ export interface RunAgentOptions {
   quick: boolean;
   /** Only these case ids (or prefixes like '6.4.'); default all. */
   only?: (id: string) => boolean;
+  /**
+   * Which groups: `'core'` (1–7, 9, 10), `'compression'` (12–13, permessage-deflate; servers only) or `'all'`
+   * (default: the compression groups too for servers).
+   */
+  groups?: 'core' | 'compression' | 'all';
   onCase?: (result: CaseResult) => void;
 }
 
@@ -82,9 +89,14 @@ export interface RunAgentOptions {
 export const timeScale = (quick: boolean): number => (quick ? 0.25 : 1);
 
 export async function runAgent(name: AgentName, options: RunAgentOptions): Promise<AgentReport> {
-  const cases = allCases(options.quick).filter((c) => options.only?.(c.id) ?? true);
-  const run = { timeScale: timeScale(options.quick), onCase: options.onCase };
   const [implementation, mode, backend = 'auto'] = name.split('-') as [string, 'server' | 'client', string?];
+  const groups = options.groups ?? 'all';
+  const cases = [
+    ...(groups !== 'compression' ? allCases(options.quick) : []),
+    // The fuzzingserver mode (testing clients) does not offer or accept permessage-deflate yet.
+    ...(groups !== 'core' && mode === 'server' ? compressionCases(options.quick) : []),
+  ].filter((c) => options.only?.(c.id) ?? true);
+  const run = { timeScale: timeScale(options.quick), onCase: options.onCase };
   let results: CaseResult[];
   if (mode === 'server') {
     const server = implementation === 'ws' ? await wsServer() : await wsframeServer(backend);

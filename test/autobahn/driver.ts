@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { readAgreement, type Agreement } from './compression.js';
 import { Fuzzer, type CaseDef, type CaseResult } from './fuzzer.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -48,8 +49,13 @@ async function play(fuzzer: Fuzzer, socket: Socket, def: CaseDef, scale: number)
   }
 }
 
-/** Open a TCP connection and do the client's opening handshake; resolves to the socket and any bytes after the head. */
-function openAsClient(port: number, host: string, path: string): Promise<{ socket: Socket; head: Buffer }> {
+/**
+ * Open a TCP connection and do the client's opening handshake (offering `deflateOffer` if given); resolves to the
+ * socket, any bytes after the head, and the permessage-deflate agreement the server answered with.
+ */
+function openAsClient(
+  port: number, host: string, path: string, deflateOffer?: string,
+): Promise<{ socket: Socket; head: Buffer; deflate: Agreement | undefined }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host });
     const key = randomBytes(16).toString('base64');
@@ -71,7 +77,10 @@ function openAsClient(port: number, host: string, path: string): Promise<{ socke
       if (!/^HTTP\/1\.1 101 /.test(status!)) return fail(`handshake answered ${status}`);
       if (headers.get('sec-websocket-accept') !== accept(key)) return fail('bad Sec-WebSocket-Accept');
       if (headers.get('upgrade')?.toLowerCase() !== 'websocket') return fail('bad Upgrade header');
-      resolve({ socket, head: buffer.subarray(end + 4) });
+      const agreement = readAgreement(headers.get('sec-websocket-extensions'));
+      if (typeof agreement === 'string') return fail(agreement);
+      if (agreement !== null && deflateOffer === undefined) return fail('an extension accepted that was not offered');
+      resolve({ socket, head: buffer.subarray(end + 4), deflate: agreement ?? undefined });
     };
     const onError = (error: Error): void => fail(error.message);
     socket.on('data', onData);
@@ -80,7 +89,9 @@ function openAsClient(port: number, host: string, path: string): Promise<{ socke
       socket.setNoDelay(true);
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: wsframe-fuzzingclient\r\n\r\n`,
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: wsframe-fuzzingclient\r\n` +
+          (deflateOffer ? `Sec-WebSocket-Extensions: ${deflateOffer}\r\n` : '') +
+          '\r\n',
       );
     });
   });
@@ -92,8 +103,9 @@ export async function fuzzServer(target: { host: string; port: number }, cases: 
   for (const def of cases) {
     let result: CaseResult;
     try {
-      const { socket, head } = await openAsClient(target.port, target.host, '/');
-      result = await play(new Fuzzer({ socket, isServer: false, def, timeScale: options.timeScale, head }), socket, def, options.timeScale);
+      const { socket, head, deflate } = await openAsClient(target.port, target.host, '/', def.deflateOffer);
+      const fuzzer = new Fuzzer({ socket, isServer: false, def, timeScale: options.timeScale, head, deflate });
+      result = await play(fuzzer, socket, def, options.timeScale);
     } catch (error) {
       result = failed(def, `opening handshake failed: ${(error as Error).message}`);
     }

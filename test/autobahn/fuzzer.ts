@@ -5,6 +5,7 @@
  * closing behaviour (who closed, clean or not, which code).
  */
 import type { Socket } from 'node:net';
+import { ZlibDeflate, type Agreement } from './compression.js';
 import { OP, applyMask, closeBody, encodeFrame, frameHeader, newMask, repeat, FrameReader, type FrameIn } from './wire.js';
 
 export type Behavior = 'OK' | 'NON-STRICT' | 'FAILED' | 'INFORMATIONAL';
@@ -39,6 +40,8 @@ export interface CaseDef {
   onConnectionLost?(c: Fuzzer): void;
   /** Upper bound for the whole case in (unscaled) seconds; the driver's hard timeout derives from it. */
   seconds: number;
+  /** Groups 12–13: the `Sec-WebSocket-Extensions` the fuzzer offers as a client (RFC 7692). */
+  deflateOffer?: string;
 }
 
 export interface CaseResult {
@@ -103,6 +106,8 @@ export interface FuzzerOptions {
   timeScale: number;
   /** Bytes that arrived with the handshake. */
   head?: Uint8Array;
+  /** permessage-deflate as agreed in the handshake: messages are compressed and RSV1 messages inflated. */
+  deflate?: Agreement;
 }
 
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -135,11 +140,14 @@ export class Fuzzer {
   readonly violations: string[] = [];
   readonly finished: Promise<CaseResult>;
 
+  /** permessage-deflate was agreed (groups 12–13). */
+  readonly compressing: boolean;
+  private readonly pmd: ZlibDeflate | null;
   private readonly socket: Socket;
   private readonly reader = new FrameReader();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closeHandshakeTimer: NodeJS.Timeout | null = null;
-  private message: { opcode: number; parts: Uint8Array[] } | null = null;
+  private message: { opcode: number; parts: Uint8Array[]; compressed: boolean } | null = null;
   private closeReceived = false;
   private queue: { data: Uint8Array; separate: boolean }[] = [];
   private pumping = false;
@@ -152,6 +160,8 @@ export class Fuzzer {
     this.isServer = options.isServer;
     this.def = options.def;
     this.timeScale = options.timeScale;
+    this.pmd = options.deflate ? new ZlibDeflate(options.deflate, options.isServer) : null;
+    this.compressing = this.pmd !== null;
     this.finished = new Promise((resolve) => (this.resolve = resolve));
     const socket = this.socket;
     socket.setNoDelay(true);
@@ -184,10 +194,14 @@ export class Fuzzer {
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const size = fragmentSize ?? (this.autoFragmentSize > 0 ? this.autoFragmentSize : 0);
     const opcode = binary ? OP.BINARY : OP.TEXT;
-    if (size === 0 || bytes.length <= size) return this.sendFrame({ opcode, payload: bytes, sync });
-    for (let i = 0; i < bytes.length; i += size) {
-      const end = Math.min(i + size, bytes.length);
-      this.sendFrame({ opcode: i === 0 ? opcode : OP.CONT, fin: end === bytes.length, payload: bytes.subarray(i, end), sync });
+    // RFC 7692 §6.1: compressed, RSV1 on the first frame only; the compressed bytes are what gets fragmented.
+    const data = this.pmd ? this.pmd.compress(bytes) : bytes;
+    const rsv = this.pmd ? 4 : 0;
+    if (size === 0 || data.length <= size) return this.sendFrame({ opcode, rsv, payload: data, sync });
+    for (let i = 0; i < data.length; i += size) {
+      const end = Math.min(i + size, data.length);
+      const frame = { opcode: i === 0 ? opcode : OP.CONT, fin: end === data.length, payload: data.subarray(i, end) };
+      this.sendFrame({ ...frame, rsv: i === 0 ? rsv : 0, sync });
     }
   }
 
@@ -333,7 +347,9 @@ export class Fuzzer {
   private onFrame(f: FrameIn): void {
     if (this.closeReceived) return this.violation(`frame (opcode ${f.opcode}) after the peer's close`);
     if (f.masked !== this.isServer) return this.violation(this.isServer ? 'unmasked frame from the client' : 'masked frame from the server');
-    if (f.rsv !== 0) return this.violation(`RSV bits ${f.rsv} set`);
+    // RFC 7692 §6.1: with permessage-deflate, RSV1 (rsv 4) may start a text or binary message, nothing else.
+    const compressedStart = this.pmd !== null && f.rsv === 4 && (f.opcode === OP.TEXT || f.opcode === OP.BINARY);
+    if (f.rsv !== 0 && !compressedStart) return this.violation(`RSV bits ${f.rsv} set`);
     if (f.opcode >= 8) {
       if (!f.fin || f.payload.length > 125) return this.violation('fragmented or oversized control frame');
       if (f.opcode === OP.PING) {
@@ -351,12 +367,19 @@ export class Fuzzer {
     if (f.opcode > 2) return this.violation(`reserved opcode ${f.opcode}`);
     if (f.opcode === OP.CONT && !this.message) return this.violation('continuation without a message');
     if (f.opcode !== OP.CONT && this.message) return this.violation('new message while a fragmented one is open');
-    if (!this.message) this.message = { opcode: f.opcode, parts: [] };
+    if (!this.message) this.message = { opcode: f.opcode, parts: [], compressed: compressedStart };
     this.message.parts.push(f.payload);
     if (!f.fin) return;
-    const { opcode, parts } = this.message;
+    const { opcode, parts, compressed } = this.message;
     this.message = null;
-    const payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    let payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (compressed) {
+      try {
+        payload = this.pmd!.decompress(payload);
+      } catch (error) {
+        return this.violation(`invalid compressed message: ${(error as Error).message}`, 1007);
+      }
+    }
     if (opcode === OP.TEXT && !utf8Valid(payload)) return this.violation('invalid UTF-8 in a text message', 1007);
     if (this.def.onMessage) this.def.onMessage(this, payload, opcode === OP.BINARY);
     else this.record(['message', payload, opcode === OP.BINARY]);

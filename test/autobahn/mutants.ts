@@ -1,14 +1,14 @@
 /**
  * Deliberately broken echo servers, to show that the driver catches what Autobahn catches. Each is the wsframe
- * echo server with one fault: no pongs, no UTF-8 validation, TCP left open after the closing handshake, or a
- * 1005 put on the wire.
+ * echo server with one fault: no pongs, no UTF-8 validation, TCP left open after the closing handshake, a
+ * 1005 put on the wire, or permessage-deflate declined (none of them accepts it; this one has no other fault).
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { Connection } from '../../src/index.js';
 
-export type Fault = 'no-pong' | 'no-utf8-validation' | 'keeps-tcp-open' | 'sends-1005';
+export type Fault = 'no-pong' | 'no-utf8-validation' | 'keeps-tcp-open' | 'sends-1005' | 'no-deflate';
 
 export async function startMutant(fault: Fault): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
