@@ -72,16 +72,18 @@ const tree = (dir: string, skip: string[], wasm: boolean): Options => ({
 });
 
 export default defineConfig([
-  ...ENTRIES.map((e): Options => ({
-    ...common,
-    format: ['esm', 'cjs'],
-    // stripInternal: members marked @internal (backend plumbing, WebAssembly types) stay out of the .d.ts.
-    dts: { compilerOptions: { stripInternal: true } },
-    treeshake: true,
-    splitting: false,
-    entry: { [e.name]: e.source },
-    esbuildPlugins: e.wasm ? [] : [noWasm],
-  })),
+  ...ENTRIES.map(
+    (e): Options => ({
+      ...common,
+      format: ['esm', 'cjs'],
+      // stripInternal: members marked @internal (backend plumbing, WebAssembly types) stay out of the .d.ts.
+      dts: { compilerOptions: { stripInternal: true } },
+      treeshake: true,
+      splitting: false,
+      entry: { [e.name]: e.source },
+      esbuildPlugins: e.wasm ? [] : [noWasm],
+    }),
+  ),
   tree('esm', WASM_TREE_SKIPS, true),
   ...ENTRIES.filter((e) => !e.wasm).map((e) => tree(`esm-${e.name}`, NO_WASM_SKIPS, false)),
 ]);

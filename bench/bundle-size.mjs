@@ -77,15 +77,16 @@ export function bundleTable(rows) {
   const lines = [
     '## bundle size: what an import costs',
     '',
-    'bench/bundle-size.mjs: `export { X } from \'wsframe\'` bundled by esbuild (ESM, minified, browser platform),',
+    "bench/bundle-size.mjs: `export { X } from 'wsframe'` bundled by esbuild (ESM, minified, browser platform),",
     'then gzip -9. KB = 1000 bytes.',
     '',
     `| import | ${ENTRIES.map((e) => `${e} min | ${e} gzip`).join(' | ')} |`,
     `|---|${ENTRIES.map(() => '---|---|').join('')}`,
   ];
   for (const c of CASES) {
-    const cells = ENTRIES.map((e) => rows.find((r) => r.entry === e && r.case === c.name))
-      .map((r) => (r ? `${kb(r.bytes)} KB | ${kb(r.gzip)} KB` : '— | —'));
+    const cells = ENTRIES.map((e) => rows.find((r) => r.entry === e && r.case === c.name)).map((r) =>
+      r ? `${kb(r.bytes)} KB | ${kb(r.gzip)} KB` : '— | —',
+    );
     lines.push(`| ${c.name === 'everything' ? 'everything (`*`)' : `\`${c.name}\` only`} | ${cells.join(' | ')} |`);
   }
   lines.push('');

@@ -75,8 +75,12 @@ function impls(kind, role, size, count, pieces) {
     if (kind === 'text') list.push(['wsframe auto (bytes)', wsframe('auto', 'bytes')]);
     // inPlace (ws's semantics: unmask the pushed chunk, hand out views of it) matters for masked input only.
     if (role === 'server' && kind !== 'ping') {
-      list.push([kind === 'text' ? 'wsframe auto (bytes, in place)' : 'wsframe auto (in place)', wsframe('auto', 'bytes', true)]);
-      if (kind === 'binary' && size > 4096) list.push(['bound: fresh copy per message', freshCopyBound(size, count, pieces)]);
+      list.push([
+        kind === 'text' ? 'wsframe auto (bytes, in place)' : 'wsframe auto (in place)',
+        wsframe('auto', 'bytes', true),
+      ]);
+      if (kind === 'binary' && size > 4096)
+        list.push(['bound: fresh copy per message', freshCopyBound(size, count, pieces)]);
     }
   }
   if (kind === 'text') list.push([wsLabel(' +toString'), ws(true)], [wsLabel(), ws(false)]);
@@ -89,7 +93,7 @@ function impls(kind, role, size, count, pieces) {
  * One benchmark case: `bytes` (the stream) is split into `pieces`; each op copies every piece into its
  * scratch buffer (see lib/impls.mjs) and pushes it. Checks that each op delivers `count` messages.
  */
-function decodeCase(meta, role, bytes, pieces, count, list = impls(meta.kind, role, meta.size, count, pieces.length)) {
+function decodeCase(meta, role, _bytes, pieces, count, list = impls(meta.kind, role, meta.size, count, pieces.length)) {
   const scratch = pieces.map((p) => Buffer.allocUnsafe(p.length));
   const rows = runCase(
     meta,
@@ -104,7 +108,8 @@ function decodeCase(meta, role, bytes, pieces, count, list = impls(meta.kind, ro
             scratch[i].set(pieces[i]);
             d.push(scratch[i]);
           }
-          if (d.count() - before !== count) throw new Error(`${impl} ${meta.case}: ${d.count() - before} messages, expected ${count}`);
+          if (d.count() - before !== count)
+            throw new Error(`${impl} ${meta.case}: ${d.count() - before} messages, expected ${count}`);
         },
         fn() {
           for (let i = 0; i < pieces.length; i++) {
@@ -129,9 +134,19 @@ const WS_CASES = [
   ['binary 200 KiB', 'binary', 200 * KiB],
   ['binary 1 MiB', 'binary', MiB],
 ];
-for (const [name, kind, size] of !want('ws-cases') ? [] : QUICK ? WS_CASES.filter((c) => c[2] === 20 || c[2] === 125 || c[2] === MiB) : WS_CASES) {
+for (const [name, kind, size] of !want('ws-cases')
+  ? []
+  : QUICK
+    ? WS_CASES.filter((c) => c[2] === 20 || c[2] === 125 || c[2] === MiB)
+    : WS_CASES) {
   const bytes = stream('server', kind, size, 1);
-  decodeCase({ suite: 'decode', group: 'ws-cases', case: name, role: 'server', kind, size, bytes: size, messages: 1 }, 'server', bytes, [bytes], 1);
+  decodeCase(
+    { suite: 'decode', group: 'ws-cases', case: name, role: 'server', kind, size, bytes: size, messages: 1 },
+    'server',
+    bytes,
+    [bytes],
+    1,
+  );
 }
 
 // 2. Size sweep, 64 KiB chunks as a socket delivers them; small sizes as a stream of many frames.
@@ -144,8 +159,20 @@ for (const role of want('sweep') ? ROLES : []) {
       const bytes = stream(role, kind, size, count);
       const label = size >= MiB ? `${size / MiB} MiB` : size >= KiB ? `${size / KiB} KiB` : `${size} B`;
       decodeCase(
-        { suite: 'decode', group: 'sweep', case: `${role} ${kind} ${label}`, role, kind, size, bytes: size * count, messages: count },
-        role, bytes, chunked(bytes, CHUNK), count,
+        {
+          suite: 'decode',
+          group: 'sweep',
+          case: `${role} ${kind} ${label}`,
+          role,
+          kind,
+          size,
+          bytes: size * count,
+          messages: count,
+        },
+        role,
+        bytes,
+        chunked(bytes, CHUNK),
+        count,
       );
     }
   }
@@ -183,27 +210,67 @@ function interleaved(meta, role, pieces, count) {
 if (!ONLY_WS && want('auto-threshold')) {
   for (const size of QUICK ? [20] : [0, 8, 20, 125]) {
     const bytes = stream('server', 'binary', size, 1);
-    for (const piece of QUICK ? [1, 4, bytes.length] : [...new Set([1, 2, 3, 4, 5, 6, 8, 12, bytes.length])].filter((p) => p <= bytes.length)) {
+    for (const piece of QUICK
+      ? [1, 4, bytes.length]
+      : [...new Set([1, 2, 3, 4, 5, 6, 8, 12, bytes.length])].filter((p) => p <= bytes.length)) {
       interleaved(
-        { suite: 'decode', group: 'auto-threshold', case: `binary ${size} B in ${piece}-byte pushes`, role: 'server', kind: 'binary', size, bytes: size, messages: 1 },
-        'server', chunked(bytes, piece), 1,
+        {
+          suite: 'decode',
+          group: 'auto-threshold',
+          case: `binary ${size} B in ${piece}-byte pushes`,
+          role: 'server',
+          kind: 'binary',
+          size,
+          bytes: size,
+          messages: 1,
+        },
+        'server',
+        chunked(bytes, piece),
+        1,
       );
     }
   }
 }
 if (!ONLY_WS && want('auto-check')) {
   const CHECK = QUICK
-    ? [['server', 'binary', 125], ['server', 'binary', 64 * KiB]]
-    : [['server', 'binary', 16], ['server', 'binary', 125], ['server', 'binary', KiB], ['server', 'binary', 64 * KiB], ['server', 'binary', MiB],
-      ['server', 'text', 16], ['server', 'text', KiB], ['server', 'text', MiB], ['client', 'binary', KiB], ['client', 'binary', 4 * KiB],
-      ['client', 'binary', 16 * KiB], ['client', 'binary', 64 * KiB], ['client', 'binary', MiB], ['client', 'text', KiB]];
+    ? [
+        ['server', 'binary', 125],
+        ['server', 'binary', 64 * KiB],
+      ]
+    : [
+        ['server', 'binary', 16],
+        ['server', 'binary', 125],
+        ['server', 'binary', KiB],
+        ['server', 'binary', 64 * KiB],
+        ['server', 'binary', MiB],
+        ['server', 'text', 16],
+        ['server', 'text', KiB],
+        ['server', 'text', MiB],
+        ['client', 'binary', KiB],
+        ['client', 'binary', 4 * KiB],
+        ['client', 'binary', 16 * KiB],
+        ['client', 'binary', 64 * KiB],
+        ['client', 'binary', MiB],
+        ['client', 'text', KiB],
+      ];
   for (const [role, kind, size] of CHECK) {
     const count = Math.max(1, Math.floor((256 * KiB) / Math.max(size, 64)));
     const bytes = stream(role, kind, size, count);
     const label = size >= MiB ? `${size / MiB} MiB` : size >= KiB ? `${size / KiB} KiB` : `${size} B`;
     interleaved(
-      { suite: 'decode', group: 'auto-check', case: `${role} ${kind} ${label} (interleaved)`, role, kind, size, bytes: size * count, messages: count },
-      role, chunked(bytes, CHUNK), count,
+      {
+        suite: 'decode',
+        group: 'auto-check',
+        case: `${role} ${kind} ${label} (interleaved)`,
+        role,
+        kind,
+        size,
+        bytes: size * count,
+        messages: count,
+      },
+      role,
+      chunked(bytes, CHUNK),
+      count,
     );
   }
 }
@@ -212,5 +279,20 @@ if (!ONLY_WS && want('auto-check')) {
 if (want('bytewise')) {
   const bytes = stream('server', 'binary', 20, 1);
   const pieces = chunked(bytes, 1);
-  decodeCase({ suite: 'decode', group: 'bytewise', case: 'binary 20 B, 1 byte per push', role: 'server', kind: 'binary', size: 20, bytes: 20, messages: 1 }, 'server', bytes, pieces, 1);
+  decodeCase(
+    {
+      suite: 'decode',
+      group: 'bytewise',
+      case: 'binary 20 B, 1 byte per push',
+      role: 'server',
+      kind: 'binary',
+      size: 20,
+      bytes: 20,
+      messages: 1,
+    },
+    'server',
+    bytes,
+    pieces,
+    1,
+  );
 }

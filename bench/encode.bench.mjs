@@ -21,9 +21,9 @@ function driver(role) {
   const d = new Hybi(null, 'ws://bench/', { masking: role === 'client' });
   d.readyState = 1;
   d._extensions.generateResponse('');
-  let written = 0;
+  let _written = 0;
   d._write = (chunk) => {
-    written += chunk.length;
+    _written += chunk.length;
   };
   return d;
 }
@@ -48,7 +48,19 @@ for (const role of ['client', 'server']) {
       const d = driver(role);
       impls.push({ impl: 'websocket-driver', fn: () => d.binary(payload) });
     }
-    const rows = runCase({ suite: 'encode', group: 'ws-cases', case: `${role} binary ${label}`, role, kind: 'binary', size, bytes: size, messages: 1 }, impls);
+    const rows = runCase(
+      {
+        suite: 'encode',
+        group: 'ws-cases',
+        case: `${role} binary ${label}`,
+        role,
+        kind: 'binary',
+        size,
+        bytes: size,
+        messages: 1,
+      },
+      impls,
+    );
     report(rows);
     emit(rows);
   }
@@ -69,7 +81,19 @@ for (const role of ['client', 'server']) {
     impls.push({ impl: 'websocket-driver', fn: () => d.text(text) });
   }
   const size = Buffer.byteLength(text);
-  const rows = runCase({ suite: 'encode', group: 'small-text', case: `${role} text ${size} B`, role, kind: 'text', size, bytes: size, messages: 1 }, impls);
+  const rows = runCase(
+    {
+      suite: 'encode',
+      group: 'small-text',
+      case: `${role} text ${size} B`,
+      role,
+      kind: 'text',
+      size,
+      bytes: size,
+      messages: 1,
+    },
+    impls,
+  );
   report(rows);
   emit(rows);
 }
@@ -88,7 +112,16 @@ if (!ONLY_WS) {
     for (const op of ops) for (let i = 0; i < 2000; i++) op(); // warm-up (and JIT) outside the timed rounds
     const timed = alternate(ops);
     const label = size >= KiB ? `${size / KiB} KiB` : `${size} B`;
-    const meta = { suite: 'encode', group: 'auto-check', case: `client binary ${label} (interleaved)`, role: 'client', kind: 'binary', size, bytes: size, messages: 1 };
+    const meta = {
+      suite: 'encode',
+      group: 'auto-check',
+      case: `client binary ${label} (interleaved)`,
+      role: 'client',
+      kind: 'binary',
+      size,
+      bytes: size,
+      messages: 1,
+    };
     const rows = names.map((backend, i) => ({ ...meta, impl: `wsframe ${backend}`, ...timed[i], interleaved: true }));
     report(rows);
     emit(rows);

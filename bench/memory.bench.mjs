@@ -48,7 +48,14 @@ for (const [impl, make] of Object.entries(idle)) {
   const before = used();
   for (let i = 0; i < N; i++) keep.push(make());
   const after = used();
-  rows.push({ suite: 'memory', group: 'idle', case: `${N} idle decoders`, impl, value: (after - before) / N, unit: 'bytes each' });
+  rows.push({
+    suite: 'memory',
+    group: 'idle',
+    case: `${N} idle decoders`,
+    impl,
+    value: (after - before) / N,
+    unit: 'bytes each',
+  });
   keep.length = 0;
 }
 
@@ -82,7 +89,15 @@ for (const [impl, make] of Object.entries(peak)) {
     max = Math.max(max, sample() - before);
   }
   // The input chunks themselves are the caller's (allocated before `before`), so only decoder-held memory counts.
-  rows.push({ suite: 'memory', group: 'peak', case: 'peak while decoding 16 MiB in 64 KiB chunks', impl, value: max / SIZE, unit: 'x message size' });
+  rows.push({
+    suite: 'memory',
+    group: 'peak',
+    case: 'peak while decoding 16 MiB in 64 KiB chunks',
+    impl,
+    value: max / SIZE,
+    unit: 'x message size',
+  });
 }
-for (const r of rows) process.stderr.write(`memory | ${r.case.padEnd(44)} | ${r.impl.padEnd(14)} | ${r.value.toFixed(2)} ${r.unit}\n`);
+for (const r of rows)
+  process.stderr.write(`memory | ${r.case.padEnd(44)} | ${r.impl.padEnd(14)} | ${r.value.toFixed(2)} ${r.unit}\n`);
 emit(rows);

@@ -31,13 +31,16 @@ const started = Date.now();
 const reportOnly = process.argv.includes('--report-only');
 const previous = reportOnly ? JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')) : null;
 const rows = previous ? previous.rows : [];
-const runtimes = previous ? previous.runtimes ?? [] : [];
+const runtimes = previous ? (previous.runtimes ?? []) : [];
 // What each import costs in an application bundle (bench/bundle-size.mjs; seconds, from the fresh dist/). A
 // --report-only run over results without them measures the current dist/.
-const bundle = previous?.bundle ?? await measureBundles();
+const bundle = previous?.bundle ?? (await measureBundles());
 // What compiling the WASM costs a fresh process or page (bench/startup.mjs; ~20 s), likewise.
-const startup = previous?.startup
-  ?? { date: new Date().toISOString(), load: os.loadavg()[0], rows: await measureStartup(quick ? 5 : 15) };
+const startup = previous?.startup ?? {
+  date: new Date().toISOString(),
+  load: os.loadavg()[0],
+  rows: await measureStartup(quick ? 5 : 15),
+};
 if (!reportOnly) {
   for (const run of runs) {
     const label = `${run.file} ${run.args.join(' ')}${run.env ? ' (WS_NO_BUFFER_UTIL=1)' : ''}`;
@@ -56,25 +59,39 @@ if (!reportOnly) {
   // Other runtimes: the portable sweep on Node, Deno, Bun and a Chromium worker (wasm vs js backends).
   process.stderr.write(`\n== runtimes.mjs ${q.join(' ')}\n`);
   {
-    const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, [join(here, 'runtimes.mjs'), ...q], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 << 20,
+    });
     for (const line of r.stdout.toString().split('\n')) if (line.trim()) runtimes.push(JSON.parse(line));
-    for (const rt of runtimes) process.stderr.write(`${rt.runtime}: ${rt.error ? 'FAILED ' + rt.error : `${rt.rows.length} rows, backend ${rt.backend}`}\n`);
+    for (const rt of runtimes)
+      process.stderr.write(
+        `${rt.runtime}: ${rt.error ? `FAILED ${rt.error}` : `${rt.rows.length} rows, backend ${rt.backend}`}\n`,
+      );
     process.stderr.write(`== runtimes.mjs: ${Math.round((Date.now() - started) / 1000)} s since start\n`);
   }
-
-
 }
 
 // Ratios against ws with its native add-on, from the same run. Text rows that build strings compare with
 // ws + data.toString() (what a ws user does to get a string); byte rows with ws's Buffer.
-const KERNEL_BASE = { unmask: 'bufferutil (native)', utf8: 'node isUtf8 (simdutf)', strings: 'Buffer#toString', 'copy-out': 'new array + loop' };
+const KERNEL_BASE = {
+  unmask: 'bufferutil (native)',
+  utf8: 'node isUtf8 (simdutf)',
+  strings: 'Buffer#toString',
+  'copy-out': 'new array + loop',
+};
 function baseFor(row) {
   if (row.suite === 'kernels') {
     if (row.case.startsWith('unmask+validate')) return 'bufferutil + isUtf8';
     return KERNEL_BASE[row.group];
   }
   if (row.suite === 'memory') return 'ws (native)';
-  const stringRow = row.kind === 'text' && row.suite === 'decode' && !row.impl.includes('(bytes') && !/^ws \((native|js)\)$/.test(row.impl);
+  const stringRow =
+    row.kind === 'text' &&
+    row.suite === 'decode' &&
+    !row.impl.includes('(bytes') &&
+    !/^ws \((native|js)\)$/.test(row.impl);
   return stringRow ? 'ws (native) +toString' : 'ws (native)';
 }
 for (const row of rows) {
@@ -84,14 +101,27 @@ for (const row of rows) {
 }
 
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-const meta = previous ? previous.meta : {
-  date: new Date().toISOString(),
-  quick,
-  seconds: Math.round((Date.now() - started) / 1000),
-  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
-  runtime: { node: process.version, v8: process.versions.v8 },
-  versions: { wsframe: '', ws: pkg('ws'), bufferutil: pkg('bufferutil'), 'websocket-driver': pkg('websocket-driver'), benchmark: pkg('benchmark') },
-};
+const meta = previous
+  ? previous.meta
+  : {
+      date: new Date().toISOString(),
+      quick,
+      seconds: Math.round((Date.now() - started) / 1000),
+      machine: {
+        cpu: os.cpus()[0]?.model,
+        cores: os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      runtime: { node: process.version, v8: process.versions.v8 },
+      versions: {
+        wsframe: '',
+        ws: pkg('ws'),
+        bufferutil: pkg('bufferutil'),
+        'websocket-driver': pkg('websocket-driver'),
+        benchmark: pkg('benchmark'),
+      },
+    };
 if (!previous) meta.versions.wsframe = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 // A quick run writes quick.{json,md} and quick-chart.svg (git-ignored), so it never replaces the full run that
@@ -100,7 +130,7 @@ const out = join(here, 'results');
 const base = meta.quick ? 'quick' : 'latest';
 const chartFile = meta.quick ? 'quick-chart.svg' : 'chart.svg';
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${base}.json`), JSON.stringify({ meta, rows, runtimes, bundle, startup }, null, 1) + '\n');
+writeFileSync(join(out, `${base}.json`), `${JSON.stringify({ meta, rows, runtimes, bundle, startup }, null, 1)}\n`);
 const report = markdown(meta, rows, targets(rows), chartFile) + runtimeTables(runtimes);
 const startupLoad = `load average ${startup.load.toFixed(1)} on ${os.cpus().length} cores`;
 const startupMd = startupTable(startup.rows, `${startup.date.slice(0, 16).replace('T', ' ')} UTC, ${startupLoad}`);
@@ -111,7 +141,9 @@ if (!meta.quick) {
   const readme = join(root, 'README.md');
   writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes, bundle })));
 }
-process.stderr.write(`\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`);
+process.stderr.write(
+  `\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`,
+);
 
 /** The performance targets, each as the list of rows it covers with the worst (minimum) ratio. */
 function targets(rows) {
@@ -124,44 +156,152 @@ function targets(rows) {
     return { min: m.v, where: `${m.r.case} (${m.r.impl})`, n: scored.length };
   };
   // memcpy reference: the largest size the kernels suite measured.
-  const memcpy = (impl) => rows.filter((r) => r.suite === 'kernels' && r.group === 'unmask' && r.impl === impl).sort((a, b) => b.size - a.size)[0];
+  const memcpy = (impl) =>
+    rows
+      .filter((r) => r.suite === 'kernels' && r.group === 'unmask' && r.impl === impl)
+      .sort((a, b) => b.size - a.size)[0];
   // The decode targets are for the server role (masked input); client-role rows stay in the tables.
-  const decodeAuto = (f) => pick((r) => r.suite === 'decode' && r.role === 'server' && f(r) && (r.impl === 'wsframe auto' || r.impl === 'wsframe auto (bytes)'));
+  const decodeAuto = (f) =>
+    pick(
+      (r) =>
+        r.suite === 'decode' &&
+        r.role === 'server' &&
+        f(r) &&
+        (r.impl === 'wsframe auto' || r.impl === 'wsframe auto (bytes)'),
+    );
   const out = [];
   const add = (name, goal, res) => out.push({ name, goal, ...res, met: res.min >= goal });
-  add('≥ 3× ws msg/s, 16–125 B frames (server decode, auto)', 3, worst(decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group !== 'auto-threshold' && r.group !== 'bytewise'), (r) => r.ratio));
-  add('… many frames per 64 KiB chunk only', 3, worst(decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group === 'sweep'), (r) => r.ratio));
-  add('≥ 2× ws throughput, 1 KiB–16 MiB (server decode, auto)', 2, worst(decodeAuto((r) => r.group === 'sweep' && r.size >= 1024), (r) => r.ratio));
+  add(
+    '≥ 3× ws msg/s, 16–125 B frames (server decode, auto)',
+    3,
+    worst(
+      decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group !== 'auto-threshold' && r.group !== 'bytewise'),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    '… many frames per 64 KiB chunk only',
+    3,
+    worst(
+      decodeAuto((r) => r.size >= 16 && r.size <= 125 && r.group === 'sweep'),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    '≥ 2× ws throughput, 1 KiB–16 MiB (server decode, auto)',
+    2,
+    worst(
+      decodeAuto((r) => r.group === 'sweep' && r.size >= 1024),
+      (r) => r.ratio,
+    ),
+  );
   // ws's semantics (unmask the pushed chunk, hand out views): the inPlace option, server (masked) rows.
   const inPlace = (r) => r.impl === 'wsframe auto (in place)' || r.impl === 'wsframe auto (bytes, in place)';
-  add('… with inPlace (ws\'s semantics), server rows', 2, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.size >= 1024 && inPlace(r)), (r) => r.ratio));
-  add('… bound for fresh copies: one fresh copy per message ÷ ws, server binary', 2, worst(pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.impl === 'bound: fresh copy per message'), (r) => r.ratio));
-  add('TS backend ≥ 4× ws without add-on, ≥ 1 KiB (server decode)', 4, worst(pick((r) => r.suite === 'decode' && r.role === 'server' && r.group === 'sweep' && r.size >= 1024 && r.impl === 'wsframe js'), (r) => {
-    const base = find('decode', r.case, r.kind === 'text' ? 'ws (js) +toString' : 'ws (js)');
-    return base ? r.hz / base.hz : NaN;
-  }));
-  add('encoder (client, masked) ≥ 1.5× ws Sender.frame', 1.5, worst(pick((r) => r.suite === 'encode' && r.role === 'client' && r.impl === 'wsframe auto'), (r) => r.ratio));
-  add('large binary decode ≥ 50 % of memcpy (reused target), server', 0.5, worst(pick((r) => r.suite === 'decode' && r.role === 'server' && r.group === 'sweep' && r.kind === 'binary' && r.size >= 1 << 20 && r.impl === 'wsframe auto'), (r) => {
-    const m = memcpy('memcpy (Uint8Array#set)');
-    return m ? r.hz * r.bytes / (m.hz * m.bytes) : NaN;
-  }));
-  add('large binary decode ≥ 50 % of memcpy into a fresh buffer, server', 0.5, worst(pick((r) => r.suite === 'decode' && r.role === 'server' && r.group === 'sweep' && r.kind === 'binary' && r.size >= 1 << 20 && r.impl === 'wsframe auto'), (r) => {
-    const m = memcpy('memcpy into a fresh buffer (slice)');
-    return m ? r.hz * r.bytes / (m.hz * m.bytes) : NaN;
-  }));
+  add(
+    "… with inPlace (ws's semantics), server rows",
+    2,
+    worst(
+      pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.size >= 1024 && inPlace(r)),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    '… bound for fresh copies: one fresh copy per message ÷ ws, server binary',
+    2,
+    worst(
+      pick((r) => r.suite === 'decode' && r.group === 'sweep' && r.impl === 'bound: fresh copy per message'),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    'TS backend ≥ 4× ws without add-on, ≥ 1 KiB (server decode)',
+    4,
+    worst(
+      pick(
+        (r) =>
+          r.suite === 'decode' &&
+          r.role === 'server' &&
+          r.group === 'sweep' &&
+          r.size >= 1024 &&
+          r.impl === 'wsframe js',
+      ),
+      (r) => {
+        const base = find('decode', r.case, r.kind === 'text' ? 'ws (js) +toString' : 'ws (js)');
+        return base ? r.hz / base.hz : NaN;
+      },
+    ),
+  );
+  add(
+    'encoder (client, masked) ≥ 1.5× ws Sender.frame',
+    1.5,
+    worst(
+      pick((r) => r.suite === 'encode' && r.role === 'client' && r.impl === 'wsframe auto'),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    'large binary decode ≥ 50 % of memcpy (reused target), server',
+    0.5,
+    worst(
+      pick(
+        (r) =>
+          r.suite === 'decode' &&
+          r.role === 'server' &&
+          r.group === 'sweep' &&
+          r.kind === 'binary' &&
+          r.size >= 1 << 20 &&
+          r.impl === 'wsframe auto',
+      ),
+      (r) => {
+        const m = memcpy('memcpy (Uint8Array#set)');
+        return m ? (r.hz * r.bytes) / (m.hz * m.bytes) : NaN;
+      },
+    ),
+  );
+  add(
+    'large binary decode ≥ 50 % of memcpy into a fresh buffer, server',
+    0.5,
+    worst(
+      pick(
+        (r) =>
+          r.suite === 'decode' &&
+          r.role === 'server' &&
+          r.group === 'sweep' &&
+          r.kind === 'binary' &&
+          r.size >= 1 << 20 &&
+          r.impl === 'wsframe auto',
+      ),
+      (r) => {
+        const m = memcpy('memcpy into a fresh buffer (slice)');
+        return m ? (r.hz * r.bytes) / (m.hz * m.bytes) : NaN;
+      },
+    ),
+  );
   // Only the interleaved rows (decode.bench.mjs part 3): benchmark.js rows of one case run seconds apart, and
   // this VM's drift between them is larger than the 10 % asked about.
-  add('auto within 10 % of the better of wasm/js (interleaved rounds, decode and encode)', 0.9, worst(pick((r) => r.interleaved && r.impl === 'wsframe auto'), (r) => {
-    const w = find(r.suite, r.case, 'wsframe wasm');
-    const j = find(r.suite, r.case, 'wsframe js');
-    return w && j ? r.hz / Math.max(w.hz, j.hz) : NaN;
-  }));
+  add(
+    'auto within 10 % of the better of wasm/js (interleaved rounds, decode and encode)',
+    0.9,
+    worst(
+      pick((r) => r.interleaved && r.impl === 'wsframe auto'),
+      (r) => {
+        const w = find(r.suite, r.case, 'wsframe wasm');
+        const j = find(r.suite, r.case, 'wsframe js');
+        return w && j ? r.hz / Math.max(w.hz, j.hz) : NaN;
+      },
+    ),
+  );
   return out;
 }
 
 function runtimeTables(runtimes) {
-  const lines = ['## other runtimes: what WASM buys', '', 'Portable decode sweep (bench/portable/sweep.mjs): server role, masked, 64 KiB chunks, text as strings;',
-    'median of 20 ms batches. ws is Node-only territory (Deno\'s npm layer and Bun\'s built-in `ws` shim lack its Receiver).', ''];
+  const lines = [
+    '## other runtimes: what WASM buys',
+    '',
+    'Portable decode sweep (bench/portable/sweep.mjs): server role, masked, 64 KiB chunks, text as strings;',
+    "median of 20 ms batches. ws is Node-only territory (Deno's npm layer and Bun's built-in `ws` shim lack its Receiver).",
+    '',
+  ];
   for (const rt of runtimes) {
     lines.push(`### ${rt.runtime}`, '');
     if (rt.error) {
@@ -198,23 +338,43 @@ function markdown(meta, rows, goals, chartFile) {
     'Each row: the median of its benchmark.js samples, from the fastest of 3 passes over all implementations of',
     'the case (2 in --quick; bench/lib/harness.mjs says why). "(interleaved)" and auto-threshold rows: median of',
     '31 alternating ~5 ms rounds per backend (± = interquartile range). **×ws** = ratio to ws with bufferutil in the same run (text rows that',
-    'produce strings are compared with ws + `data.toString()`; byte rows with ws\'s Buffer). Every decoder',
+    "produce strings are compared with ws + `data.toString()`; byte rows with ws's Buffer). Every decoder",
     'copies each input chunk into a scratch buffer first (ws unmasks its input in place), so all rows pay',
     'the same memcpy. ±: relative margin of error.',
     '',
   ];
-  lines.push('## targets', '', 'Decode targets count the server-role rows (masked input), as the targets state them; client-role rows are in', 'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.', '', '| target | worst ratio | where | rows | met |', '|---|---|---|---|---|');
-  for (const g of goals) lines.push(`| ${g.name} | ${g.min.toFixed(2)} | ${g.where} | ${g.n} | ${g.met ? 'yes' : '**no**'} |`);
+  lines.push(
+    '## targets',
+    '',
+    'Decode targets count the server-role rows (masked input), as the targets state them; client-role rows are in',
+    'the decode table below. "rows": how many rows the target covers; "worst ratio": the lowest of them.',
+    '',
+    '| target | worst ratio | where | rows | met |',
+    '|---|---|---|---|---|',
+  );
+  for (const g of goals)
+    lines.push(`| ${g.name} | ${g.min.toFixed(2)} | ${g.where} | ${g.n} | ${g.met ? 'yes' : '**no**'} |`);
   lines.push('');
   const suites = [...new Set(rows.map((r) => r.suite))];
   for (const suite of suites) {
     lines.push(`## ${suite}`, '');
     const cases = [...new Set(rows.filter((r) => r.suite === suite).map((r) => r.case))];
-    if (suite === 'kernels') lines.push(`×ref: ratio to ${Object.entries(KERNEL_BASE).map(([g, b]) => `${b} (${g})`).join(', ')}, bufferutil + isUtf8 (unmask+validate).`, '');
-    lines.push(`| case | implementation | result | ${suite === 'kernels' ? '×ref' : '×ws'} | ± |`, '|---|---|---|---|---|');
+    if (suite === 'kernels')
+      lines.push(
+        `×ref: ratio to ${Object.entries(KERNEL_BASE)
+          .map(([g, b]) => `${b} (${g})`)
+          .join(', ')}, bufferutil + isUtf8 (unmask+validate).`,
+        '',
+      );
+    lines.push(
+      `| case | implementation | result | ${suite === 'kernels' ? '×ref' : '×ws'} | ± |`,
+      '|---|---|---|---|---|',
+    );
     for (const c of cases) {
       for (const r of rows.filter((x) => x.suite === suite && x.case === c)) {
-        lines.push(`| ${c} | ${r.impl} | ${fmt(r)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.rme !== undefined ? r.rme.toFixed(1) + '%' : ''} |`);
+        lines.push(
+          `| ${c} | ${r.impl} | ${fmt(r)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.rme !== undefined ? `${r.rme.toFixed(1)}%` : ''} |`,
+        );
       }
     }
     lines.push('');

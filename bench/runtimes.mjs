@@ -18,10 +18,12 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 function cli(label, command, args) {
   const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20, timeout: 300_000 });
   if (r.status !== 0) {
-    process.stdout.write(JSON.stringify({ runtime: label, error: (r.stderr || r.error?.message || '').slice(0, 300) }) + '\n');
+    process.stdout.write(
+      `${JSON.stringify({ runtime: label, error: (r.stderr || r.error?.message || '').slice(0, 300) })}\n`,
+    );
     return;
   }
-  process.stdout.write(r.stdout.trim().split('\n').at(-1) + '\n');
+  process.stdout.write(`${r.stdout.trim().split('\n').at(-1)}\n`);
 }
 
 cli('node', process.execPath, ['bench/portable/cli.mjs', ...q]);
@@ -31,7 +33,9 @@ cli('bun', bin('bun'), ['bench/portable/cli.mjs', ...q]);
 // Chromium: a dedicated module worker imports the built package from a loopback static server.
 const { path: CHROMIUM, tried } = findChromium();
 if (!CHROMIUM) {
-  process.stdout.write(JSON.stringify({ runtime: 'chromium', error: `no Chromium (looked at ${tried.join('; ')})` }) + '\n');
+  process.stdout.write(
+    `${JSON.stringify({ runtime: 'chromium', error: `no Chromium (looked at ${tried.join('; ')})` })}\n`,
+  );
 } else {
   const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html' };
   const server = createServer((req, res) => {
@@ -47,22 +51,25 @@ if (!CHROMIUM) {
     const page = await browser.newPage();
     const base = `http://127.0.0.1:${server.address().port}`;
     await page.goto(`${base}/bench/portable/blank.html`).catch(() => {});
-    const result = await page.evaluate(async ({ base, quick }) => {
-      const source = `
+    const result = await page.evaluate(
+      async ({ base, quick }) => {
+        const source = `
         import * as wsframe from '${base}/dist/index.js';
         import { sweep } from '${base}/bench/portable/sweep.mjs';
         const rows = await sweep(wsframe, { quick: ${quick} });
         postMessage({ runtime: 'chromium ' + (navigator.userAgent.match(/Chrome\\/([\\d.]+)/) || [])[1] + ' (dedicated worker)', backend: wsframe.activeBackend(), rows });`;
-      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      const worker = new Worker(url, { type: 'module' });
-      return await new Promise((resolve, reject) => {
-        worker.onmessage = (e) => resolve(e.data);
-        worker.onerror = (e) => reject(new Error(e.message));
-      });
-    }, { base, quick });
-    process.stdout.write(JSON.stringify(result) + '\n');
+        const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        const worker = new Worker(url, { type: 'module' });
+        return await new Promise((resolve, reject) => {
+          worker.onmessage = (e) => resolve(e.data);
+          worker.onerror = (e) => reject(new Error(e.message));
+        });
+      },
+      { base, quick },
+    );
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (e) {
-    process.stdout.write(JSON.stringify({ runtime: 'chromium', error: String(e).slice(0, 300) }) + '\n');
+    process.stdout.write(`${JSON.stringify({ runtime: 'chromium', error: String(e).slice(0, 300) })}\n`);
   } finally {
     await browser.close();
     server.close();

@@ -22,7 +22,12 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const summarise = (where, call, samples, extra = {}) => ({
-  where, call, reps: samples.length, median: median(samples), min: Math.min(...samples), max: Math.max(...samples),
+  where,
+  call,
+  reps: samples.length,
+  median: median(samples),
+  min: Math.min(...samples),
+  max: Math.max(...samples),
   ...extra,
 });
 
@@ -108,8 +113,11 @@ export function startupTable(rows, when) {
     '|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(r.error ? `| ${r.where} | not measured: ${r.error} | | | |`
-      : `| ${r.where} | \`${r.call}\` | ${f(r.median)} | ${f(r.min)}–${f(r.max)} | ${r.reps} |`);
+    lines.push(
+      r.error
+        ? `| ${r.where} | not measured: ${r.error} | | | |`
+        : `| ${r.where} | \`${r.call}\` | ${f(r.median)} | ${f(r.min)}–${f(r.max)} | ${r.reps} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

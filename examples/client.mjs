@@ -15,7 +15,11 @@ import { Connection } from '../dist/index.js';
 export function connect(url, { protocols, backend = 'auto', onEvent = () => {} } = {}) {
   const { protocol, hostname, port, host, pathname, search } = new URL(url);
   if (protocol !== 'ws:') throw new Error('this example speaks ws:// only');
-  const connection = new Connection({ role: 'client', backend, handshake: { host, path: pathname + search, protocols } });
+  const connection = new Connection({
+    role: 'client',
+    backend,
+    handshake: { host, path: pathname + search, protocols },
+  });
   const socket = tcp({ host: hostname, port: Number(port || 80) });
   socket.setNoDelay(true);
 

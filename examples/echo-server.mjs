@@ -26,16 +26,26 @@ const page = readFileSync(new URL('./echo-page.html', import.meta.url));
  * (`{ serverNoContextTakeover, serverMaxWindowBits, threshold, … }`); default true unless WSFRAME_DEFLATE=0.
  */
 export async function startEchoServer({
-  port = 8080, host = '127.0.0.1', backend = 'auto', origins, heartbeat, onError,
+  port = 8080,
+  host = '127.0.0.1',
+  backend = 'auto',
+  origins,
+  heartbeat,
+  onError,
   perMessageDeflate = !['0', 'false'].includes(process.env.WSFRAME_DEFLATE ?? ''),
 } = {}) {
   const http = createServer((req, res) => {
     if (req.headers.upgrade !== undefined) {
       // An attempted upgrade that node:http did not route to 'upgrade' (e.g. no "Connection: upgrade").
       const result = checkUpgradeRequest(req);
-      const rejection = result.ok ? { status: 400, reason: 'Connection header must contain "upgrade"', headers: {} } : result;
-      res.writeHead(rejection.status, { ...rejection.headers, 'Content-Type': 'text/plain' }).end(`${rejection.reason}\n`);
-    } else if (req.method === 'GET' && req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
+      const rejection = result.ok
+        ? { status: 400, reason: 'Connection header must contain "upgrade"', headers: {} }
+        : result;
+      res
+        .writeHead(rejection.status, { ...rejection.headers, 'Content-Type': 'text/plain' })
+        .end(`${rejection.reason}\n`);
+    } else if (req.method === 'GET' && req.url === '/')
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
     else res.writeHead(404).end();
   });
   const server = attach(http, {

@@ -31,21 +31,31 @@ function isPublicMember(member) {
   if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return false;
   if (isInternal(member)) return false;
   // Parameter properties (`constructor(private readonly x)`) are members too, but only public ones count.
-  return ts.isPropertyDeclaration(member) || ts.isPropertySignature(member) || ts.isMethodDeclaration(member)
-    || ts.isMethodSignature(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)
-    || ts.isIndexSignatureDeclaration(member);
+  return (
+    ts.isPropertyDeclaration(member) ||
+    ts.isPropertySignature(member) ||
+    ts.isMethodDeclaration(member) ||
+    ts.isMethodSignature(member) ||
+    ts.isGetAccessorDeclaration(member) ||
+    ts.isSetAccessorDeclaration(member) ||
+    ts.isIndexSignatureDeclaration(member)
+  );
 }
 
 const memberName = (member) => (ts.isIndexSignatureDeclaration(member) ? '[index]' : member.name.getText());
 
 /** Exported declarations and public members of the entries, each with whether it has TSDoc. */
 export function collect() {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   const program = ts.createProgram({ rootNames: ENTRY_FILES.map((f) => join(root, f)), options: config.options });
   const checker = program.getTypeChecker();
   const where = (node) => {

@@ -31,24 +31,57 @@ const CASTS = {
   f64: (e) => e,
 };
 const BUILTINS = new Set([
-  'load', 'store', 'unchecked', 'changetype', 'memory', 'heap', '__heap_base', 'sizeof', 'offsetof', 'alignof',
-  'v128', 'i8x16', 'i16x8', 'i32x4', 'i64x2', 'f32x4', 'f64x2', 'rotl', 'rotr', 'clz', 'ctz', 'popcnt', 'bswap',
-  'min', 'max', 'abs', 'select', 'instantiate',
+  'load',
+  'store',
+  'unchecked',
+  'changetype',
+  'memory',
+  'heap',
+  '__heap_base',
+  'sizeof',
+  'offsetof',
+  'alignof',
+  'v128',
+  'i8x16',
+  'i16x8',
+  'i32x4',
+  'i64x2',
+  'f32x4',
+  'f64x2',
+  'rotl',
+  'rotr',
+  'clz',
+  'ctz',
+  'popcnt',
+  'bswap',
+  'min',
+  'max',
+  'abs',
+  'select',
+  'instantiate',
 ]);
 const DROP = '\u0000';
 
 /** A node that needs no parentheses wherever an operand goes. */
 const isPrimary = (node) =>
-  ts.isIdentifier(node) || ts.isNumericLiteral(node) || ts.isParenthesizedExpression(node) ||
-  ts.isElementAccessExpression(node) || ts.isCallExpression(node) || ts.isNonNullExpression(node) ||
+  ts.isIdentifier(node) ||
+  ts.isNumericLiteral(node) ||
+  ts.isParenthesizedExpression(node) ||
+  ts.isElementAccessExpression(node) ||
+  ts.isCallExpression(node) ||
+  ts.isNonNullExpression(node) ||
   ts.isPropertyAccessExpression(node);
 /** An argument that may be repeated in an inlined body: names and literals combined by operators, no calls. */
 const isSimple = (node) =>
-  ts.isIdentifier(node) || ts.isNumericLiteral(node) ||
+  ts.isIdentifier(node) ||
+  ts.isNumericLiteral(node) ||
   (ts.isParenthesizedExpression(node) && isSimple(node.expression)) ||
-  (ts.isPrefixUnaryExpression(node) && isSimple(node.operand) &&
+  (ts.isPrefixUnaryExpression(node) &&
+    isSimple(node.operand) &&
     (node.operator === ts.SyntaxKind.MinusToken || node.operator === ts.SyntaxKind.TildeToken)) ||
-  (ts.isBinaryExpression(node) && !isAssignment(node.operatorToken.kind) && isSimple(node.left) &&
+  (ts.isBinaryExpression(node) &&
+    !isAssignment(node.operatorToken.kind) &&
+    isSimple(node.left) &&
     isSimple(node.right)) ||
   (ts.isTypeAssertionExpression(node) && isSimple(node.expression));
 const isAssignment = (kind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
@@ -74,10 +107,12 @@ export function inlineFunctions(text, file) {
     const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const names = ts.isVariableStatement(statement)
       ? statement.declarationList.declarations.map((d) => d.name.text)
-      : statement.name ? [statement.name.text] : [];
+      : statement.name
+        ? [statement.name.text]
+        : [];
     for (const name of names) origins.set(name, exported ? null : undefined);
-    const tagged = ts.isFunctionDeclaration(statement) &&
-      ts.getJSDocTags(statement).some((t) => t.tagName.text === 'inline');
+    const tagged =
+      ts.isFunctionDeclaration(statement) && ts.getJSDocTags(statement).some((t) => t.tagName.text === 'inline');
     if (!tagged) continue;
     const params = statement.parameters.map((p) => p.name.text);
     const body = statement.body.statements;
@@ -125,8 +160,8 @@ export function translate(text, file, { modules, platform }) {
 
   const inline = new Map(platform.inline.functions);
   for (const s of source.statements) {
-    const tagged = ts.isFunctionDeclaration(s) &&
-      ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline');
+    const tagged =
+      ts.isFunctionDeclaration(s) && ts.getDecorators(s)?.some((d) => d.expression.getText(source) === 'inline');
     if (!tagged) continue;
     const params = s.parameters.map((p) => p.name.text);
     const body = s.body.statements;
@@ -136,9 +171,14 @@ export function translate(text, file, { modules, platform }) {
     }
     const locals = declaredIn(s.body);
     const assigned = (n) => {
-      const target = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
-          n.operatorToken.kind <= ts.SyntaxKind.LastAssignment ? n.left
-        : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n) ? n.operand : null;
+      const target =
+        ts.isBinaryExpression(n) &&
+        n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+          ? n.left
+          : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)
+            ? n.operand
+            : null;
       if (target && ts.isIdentifier(target) && params.includes(target.text)) {
         fail(n, `${s.name.text} assigns to its parameter ${target.text}`);
       }
@@ -382,7 +422,8 @@ export function translate(text, file, { modules, platform }) {
   // The platform import: the functions still called, and what the inlined bodies use, by module.
   const byModule = new Map([[platform.path, [...called].filter((n) => !platform.inline.functions.has(n))]]);
   for (const [name, from] of needed) byModule.set(from, [...(byModule.get(from) ?? []), name]);
-  const imports = [...byModule].filter(([, names]) => names.length > 0)
+  const imports = [...byModule]
+    .filter(([, names]) => names.length > 0)
     .map(([from, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${from}';`);
   out = out.replace(PLATFORM_IMPORT, imports.join('\n'));
   const undecorated = out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '');

@@ -60,7 +60,8 @@ export function view(bytes: Uint8Array, start: number, length: number): Uint8Arr
 /** An owned copy of `bytes[start, start + length)`. */
 export function copy(bytes: Uint8Array, start: number, length: number): Uint8Array {
   // Only on a plain Uint8Array (the decoders' windows): Buffer#slice makes a view, not a copy.
-  if (length >= SLICE_MIN && length <= ON_HEAP_MAX && bytes.constructor === Uint8Array) return bytes.slice(start, start + length);
+  if (length >= SLICE_MIN && length <= ON_HEAP_MAX && bytes.constructor === Uint8Array)
+    return bytes.slice(start, start + length);
   const out = allocate(length);
   if (length <= ON_HEAP_MAX) {
     for (let i = 0; i < length; i++) out[i] = bytes[start + i]!;

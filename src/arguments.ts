@@ -26,14 +26,18 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
-    case 'number': return String(value);
-    case 'string': return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)})`;
-    case 'undefined': return 'undefined';
+    case 'number':
+      return String(value);
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)})`;
+    case 'undefined':
+      return 'undefined';
     case 'object': {
       const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
       return typeof name === 'string' && name !== '' ? `a${/^[AEIOU]/.test(name) ? 'n' : ''} ${name}` : 'an object';
     }
-    default: return `a ${typeof value}`;
+    default:
+      return `a ${typeof value}`;
   }
 }
 

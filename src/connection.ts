@@ -11,8 +11,13 @@ import { MessageEncoder, closeBody } from './encoder.js';
 import { CloseCode, MAX_CONTROL_PAYLOAD } from './constants.js';
 import type { WebSocketError } from './errors.js';
 import {
-  buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, verifyUpgradeResponse,
-  type ClientHandshakeOptions, type ServerHandshakeOptions,
+  buildRejectResponse,
+  buildUpgradeRequest,
+  buildUpgradeResponse,
+  checkUpgradeRequest,
+  verifyUpgradeResponse,
+  type ClientHandshakeOptions,
+  type ServerHandshakeOptions,
 } from './handshake.js';
 import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from './http.js';
 import type { DeflateParams, Message, MessageCodec, MessageDecoderOptions, PerMessageDeflate, Role } from './types.js';
@@ -78,7 +83,13 @@ const STATE_OF: Readonly<Record<ConnectionPhase, ConnectionState>> = Object.free
 export type ConnectionEvent =
   | Exclude<Message, { type: 'close' }>
   /** Opening handshake completed (only with the `handshake` option). */
-  | { type: 'open'; protocol: string | undefined; extensions: ExtensionOffer[]; headers: [string, string][]; target?: string }
+  | {
+      type: 'open';
+      protocol: string | undefined;
+      extensions: ExtensionOffer[];
+      headers: [string, string][];
+      target?: string;
+    }
   /**
    * The peer's close frame (`code` 1005 when it had no body), or the transport ended without one (1006).
    * The close reply is queued for you.
@@ -542,14 +553,20 @@ export class Connection {
       const result =
         parsed.method === undefined
           ? ({ ok: false, status: 400, reason: 'expected an HTTP request', headers: {} } as const)
-          : checkUpgradeRequest({ method: parsed.method, httpVersion: parsed.httpVersion, headers: parsed.headers }, hs.options as ServerHandshakeOptions);
+          : checkUpgradeRequest(
+              { method: parsed.method, httpVersion: parsed.httpVersion, headers: parsed.headers },
+              hs.options as ServerHandshakeOptions,
+            );
       if (!result.ok) return this.handshakeFailed(new HandshakeError(result.status, result.reason), result.headers);
       this.push(ascii(buildUpgradeResponse(result)));
       this.protocol = result.protocol;
       this.extensions = result.agreedExtensions;
       this.agree((hs.options as ServerHandshakeOptions).perMessageDeflate, result.deflate);
       open = {
-        type: 'open', protocol: result.protocol, extensions: result.agreedExtensions, headers: parsed.headers,
+        type: 'open',
+        protocol: result.protocol,
+        extensions: result.agreedExtensions,
+        headers: parsed.headers,
         target: parsed.target,
       };
     }
@@ -566,7 +583,9 @@ export class Connection {
     const compression = deflate.codec(this.role, params);
     this.decoder = new MessageDecoder({ ...this.codecOptions.decoder, compression });
     this.encoder = new MessageEncoder({
-      role: this.role, fragmentSize: this.codecOptions.fragmentSize, backend: this.codecOptions.decoder.backend,
+      role: this.role,
+      fragmentSize: this.codecOptions.fragmentSize,
+      backend: this.codecOptions.decoder.backend,
       compression,
     });
   }
@@ -578,7 +597,9 @@ export class Connection {
     this.out = [];
     this.outBytes = 0;
     if (this.role === 'server') {
-      this.push(ascii(buildRejectResponse({ status: error.status, reason: error.message.replace(/^wsframe: /, ''), headers })));
+      this.push(
+        ascii(buildRejectResponse({ status: error.status, reason: error.message.replace(/^wsframe: /, ''), headers })),
+      );
     }
     return [{ type: 'error', error }];
   }

@@ -82,7 +82,5 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  * Everything else (0–999, ≥ 5000) is invalid. Matches `ws` and Autobahn 7.7 / 7.9.
  */
 export function isValidCloseCode(code: number): boolean {
-  return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
-  );
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }

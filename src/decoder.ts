@@ -4,7 +4,15 @@
  * payload segments are assembled.
  */
 import {
-  BACKEND_OPTIONS, ROLES, describe, flag, oneOf, optionsObject, payloadBytes, sizeLimit, type Bytes,
+  BACKEND_OPTIONS,
+  ROLES,
+  describe,
+  flag,
+  oneOf,
+  optionsObject,
+  payloadBytes,
+  sizeLimit,
+  type Bytes,
 } from './arguments.js';
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
@@ -12,12 +20,58 @@ import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from 
 import { isValidCloseCode } from './constants.js';
 import { WebSocketError } from './errors.js';
 import {
-  C_DEFLATE, C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_ASCII, F_END, F_FIN, F_KIND, F_MASKED, F_OPCODE, F_RSV1,
-  F_RSV2, F_RSV3, F_START, KIND_DEFERRED_TEXT, M_OPCODE, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_CONTROL, OP_PING,
-  OP_PONG, OP_TEXT, PHASE_CLOSED, PHASE_FAILED, PHASE_PAYLOAD, RECORD_CAPACITY, REC_WORDS, R_FLAGS, R_FLEN_HI,
-  R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_STATUS, STATE_WORDS, ST_INVALID_CLOSE_CODE, ST_INVALID_COMPRESSED_DATA,
-  ST_INVALID_OPCODE, ST_INVALID_UTF8, ST_MESSAGE_TOO_LARGE, ST_OK, ST_UNEXPECTED_EOF, S_CONFIG, S_HDR_LEN,
-  S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO, S_MSG, S_PHASE, S_POS,
+  C_DEFLATE,
+  C_MESSAGES,
+  C_SERVER,
+  C_UTF8,
+  C_UTF8_DEFER,
+  F_ASCII,
+  F_END,
+  F_FIN,
+  F_KIND,
+  F_MASKED,
+  F_OPCODE,
+  F_RSV1,
+  F_RSV2,
+  F_RSV3,
+  F_START,
+  KIND_DEFERRED_TEXT,
+  M_OPCODE,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_CONTINUATION,
+  OP_CONTROL,
+  OP_PING,
+  OP_PONG,
+  OP_TEXT,
+  PHASE_CLOSED,
+  PHASE_FAILED,
+  PHASE_PAYLOAD,
+  RECORD_CAPACITY,
+  REC_WORDS,
+  R_FLAGS,
+  R_FLEN_HI,
+  R_FLEN_LO,
+  R_LEN,
+  R_MASK,
+  R_OFF,
+  R_STATUS,
+  STATE_WORDS,
+  ST_INVALID_CLOSE_CODE,
+  ST_INVALID_COMPRESSED_DATA,
+  ST_INVALID_OPCODE,
+  ST_INVALID_UTF8,
+  ST_MESSAGE_TOO_LARGE,
+  ST_OK,
+  ST_UNEXPECTED_EOF,
+  S_CONFIG,
+  S_HDR_LEN,
+  S_MAXFRAGS,
+  S_MAXFRAME_LO,
+  S_MAXMSG_LO,
+  S_MSG,
+  S_PHASE,
+  S_POS,
 } from './portable/layout.js';
 import { EMPTY, allocate, copy, view } from './alloc.js';
 import { decodeText, type StringBuilder } from './text.js';
@@ -66,7 +120,11 @@ function recordFrameLength(recs: Int32Array, r: number): number {
   return recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
 }
 
-type Records = { records: Int32Array; window: Uint8Array; parse(state: Int32Array, chunk: Uint8Array, pos: number): number };
+type Records = {
+  records: Int32Array;
+  window: Uint8Array;
+  parse(state: Int32Array, chunk: Uint8Array, pos: number): number;
+};
 
 /** The parse loop shared by both decoders; `T` is what they deliver (Frame or Message). */
 abstract class RecordReader<T> {
@@ -85,7 +143,13 @@ abstract class RecordReader<T> {
   protected readonly inPlaceMin: number;
 
   /** `opts` was checked to be an object, and the size limits read from it, by the subclass. */
-  constructor(opts: DecoderOptions, config: number, maxFrameSize: number, maxMessageSize: number, maxFragments: number) {
+  constructor(
+    opts: DecoderOptions,
+    config: number,
+    maxFrameSize: number,
+    maxMessageSize: number,
+    maxFragments: number,
+  ) {
     const role = oneOf('role', opts.role, ROLES);
     const backend = oneOf('backend', opts.backend, BACKEND_OPTIONS, 'auto');
     const inPlace = flag('inPlace', opts.inPlace, false);
@@ -227,7 +291,11 @@ export class FrameDecoder extends RecordReader<Frame> {
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {
       // Whole frame in this chunk: unmasked payload is a view on the caller's chunk, masked one is copied once
       // (or, inPlace, written back unmasked into the chunk and viewed there).
-      payload = !masked ? view(chunk, off, len) : len >= this.inPlaceMin ? unmaskBack(chunk, src, off, len) : copy(src, off, len);
+      payload = !masked
+        ? view(chunk, off, len)
+        : len >= this.inPlaceMin
+          ? unmaskBack(chunk, src, off, len)
+          : copy(src, off, len);
     } else {
       if ((flags & F_START) !== 0) {
         // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
@@ -434,16 +502,36 @@ export class MessageDecoder extends RecordReader<Message> {
   }
 
   /** `owned`: `bytes` may be handed out (the caller's chunk, or our reassembly buffer); else copy out. */
-  private message(opcode: number, bytes: Uint8Array, start: number, end: number, ascii: boolean, owned: boolean): Message {
+  private message(
+    opcode: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    ascii: boolean,
+    owned: boolean,
+  ): Message {
     if (opcode === OP_TEXT && this.textAsString) {
-      return { type: 'text', data: decodeText(bytes, start, end, ascii && this.utf8, this.strings, this.utf8, this.keep) };
+      return {
+        type: 'text',
+        data: decodeText(bytes, start, end, ascii && this.utf8, this.strings, this.utf8, this.keep),
+      };
     }
-    const data = owned ? (start === 0 && end === bytes.length ? bytes : view(bytes, start, end - start)) : copy(bytes, start, end - start);
+    const data = owned
+      ? start === 0 && end === bytes.length
+        ? bytes
+        : view(bytes, start, end - start)
+      : copy(bytes, start, end - start);
     return opcode === OP_TEXT ? { type: 'text', data } : { type: 'binary', data };
   }
 
   private controlRecord(
-    recs: Int32Array, r: number, flags: number, src: Uint8Array, off: number, len: number, out: Message[],
+    recs: Int32Array,
+    r: number,
+    flags: number,
+    src: Uint8Array,
+    off: number,
+    len: number,
+    out: Message[],
   ): void {
     let payload: Uint8Array;
     if ((flags & (F_START | F_END)) === (F_START | F_END)) {

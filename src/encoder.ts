@@ -5,14 +5,33 @@
  * (src/arguments.ts): a wrong type or value throws before anything is encoded, never sends wrong bytes.
  */
 import {
-  BACKEND_OPTIONS, ROLES, describe, integer, oneOf, optionsObject, payloadBytes, utf8Bytes, type Bytes,
+  BACKEND_OPTIONS,
+  ROLES,
+  describe,
+  integer,
+  oneOf,
+  optionsObject,
+  payloadBytes,
+  utf8Bytes,
+  type Bytes,
 } from './arguments.js';
 import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
 import { isValidUtf8 } from './backend/utf8.js';
 import type { WasmBackend } from './backend/wasm.js';
 import {
-  FIN_MASK, MASK_MASK, MAX_CLOSE_REASON, MAX_CONTROL_PAYLOAD, Opcode, PAYLOAD_LENGTH_16, PAYLOAD_LENGTH_64,
-  RSV1_MASK, RSV2_MASK, RSV3_MASK, isControlOpcode, isDefinedOpcode, isValidCloseCode,
+  FIN_MASK,
+  MASK_MASK,
+  MAX_CLOSE_REASON,
+  MAX_CONTROL_PAYLOAD,
+  Opcode,
+  PAYLOAD_LENGTH_16,
+  PAYLOAD_LENGTH_64,
+  RSV1_MASK,
+  RSV2_MASK,
+  RSV3_MASK,
+  isControlOpcode,
+  isDefinedOpcode,
+  isValidCloseCode,
 } from './constants.js';
 import { EMPTY, allocate } from './alloc.js';
 import { nextMaskKey } from './mask-keys.js';
@@ -209,9 +228,14 @@ function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: nu
   const opcode = header.opcode;
   const fin = header.fin === undefined ? true : header.fin;
   if (
-    !Number.isInteger(opcode) || !isDefinedOpcode(opcode) || !isBit(fin)
-    || !isBit(header.rsv1) || !isBit(header.rsv2) || !isBit(header.rsv3)
-    || !Number.isSafeInteger(payloadLength) || payloadLength < 0
+    !Number.isInteger(opcode) ||
+    !isDefinedOpcode(opcode) ||
+    !isBit(fin) ||
+    !isBit(header.rsv1) ||
+    !isBit(header.rsv2) ||
+    !isBit(header.rsv3) ||
+    !Number.isSafeInteger(payloadLength) ||
+    payloadLength < 0
   ) {
     badHeader(header, payloadLength);
   }
@@ -219,8 +243,11 @@ function firstByte(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: nu
     throw new RangeError('wsframe: control frames must have fin and a payload of at most 125 bytes (RFC 6455 §5.5)');
   }
   return (
-    (fin ? FIN_MASK : 0) | (header.rsv1 ? RSV1_MASK : 0) | (header.rsv2 ? RSV2_MASK : 0)
-    | (header.rsv3 ? RSV3_MASK : 0) | opcode
+    (fin ? FIN_MASK : 0) |
+    (header.rsv1 ? RSV1_MASK : 0) |
+    (header.rsv2 ? RSV2_MASK : 0) |
+    (header.rsv3 ? RSV3_MASK : 0) |
+    opcode
   );
 }
 
@@ -239,7 +266,14 @@ function badHeader(header: Omit<FrameHeader, 'payloadLength'>, payloadLength: nu
 }
 
 /** Write a validated header: byte 0, minimal length (RFC 6455 §5.2), then the mask key if masked. */
-function writeHeader(target: Uint8Array, offset: number, b0: number, length: number, masked: boolean, key: number): number {
+function writeHeader(
+  target: Uint8Array,
+  offset: number,
+  b0: number,
+  length: number,
+  masked: boolean,
+  key: number,
+): number {
   let p = offset;
   target[p++] = b0;
   const maskBit = masked ? MASK_MASK : 0;

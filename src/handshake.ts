@@ -11,8 +11,19 @@
  */
 import { expectInteger, expectObject, expectRecord, expectString, expectStringList } from './arguments.js';
 import {
-  FORBIDDEN_IN_VALUE, HandshakeError, TOKEN, field, headerLines, headerMap, parseExtensions, parseProtocols, tokenList,
-  formatExtensions, trimOws, type ExtensionOffer, type HeaderInput,
+  FORBIDDEN_IN_VALUE,
+  HandshakeError,
+  TOKEN,
+  field,
+  headerLines,
+  headerMap,
+  parseExtensions,
+  parseProtocols,
+  tokenList,
+  formatExtensions,
+  trimOws,
+  type ExtensionOffer,
+  type HeaderInput,
 } from './http.js';
 import type { DeflateParams, PerMessageDeflate } from './types.js';
 
@@ -30,7 +41,11 @@ function sha1(bytes: Uint8Array): Uint8Array {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(bitLength / 4294967296));
   view.setUint32(padded.length - 4, bitLength >>> 0);
-  let h0 = 0x67452301, h1 = 0xefcdab89, h2 = 0x98badcfe, h3 = 0x10325476, h4 = 0xc3d2e1f0;
+  let h0 = 0x67452301,
+    h1 = 0xefcdab89,
+    h2 = 0x98badcfe,
+    h3 = 0x10325476,
+    h4 = 0xc3d2e1f0;
   const w = new Int32Array(80);
   for (let block = 0; block < padded.length; block += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getInt32(block + i * 4);
@@ -38,17 +53,38 @@ function sha1(bytes: Uint8Array): Uint8Array {
       const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
       w[i] = (x << 1) | (x >>> 31);
     }
-    let a = h0, b = h1, c = h2, d = h3, e = h4;
+    let a = h0,
+      b = h1,
+      c = h2,
+      d = h3,
+      e = h4;
     for (let i = 0; i < 80; i++) {
       let f: number, k: number;
-      if (i < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
-      else if (i < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
-      else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc; }
-      else { f = b ^ c ^ d; k = 0xca62c1d6; }
+      if (i < 20) {
+        f = (b & c) | (~b & d);
+        k = 0x5a827999;
+      } else if (i < 40) {
+        f = b ^ c ^ d;
+        k = 0x6ed9eba1;
+      } else if (i < 60) {
+        f = (b & c) | (b & d) | (c & d);
+        k = 0x8f1bbcdc;
+      } else {
+        f = b ^ c ^ d;
+        k = 0xca62c1d6;
+      }
       const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]!) | 0;
-      e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = t;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
     }
-    h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0; h4 = (h4 + e) | 0;
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
   }
   const out = new Uint8Array(20);
   const ov = new DataView(out.buffer);
@@ -63,7 +99,11 @@ function base64(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    s += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >>> 6) & 63]! : '=') + (i + 2 < bytes.length ? B64[n & 63]! : '=');
+    s +=
+      B64[n >>> 18]! +
+      B64[(n >>> 12) & 63]! +
+      (i + 1 < bytes.length ? B64[(n >>> 6) & 63]! : '=') +
+      (i + 2 < bytes.length ? B64[n & 63]! : '=');
   }
   return s;
 }
@@ -97,7 +137,11 @@ export function generateKey(): string {
  * (subprotocol names are case-sensitive). Returns `undefined` when nothing matches (the response then has no
  * `Sec-WebSocket-Protocol` field and the client decides whether to continue).
  */
-export function selectProtocol(offered: readonly string[], supported: readonly string[], prefer: 'client' | 'server' = 'client'): string | undefined {
+export function selectProtocol(
+  offered: readonly string[],
+  supported: readonly string[],
+  prefer: 'client' | 'server' = 'client',
+): string | undefined {
   expectStringList(offered, 'selectProtocol: offered');
   expectStringList(supported, 'selectProtocol: supported');
   checkPreference(prefer, 'selectProtocol: prefer');
@@ -204,7 +248,12 @@ export interface RejectedUpgrade {
  */
 const KEY = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
 
-const reject = (status: number, reason: string, headers: Record<string, string> = {}): RejectedUpgrade => ({ ok: false, status, reason, headers });
+const reject = (status: number, reason: string, headers: Record<string, string> = {}): RejectedUpgrade => ({
+  ok: false,
+  status,
+  reason,
+  headers,
+});
 
 /**
  * Check a WebSocket upgrade request (RFC 6455 §4.2.1) in this order: header limits (431), CR/LF/NUL in any
@@ -224,7 +273,10 @@ const reject = (status: number, reason: string, headers: Record<string, string> 
  *   // …
  * });
  */
-export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHandshakeOptions = {}): AcceptedUpgrade | RejectedUpgrade {
+export function checkUpgradeRequest(
+  request: UpgradeRequest,
+  options: ServerHandshakeOptions = {},
+): AcceptedUpgrade | RejectedUpgrade {
   expectObject(request, 'checkUpgradeRequest: request');
   if (request.method !== undefined) expectString(request.method, 'checkUpgradeRequest: request.method');
   expectString(request.httpVersion, 'checkUpgradeRequest: request.httpVersion');
@@ -251,8 +303,10 @@ export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHand
   }
   // Item 2: Host. Items 3–4: Upgrade and Connection, both ASCII case-insensitive tokens.
   if (field(headers, 'host') === undefined) return reject(400, 'Missing Host header');
-  if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return reject(400, 'Missing or invalid Upgrade header');
-  if (!tokenList(field(headers, 'connection')).includes('upgrade')) return reject(400, 'Connection header must contain "upgrade"');
+  if (!tokenList(field(headers, 'upgrade')).includes('websocket'))
+    return reject(400, 'Missing or invalid Upgrade header');
+  if (!tokenList(field(headers, 'connection')).includes('upgrade'))
+    return reject(400, 'Connection header must contain "upgrade"');
   // Item 6 and §4.2.2 step 4: an unsupported version gets 426 and the versions we speak.
   const wsVersion = field(headers, 'sec-websocket-version');
   if (wsVersion === undefined || trimOws(wsVersion) !== '13') {
@@ -293,7 +347,15 @@ export function checkUpgradeRequest(request: UpgradeRequest, options: ServerHand
     agreedExtensions.push(negotiation.extension);
   }
   return {
-    ok: true, key, accept: acceptKey(key), protocol, offeredProtocols, extensions, agreedExtensions, deflate, origin,
+    ok: true,
+    key,
+    accept: acceptKey(key),
+    protocol,
+    offeredProtocols,
+    extensions,
+    agreedExtensions,
+    deflate,
+    origin,
   };
 }
 
@@ -321,7 +383,6 @@ export function checkDeflate(value: unknown, what: string): void {
     throw new TypeError(`wsframe: ${what} must be what deflate() from wsframe/deflate returns`);
   }
 }
-
 
 /**
  * The exact HTTP/1.1 101 response (RFC 6455 §4.2.2 step 5), as a string of ASCII characters ready to write:
@@ -371,7 +432,9 @@ const STATUS_TEXT: Record<number, string> = {
  * with anything but printable ASCII replaced by "?"). Throws a TypeError for a wrong-typed field and a RangeError
  * for a status outside 400–599.
  */
-export function buildRejectResponse(rejected: Pick<RejectedUpgrade, 'status' | 'reason'> & { headers?: Record<string, string> }): string {
+export function buildRejectResponse(
+  rejected: Pick<RejectedUpgrade, 'status' | 'reason'> & { headers?: Record<string, string> },
+): string {
   expectObject(rejected, 'buildRejectResponse: rejected');
   const status = rejected.status;
   expectInteger(status, 'buildRejectResponse: rejected.status');
@@ -424,7 +487,11 @@ export interface ClientHandshakeOptions {
  * const { request, key } = buildUpgradeRequest({ host: '127.0.0.1:8080', path: '/chat', protocols: ['chat'] });
  * socket.write(request);
  */
-export function buildUpgradeRequest(options: ClientHandshakeOptions): { request: string; key: string; headers: Record<string, string> } {
+export function buildUpgradeRequest(options: ClientHandshakeOptions): {
+  request: string;
+  key: string;
+  headers: Record<string, string>;
+} {
   expectObject(options, 'buildUpgradeRequest: options');
   expectString(options.host, 'buildUpgradeRequest: options.host');
   for (const name of ['path', 'key', 'origin'] as const) {
@@ -432,7 +499,8 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
   }
   const key = options.key ?? generateKey();
   const path = options.path ?? '/';
-  if (!/^[\x21-\x7e]+$/.test(path)) throw new TypeError('wsframe: the request path must be visible ASCII without spaces');
+  if (!/^[\x21-\x7e]+$/.test(path))
+    throw new TypeError('wsframe: the request path must be visible ASCII without spaces');
   const headers: Record<string, string> = {
     Host: options.host,
     Upgrade: 'websocket',
@@ -443,7 +511,8 @@ export function buildUpgradeRequest(options: ClientHandshakeOptions): { request:
   const protocols = options.protocols ?? [];
   expectStringList(protocols, 'buildUpgradeRequest: options.protocols');
   if (protocols.length > 0) {
-    for (const p of protocols) if (!TOKEN.test(p)) throw new TypeError(`wsframe: invalid subprotocol ${JSON.stringify(p)}`);
+    for (const p of protocols)
+      if (!TOKEN.test(p)) throw new TypeError(`wsframe: invalid subprotocol ${JSON.stringify(p)}`);
     if (new Set(protocols).size !== protocols.length) throw new TypeError('wsframe: a subprotocol is listed twice');
     headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
   }
@@ -497,10 +566,14 @@ export function verifyUpgradeResponse(
   const pmd = options.perMessageDeflate;
   if (pmd !== undefined) checkDeflate(pmd, `${what}perMessageDeflate`);
   const headers = headerMap(response.headers);
-  for (const values of headers.values()) for (const v of values) if (FORBIDDEN_IN_VALUE.test(v)) return { ok: false, reason: 'invalid character in a response header' };
+  for (const values of headers.values())
+    for (const v of values)
+      if (FORBIDDEN_IN_VALUE.test(v)) return { ok: false, reason: 'invalid character in a response header' };
   if (response.status !== 101) return { ok: false, reason: `expected status 101, got ${response.status}` };
-  if (!tokenList(field(headers, 'upgrade')).includes('websocket')) return { ok: false, reason: 'missing or invalid Upgrade header' };
-  if (!tokenList(field(headers, 'connection')).includes('upgrade')) return { ok: false, reason: 'missing or invalid Connection header' };
+  if (!tokenList(field(headers, 'upgrade')).includes('websocket'))
+    return { ok: false, reason: 'missing or invalid Upgrade header' };
+  if (!tokenList(field(headers, 'connection')).includes('upgrade'))
+    return { ok: false, reason: 'missing or invalid Connection header' };
   const accept = field(headers, 'sec-websocket-accept');
   if (accept === undefined || trimOws(accept) !== acceptKey(options.key)) {
     return { ok: false, reason: 'Sec-WebSocket-Accept does not match the key' };
@@ -509,7 +582,8 @@ export function verifyUpgradeResponse(
   let protocol: string | undefined;
   if (protocolField !== undefined) {
     protocol = trimOws(protocolField);
-    if (!(options.protocols ?? []).includes(protocol)) return { ok: false, reason: `server selected a subprotocol that was not offered: ${JSON.stringify(protocol)}` };
+    if (!(options.protocols ?? []).includes(protocol))
+      return { ok: false, reason: `server selected a subprotocol that was not offered: ${JSON.stringify(protocol)}` };
   }
   let extensions: ExtensionOffer[];
   try {
@@ -517,9 +591,10 @@ export function verifyUpgradeResponse(
   } catch {
     return { ok: false, reason: 'malformed Sec-WebSocket-Extensions' };
   }
-  const offered = pmd === undefined ? options.extensions ?? [] : [...(options.extensions ?? []), pmd.name];
+  const offered = pmd === undefined ? (options.extensions ?? []) : [...(options.extensions ?? []), pmd.name];
   const unrequested = extensions.find((e) => !offered.includes(e.name));
-  if (unrequested) return { ok: false, reason: `server accepted an extension that was not offered: ${unrequested.name}` };
+  if (unrequested)
+    return { ok: false, reason: `server accepted an extension that was not offered: ${unrequested.name}` };
   // RFC 7692 §5, §7.1: a response that does not fit our offer fails the connection.
   const check = pmd?.verify(extensions);
   if (check !== undefined && !check.ok) return { ok: false, reason: check.reason };

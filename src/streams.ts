@@ -81,7 +81,11 @@ class Channel<I, O> {
   /** A write waiting for room. */
   private waiting: { resolve(): void; reject(reason: unknown): void } | null = null;
 
-  constructor(private readonly step: Step<I, O>, writableStrategy: QueuingStrategy<I>, readableStrategy: QueuingStrategy<O>) {
+  constructor(
+    private readonly step: Step<I, O>,
+    writableStrategy: QueuingStrategy<I>,
+    readableStrategy: QueuingStrategy<O>,
+  ) {
     checkStrategy(writableStrategy, 'writableStrategy');
     this.highWaterMark = checkStrategy(readableStrategy, 'readableStrategy').highWaterMark ?? 1;
     const size = readableStrategy.size;
@@ -91,10 +95,11 @@ class Channel<I, O> {
         start: (controller) => {
           this.readableController = controller;
         },
-        pull: () => new Promise<void>((resolve) => {
-          this.pulling = resolve;
-          this.deliver();
-        }),
+        pull: () =>
+          new Promise<void>((resolve) => {
+            this.pulling = resolve;
+            this.deliver();
+          }),
         cancel: (reason) => this.cancel(reason),
       },
       { highWaterMark: 0 },
@@ -303,7 +308,10 @@ export class EncoderStream extends TransformStream<OutgoingMessage, Uint8Array> 
   constructor(
     options: MessageEncoderOptions,
     writableStrategy: QueuingStrategy<OutgoingMessage> = { highWaterMark: ENCODER_WRITABLE_HIGH_WATER_MARK },
-    readableStrategy: QueuingStrategy<Uint8Array> = { highWaterMark: ENCODER_READABLE_HIGH_WATER_MARK, size: byteLength },
+    readableStrategy: QueuingStrategy<Uint8Array> = {
+      highWaterMark: ENCODER_READABLE_HIGH_WATER_MARK,
+      size: byteLength,
+    },
   ) {
     super();
     const encoder = new MessageEncoder(options);
@@ -320,12 +328,20 @@ export class EncoderStream extends TransformStream<OutgoingMessage, Uint8Array> 
 
 function encodeMessage(encoder: MessageEncoder, message: OutgoingMessage): Uint8Array[] {
   switch (message?.type) {
-    case 'text': return encoder.text(message.data);
-    case 'binary': return encoder.binary(message.data);
-    case 'ping': return encoder.ping(message.data);
-    case 'pong': return encoder.pong(message.data);
-    case 'close': return encoder.close(message.code, message.reason);
-    default: throw new TypeError(`wsframe: unknown message type ${JSON.stringify((message as { type?: unknown } | null)?.type)}`);
+    case 'text':
+      return encoder.text(message.data);
+    case 'binary':
+      return encoder.binary(message.data);
+    case 'ping':
+      return encoder.ping(message.data);
+    case 'pong':
+      return encoder.pong(message.data);
+    case 'close':
+      return encoder.close(message.code, message.reason);
+    default:
+      throw new TypeError(
+        `wsframe: unknown message type ${JSON.stringify((message as { type?: unknown } | null)?.type)}`,
+      );
   }
 }
 
@@ -355,9 +371,12 @@ export function decodeMessages(
   source: Source,
   options: MessageDecoderOptions,
 ): AsyncGenerator<Message, void, undefined> {
-  const iterable = typeof source === 'object' && source !== null && !ArrayBuffer.isView(source)
-    && (typeof (source as AsyncIterable<Bytes>)[Symbol.asyncIterator] === 'function'
-      || typeof (source as Iterable<Bytes>)[Symbol.iterator] === 'function');
+  const iterable =
+    typeof source === 'object' &&
+    source !== null &&
+    !ArrayBuffer.isView(source) &&
+    (typeof (source as AsyncIterable<Bytes>)[Symbol.asyncIterator] === 'function' ||
+      typeof (source as Iterable<Bytes>)[Symbol.iterator] === 'function');
   if (!iterable && !isReadableStream(source)) {
     // A Uint8Array is iterable, but of numbers: refused here with advice rather than chunk by chunk.
     const chunk = ArrayBuffer.isView(source) || isBuffer(source);

@@ -24,9 +24,8 @@ const TINY_ASCII = 6;
 const WASM_TEXT_MIN = 48;
 
 /** Node's Buffer#latin1Slice: an all-ASCII byte run becomes a one-byte string by a plain copy. */
-const latin1Slice = (globalThis as { Buffer?: { prototype?: { latin1Slice?: unknown } } }).Buffer?.prototype?.latin1Slice as
-  | ((this: Uint8Array, start: number, end: number) => string)
-  | undefined;
+const latin1Slice = (globalThis as { Buffer?: { prototype?: { latin1Slice?: unknown } } }).Buffer?.prototype
+  ?.latin1Slice as ((this: Uint8Array, start: number, end: number) => string) | undefined;
 
 /**
  * Node's Buffer#utf8Slice: for short validated non-ASCII text it skips TextDecoder#decode's JS-side argument
@@ -48,8 +47,13 @@ export interface StringBuilder {
  * validator). `wasm` (optional) transcodes validated non-ASCII text; `keep` = window bytes it must not touch.
  */
 export function decodeText(
-  bytes: Uint8Array, start: number, end: number, ascii: boolean,
-  wasm: StringBuilder | null = null, validated = false, keep = 0,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  ascii: boolean,
+  wasm: StringBuilder | null = null,
+  validated = false,
+  keep = 0,
 ): string {
   const length = end - start;
   if (length === 0) return '';
@@ -61,7 +65,10 @@ export function decodeText(
     }
     if (latin1Slice !== undefined) return latin1Slice.call(bytes, start, end);
     if (length <= SHORT_ASCII) {
-      return String.fromCharCode.apply(null, new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[]);
+      return String.fromCharCode.apply(
+        null,
+        new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) as unknown as number[],
+      );
     }
   } else if (validated) {
     if (wasm?.fastStrings && length >= WASM_TEXT_MIN) return wasm.utf16String(bytes, start, length, keep);

@@ -133,13 +133,13 @@ export interface PerMessageDeflate {
   /** Client: the `Sec-WebSocket-Extensions` offer (RFC 7692 §7.1). */
   offer(): string;
   /** Server: the agreement for the client's offers and the response's extension, or why none was accepted. */
-  negotiate(offers: readonly ExtensionOffer[]):
-    | { ok: true; params: DeflateParams; response: string; extension: ExtensionOffer }
-    | { ok: false; reason: string };
+  negotiate(
+    offers: readonly ExtensionOffer[],
+  ): { ok: true; params: DeflateParams; response: string; extension: ExtensionOffer } | { ok: false; reason: string };
   /** Client: the server's accepted extensions checked against our offer; `params` undefined: declined. */
-  verify(extensions: readonly ExtensionOffer[]):
-    | { ok: true; params: DeflateParams | undefined }
-    | { ok: false; reason: string };
+  verify(
+    extensions: readonly ExtensionOffer[],
+  ): { ok: true; params: DeflateParams | undefined } | { ok: false; reason: string };
   /** One connection's codec for `role`, following `params`. */
   codec(role: Role, params: DeflateParams): MessageCodec;
 }

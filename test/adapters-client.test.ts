@@ -12,23 +12,48 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { fromRoot } from './autobahn/paths.js';
 import {
-  ChildScript, MiB, RUNTIMES, binaryPayload, clientFrame, closeWs, decodeFrames, echo, killChildren, loadNodeAdapter,
-  openWs, openWsframe, within, type Frame, type NodeAdapter,
+  ChildScript,
+  MiB,
+  RUNTIMES,
+  binaryPayload,
+  clientFrame,
+  closeWs,
+  decodeFrames,
+  echo,
+  killChildren,
+  loadNodeAdapter,
+  openWs,
+  openWsframe,
+  within,
+  type Frame,
+  type NodeAdapter,
 } from './adapters/helpers.js';
 
 const CERT = readFileSync(fromRoot('test', 'adapters', 'tls-cert.pem'), 'utf8');
 const KEY = readFileSync(fromRoot('test', 'adapters', 'tls-key.pem'), 'utf8');
 const SIZES = [0, 1, 125, 126, 127, 65535, 65536, MiB];
 const CHECKS = [
-  'subprotocol', 'no subprotocol', ...SIZES.flatMap((n) => [`binary ${n}`, `text ${n}`]), 'ping → pong',
-  'client closes 4000', 'server closes 4001',
+  'subprotocol',
+  'no subprotocol',
+  ...SIZES.flatMap((n) => [`binary ${n}`, `text ${n}`]),
+  'ping → pong',
+  'client closes 4000',
+  'server closes 4001',
 ];
 const FORBIDDEN = { path: '/forbidden', status: 403 };
 
-interface Check { target: string; name: string; ok: boolean; detail: string }
+interface Check {
+  target: string;
+  name: string;
+  ok: boolean;
+  detail: string;
+}
 
 /** What the rogue server saw of each client on /masked: the frames it sent back, and the end of its TCP side. */
-interface RogueVisit { frames: Frame[]; ended: Promise<void> }
+interface RogueVisit {
+  frames: Frame[];
+  ended: Promise<void>;
+}
 let rogueVisits: RogueVisit[] = [];
 let rogue: NetServer;
 
@@ -154,7 +179,8 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s connect', (
     }
     expect(checks.filter((c) => c.target === 'nothing listening').map((c) => c.name)).toEqual(['connect rejects']);
     expect(checks.filter((c) => c.target === 'rogue server').map((c) => c.name)).toEqual([
-      'masked server frame → 1002', 'wrong Sec-WebSocket-Accept → HandshakeError',
+      'masked server frame → 1002',
+      'wrong Sec-WebSocket-Accept → HandshakeError',
     ]);
     // The client told the rogue server why (a masked close frame with 1002, RFC 6455 §7.1.7) and ended TCP.
     expect(rogueVisits).toHaveLength(1);

@@ -86,39 +86,43 @@ async function freePort(): Promise<number> {
 it.each([
   ['deno', fromRoot('node_modules', '.bin', 'deno'), ['run', '-A', '--unstable-net']],
   ['bun', fromRoot('node_modules', '.bin', 'bun'), []],
-])('%s: two processes share one port with reusePort, and both get connections', async (runtime, bin, flags) => {
-  const shared = await freePort();
-  const children = [0, 1].map(() =>
-    spawn(bin, [...flags, fromRoot('test', 'adapters-reuseport.mjs'), runtime, String(shared)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  );
-  try {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve, reject) => {
-            child.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('LISTENING') && resolve());
-            child.once('exit', (code) => reject(new Error(`${runtime} server exited with ${code}`)));
-          }),
-      ),
+])(
+  '%s: two processes share one port with reusePort, and both get connections',
+  async (runtime, bin, flags) => {
+    const shared = await freePort();
+    const children = [0, 1].map(() =>
+      spawn(bin, [...flags, fromRoot('test', 'adapters-reuseport.mjs'), runtime, String(shared)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
     );
-    const pids = new Set<string>();
-    // The kernel hashes each connection's address and port to a listener; 40 connections miss one of two
-    // listeners with probability 2^-39.
-    for (let i = 0; i < 40 && pids.size < 2; i++) {
-      await new Promise<void>((resolve, reject) => {
-        connect(`ws://127.0.0.1:${shared}/`, {
-          message(ws: Ws, data: string) {
-            pids.add(data);
-            ws.close();
-            resolve();
-          },
-        }).catch(reject);
-      });
+    try {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve, reject) => {
+              child.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('LISTENING') && resolve());
+              child.once('exit', (code) => reject(new Error(`${runtime} server exited with ${code}`)));
+            }),
+        ),
+      );
+      const pids = new Set<string>();
+      // The kernel hashes each connection's address and port to a listener; 40 connections miss one of two
+      // listeners with probability 2^-39.
+      for (let i = 0; i < 40 && pids.size < 2; i++) {
+        await new Promise<void>((resolve, reject) => {
+          connect(`ws://127.0.0.1:${shared}/`, {
+            message(ws: Ws, data: string) {
+              pids.add(data);
+              ws.close();
+              resolve();
+            },
+          }).catch(reject);
+        });
+      }
+      expect(pids.size).toBe(2);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
     }
-    expect(pids.size).toBe(2);
-  } finally {
-    for (const child of children) child.kill('SIGKILL');
-  }
-}, 30_000);
+  },
+  30_000,
+);

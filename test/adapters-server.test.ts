@@ -6,8 +6,27 @@
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACCEPT, ChildScript, MiB, RUNTIMES, RawSocket, WAIT, binaryPayload, clientFrame, closeBody, closeWs, echo, eventually,
-  killChildren, loadNodeAdapter, openWs, openWsframe, stats, textPayload, upgradeRequest, within, type NodeAdapter,
+  ACCEPT,
+  ChildScript,
+  MiB,
+  RUNTIMES,
+  RawSocket,
+  WAIT,
+  binaryPayload,
+  clientFrame,
+  closeBody,
+  closeWs,
+  echo,
+  eventually,
+  killChildren,
+  loadNodeAdapter,
+  openWs,
+  openWsframe,
+  stats,
+  textPayload,
+  upgradeRequest,
+  within,
+  type NodeAdapter,
   type WsClient,
 } from './adapters/helpers.js';
 
@@ -23,7 +42,11 @@ const MAX_MESSAGE = 65536;
 const SERVERS = {
   main: {},
   strict: {
-    path: '/ws', origins: ['http://allowed.example'], protocols: ['chat', 'superchat'], maxHeaderBytes: 1024, deny: 401,
+    path: '/ws',
+    origins: ['http://allowed.example'],
+    protocols: ['chat', 'superchat'],
+    maxHeaderBytes: 1024,
+    deny: 401,
     maxMessageSize: MAX_MESSAGE,
   },
   limited: { maxConnections: 2 },
@@ -205,7 +228,9 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       const socket = await raw('main');
       await socket.handshake('/');
       const parts = [
-        clientFrame(0x1, 'frag', { fin: false }), clientFrame(0x9, 'p'), clientFrame(0x0, 'men', { fin: false }),
+        clientFrame(0x1, 'frag', { fin: false }),
+        clientFrame(0x9, 'p'),
+        clientFrame(0x0, 'men', { fin: false }),
       ];
       for (const part of parts) socket.write(part);
       const last = clientFrame(0x0, 'ted ✓');
@@ -404,12 +429,17 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       // looks 100 ms apart): it stopped reading. A server that kept reading would queue most of the 24 MiB.
       let last = -1;
       let still = 0;
-      await eventually(async () => {
-        const now = (await stats(monitor)).tags[tag]!;
-        still = now.maxBuffered >= HIGH_WATER_MARK && now.bufferedAmount === last ? still + 1 : 0;
-        last = now.bufferedAmount;
-        return still >= 2;
-      }, 'the server to stop reading from the peer', WAIT, 100);
+      await eventually(
+        async () => {
+          const now = (await stats(monitor)).tags[tag]!;
+          still = now.maxBuffered >= HIGH_WATER_MARK && now.bufferedAmount === last ? still + 1 : 0;
+          last = now.bufferedAmount;
+          return still >= 2;
+        },
+        'the server to stop reading from the peer',
+        WAIT,
+        100,
+      );
       socket.socket.resume();
       const echoes = await socket.frameCount(count);
       for (let i = 0; i < count; i++) {
@@ -477,7 +507,11 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('wsframe/%s serve', (_,
       const clients: WsClient[] = [];
       for (let i = 0; i < 5; i++) clients.push(await openWs(url('broadcast')));
       const sent: [number, string | Buffer][] = [
-        [0, 'b1'], [3, 'b2'], [1, binaryPayload(3000, 9)], [0, ''], [2, 'end'],
+        [0, 'b1'],
+        [3, 'b2'],
+        [1, binaryPayload(3000, 9)],
+        [0, ''],
+        [2, 'end'],
       ];
       for (const [sender, data] of sent) {
         clients[sender]!.ws.send(data);

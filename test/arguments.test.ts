@@ -6,8 +6,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Connection, ConnectionState, DecoderStream, EncoderStream, FrameDecoder, FrameEncoder, Heartbeat, MessageDecoder,
-  MessageEncoder, WebSocketError, decodeMessages, headerLength, type Frame, type Message,
+  Connection,
+  ConnectionState,
+  DecoderStream,
+  EncoderStream,
+  FrameDecoder,
+  FrameEncoder,
+  Heartbeat,
+  MessageDecoder,
+  MessageEncoder,
+  WebSocketError,
+  decodeMessages,
+  headerLength,
+  type Frame,
+  type Message,
 } from '../src/index.js';
 import { BACKENDS, concat, hex, stream, utf8 } from './helpers.js';
 
@@ -361,16 +373,33 @@ describe.each(BACKENDS)('Connection arguments on the %s backend', (backend) => {
   it('refuses options of the wrong type or out of range', () => {
     for (const options of [undefined, null, 'client']) expect(() => new Connection(bad(options))).toThrow(TypeError);
     const typeErrors: object[] = [
-      { role: 'peer' }, { backend: 'WASM' }, { autoPong: 'no' }, { autoPong: 0 }, { heartbeat: true },
-      { heartbeat: null }, { heartbeat: { interval: '5', timeout: 1 } }, { heartbeat: { interval: 5 } },
-      { now: '0' }, { handshake: 'yes' }, { handshake: null }, { maxMessageSize: '1' }, { textAs: 'byte' },
-      { validateUtf8: 'false' }, { fragmentSize: '2' },
+      { role: 'peer' },
+      { backend: 'WASM' },
+      { autoPong: 'no' },
+      { autoPong: 0 },
+      { heartbeat: true },
+      { heartbeat: null },
+      { heartbeat: { interval: '5', timeout: 1 } },
+      { heartbeat: { interval: 5 } },
+      { now: '0' },
+      { handshake: 'yes' },
+      { handshake: null },
+      { maxMessageSize: '1' },
+      { textAs: 'byte' },
+      { validateUtf8: 'false' },
+      { fragmentSize: '2' },
     ];
     for (const extra of typeErrors) expect(() => open(extra), JSON.stringify(extra)).toThrow(TypeError);
     const rangeErrors: object[] = [
-      { heartbeat: { interval: 0, timeout: 1 } }, { heartbeat: { interval: 1, timeout: -1 } },
-      { heartbeat: { interval: Infinity, timeout: 1 } }, { heartbeat: { interval: NaN, timeout: 1 } }, { now: NaN },
-      { now: Infinity }, { maxMessageSize: -1 }, { maxFragments: 0 }, { fragmentSize: 1.5 },
+      { heartbeat: { interval: 0, timeout: 1 } },
+      { heartbeat: { interval: 1, timeout: -1 } },
+      { heartbeat: { interval: Infinity, timeout: 1 } },
+      { heartbeat: { interval: NaN, timeout: 1 } },
+      { now: NaN },
+      { now: Infinity },
+      { maxMessageSize: -1 },
+      { maxFragments: 0 },
+      { fragmentSize: 1.5 },
     ];
     for (const extra of rangeErrors) expect(() => open(extra), JSON.stringify(extra)).toThrow(RangeError);
   });

@@ -1,7 +1,13 @@
 /** The two backends against each other and against plain reference code, kernel by kernel. */
 import { describe, expect, it } from 'vitest';
 import {
-  AUTO_WASM_MIN_CHUNK, FrameDecoder, FrameEncoder, MessageDecoder, MessageEncoder, activeBackend, initSync,
+  AUTO_WASM_MIN_CHUNK,
+  FrameDecoder,
+  FrameEncoder,
+  MessageDecoder,
+  MessageEncoder,
+  activeBackend,
+  initSync,
   type Message,
 } from '../src/index.js';
 import { AUTO_JS_VIEW_MIN, AUTO_WASM_MIN_MASK, wasmBackendForTests } from '../src/backend/index.js';
@@ -10,8 +16,20 @@ import { maskInto, unmaskAt } from '../src/backend/mask.js';
 import { platformIsUtf8, validateUtf8 } from '../src/backend/utf8.js';
 import { UTF8_DEFER_MIN } from '../src/portable/frame.js';
 import {
-  C_MESSAGES, C_SERVER, C_UTF8, C_UTF8_DEFER, F_KIND, KIND_DEFERRED_TEXT, KIND_TEXT, REC_WORDS, R_FLAGS, STATE_WORDS,
-  S_CONFIG, S_MAXFRAGS, S_MAXFRAME_LO, S_MAXMSG_LO,
+  C_MESSAGES,
+  C_SERVER,
+  C_UTF8,
+  C_UTF8_DEFER,
+  F_KIND,
+  KIND_DEFERRED_TEXT,
+  KIND_TEXT,
+  REC_WORDS,
+  R_FLAGS,
+  STATE_WORDS,
+  S_CONFIG,
+  S_MAXFRAGS,
+  S_MAXFRAME_LO,
+  S_MAXMSG_LO,
 } from '../src/portable/layout.js';
 import { rotateKey } from '../src/portable/rotate.js';
 import { concat, rng } from './helpers.js';
@@ -70,7 +88,9 @@ describe('backends', () => {
     const states = [0, 0x00bf8001, 0x00bf8002, 0x009fa002, 0x008f8003, 0x00bf9003];
     for (let n = 0; n < 3000; n++) {
       const len = 1 + ((next() * 200) | 0);
-      const bytes = Uint8Array.from({ length: len }, () => (next() < 0.7 ? 0x61 : alphabet[(next() * alphabet.length) | 0]!));
+      const bytes = Uint8Array.from({ length: len }, () =>
+        next() < 0.7 ? 0x61 : alphabet[(next() * alphabet.length) | 0]!,
+      );
       const state = states[n % states.length]!;
       const expected = validateUtf8(bytes, null, 0, len, state);
       const window = wasm.reserve(len);
@@ -81,7 +101,7 @@ describe('backends', () => {
 });
 
 describe('frame records are a function of the decoder state and the chunk alone', () => {
-  it("a frame read over two pushes keeps its own mask key while other decoders read frames in between", () => {
+  it('a frame read over two pushes keeps its own mask key while other decoders read frames in between', () => {
     const client = new FrameEncoder({ role: 'client', backend: 'js' });
     const first = concat(client.encode({ opcode: 2, payload: new Uint8Array(100).fill(7), maskKey: 0x11111111 }));
     const other = concat(client.encode({ opcode: 2, payload: new Uint8Array(10).fill(8), maskKey: 0x22222222 }));
@@ -118,7 +138,11 @@ describe('UTF-8 → UTF-16 transcoder (string building for non-ASCII text)', () 
 
 describe("'auto' backend choice per chunk", () => {
   /** Push `pieces` to a fresh 'auto' decoder: which backend read each piece, and what came out (as 'js' gives it). */
-  function feed(role: 'client' | 'server', pieces: Uint8Array[], textAs: 'bytes' | 'string' = 'string'): { used: (string | null)[]; out: Message[] } {
+  function feed(
+    role: 'client' | 'server',
+    pieces: Uint8Array[],
+    textAs: 'bytes' | 'string' = 'string',
+  ): { used: (string | null)[]; out: Message[] } {
     const auto = new MessageDecoder({ role, backend: 'auto', textAs });
     const js = new MessageDecoder({ role, backend: 'js', textAs });
     const used: (string | null)[] = [];
@@ -131,14 +155,21 @@ describe("'auto' backend choice per chunk", () => {
     }
     return { used, out };
   }
-  const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
-  const cut = (b: Uint8Array, at: number[]): Uint8Array[] => [0, ...at].map((s, i, a) => b.subarray(s, a[i + 1] ?? b.length));
+  const bytes = (n: number, seed: number): Uint8Array =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+  const cut = (b: Uint8Array, at: number[]): Uint8Array[] =>
+    [0, ...at].map((s, i, a) => b.subarray(s, a[i + 1] ?? b.length));
 
   it('gives chunks of nothing but >= AUTO_JS_VIEW_MIN-byte unmasked binary frames to TS (no copy into WASM)', () => {
     const server = new MessageEncoder({ role: 'server', backend: 'js' });
     const big = bytes(70_000, 1); // 64-bit length form
     const mid = bytes(2 * AUTO_JS_VIEW_MIN + 10, 2); // 16-bit length form
-    const stream = concat([...server.binary(big), ...server.binary(mid), ...server.text('x'.repeat(20_000)), ...server.binary(bytes(100, 3))]);
+    const stream = concat([
+      ...server.binary(big),
+      ...server.binary(mid),
+      ...server.text('x'.repeat(20_000)),
+      ...server.binary(bytes(100, 3)),
+    ]);
     const b = 10 + big.length;
     const m = b + 4 + mid.length;
     const { used, out } = feed('client', cut(stream, [30_000, b - 3, b, b + 4 + 9000, m + 4 + 10_000]));
@@ -163,7 +194,15 @@ describe("'auto' backend choice per chunk", () => {
     // Fragments of a binary message count as binary; a text message's, not (they are validated).
     const framer = new FrameEncoder({ role: 'server' });
     const fragmented = (opcode: 1 | 2): Uint8Array =>
-      concat([0, 1, 2].flatMap((i) => framer.encode({ opcode: i === 0 ? opcode : 0, fin: i === 2, payload: opcode === 1 ? new Uint8Array(10_000).fill(0x61) : bytes(10_000, i) })));
+      concat(
+        [0, 1, 2].flatMap((i) =>
+          framer.encode({
+            opcode: i === 0 ? opcode : 0,
+            fin: i === 2,
+            payload: opcode === 1 ? new Uint8Array(10_000).fill(0x61) : bytes(10_000, i),
+          }),
+        ),
+      );
     expect(feed('client', [fragmented(2)]).used).toEqual(['js']);
     expect(feed('client', [fragmented(1)]).used).toEqual(['wasm']);
     // ... unless the decoder validates that text itself (textAs 'bytes', C_UTF8_DEFER), or nobody does.
@@ -212,7 +251,21 @@ describe("'auto' backend choice per chunk", () => {
 describe("encoders: 'auto' masks short payloads in TS and longer ones in WASM, with the same bytes", () => {
   it('client frames around AUTO_WASM_MIN_MASK are identical from auto, wasm and js (RFC 6455 §5.3 masking)', () => {
     const encoders = (['auto', 'wasm', 'js'] as const).map((backend) => new FrameEncoder({ role: 'client', backend }));
-    for (const length of [0, 1, 3, 4, 5, 13, AUTO_WASM_MIN_MASK - 1, AUTO_WASM_MIN_MASK, AUTO_WASM_MIN_MASK + 1, 125, 126, 1000, 70_000]) {
+    for (const length of [
+      0,
+      1,
+      3,
+      4,
+      5,
+      13,
+      AUTO_WASM_MIN_MASK - 1,
+      AUTO_WASM_MIN_MASK,
+      AUTO_WASM_MIN_MASK + 1,
+      125,
+      126,
+      1000,
+      70_000,
+    ]) {
       const payload = Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 0xff);
       const [auto, wasmOut, jsOut] = encoders.map((e) => concat(e.encode({ opcode: 2, payload, maskKey: 0xa1b2c3d4 })));
       expect(auto, `auto, ${length} B`).toEqual(jsOut);
@@ -229,11 +282,15 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
   it("the runtime's validator is found here (Node 20.16+) and accepts exactly what ours accepts", () => {
     expect(platformIsUtf8).toBeTypeOf('function');
     const next = rng(23);
-    const alphabet = [0x41, 0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x90, 0x8f, 0xc0, 0xc1, 0x9f];
+    const alphabet = [
+      0x41, 0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x90, 0x8f, 0xc0, 0xc1, 0x9f,
+    ];
     let valid = 0;
     for (let n = 0; n < 20000; n++) {
       const len = (next() * 12) | 0;
-      const bytes = Uint8Array.from({ length: len }, () => (next() < 0.4 ? 0x61 : alphabet[(next() * alphabet.length) | 0]!));
+      const bytes = Uint8Array.from({ length: len }, () =>
+        next() < 0.4 ? 0x61 : alphabet[(next() * alphabet.length) | 0]!,
+      );
       const r = validateUtf8(bytes, null, 0, len, 0);
       const ours = r >= 0 && (r & 0xffffff) === 0;
       if (ours) valid++;
@@ -243,7 +300,10 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
   });
 
   /** Record flags of each parse of `pieces` by `backend` with C_UTF8_DEFER set (server role). */
-  function recordFlags(backend: { parse(state: Int32Array, chunk: Uint8Array, pos: number): number; records: Int32Array }, pieces: Uint8Array[]): number[] {
+  function recordFlags(
+    backend: { parse(state: Int32Array, chunk: Uint8Array, pos: number): number; records: Int32Array },
+    pieces: Uint8Array[],
+  ): number[] {
     const state = new Int32Array(STATE_WORDS);
     state[S_CONFIG] = C_SERVER | C_MESSAGES | C_UTF8 | C_UTF8_DEFER;
     state[S_MAXFRAME_LO] = state[S_MAXMSG_LO] = state[S_MAXFRAGS] = 1 << 30; // limits far away
@@ -282,7 +342,8 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
   function message(bad: string, at: 'start' | 'middle' | 'end'): Uint8Array {
     const fill = Buffer.from('héllo wörld ✓ 日本 '.repeat(40)); // ~1 KiB of valid mixed text
     const b = Buffer.from(bad, 'hex');
-    const parts = at === 'start' ? [b, fill] : at === 'end' ? [fill, b] : [fill.subarray(0, 500), b, fill.subarray(500)];
+    const parts =
+      at === 'start' ? [b, fill] : at === 'end' ? [fill, b] : [fill.subarray(0, 500), b, fill.subarray(500)];
     return new Uint8Array(Buffer.concat(parts));
   }
 
@@ -291,7 +352,12 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
     const frame = (opcode: number, payload: Uint8Array, fin = true, rsv1 = false): Uint8Array =>
       concat(client.encode({ opcode, payload, fin, rsv1 }));
     const first = frame(2, new Uint8Array([1, 2, 3]));
-    const outcome = (pieces: Uint8Array[], backend: 'wasm' | 'js' | 'auto', textAs: 'bytes' | 'string', inPlace: boolean): string => {
+    const outcome = (
+      pieces: Uint8Array[],
+      backend: 'wasm' | 'js' | 'auto',
+      textAs: 'bytes' | 'string',
+      inPlace: boolean,
+    ): string => {
       const d = new MessageDecoder({ role: 'server', backend, textAs, inPlace });
       let delivered = 0;
       for (let i = 0; i < pieces.length; i++) {
@@ -314,22 +380,38 @@ describe('deferred UTF-8 validation of whole text messages (C_UTF8_DEFER, textAs
         const b = payload.length - 7;
         const bodies = [
           [frame(1, payload)],
-          [frame(1, payload.subarray(0, a), false), frame(0, payload.subarray(a, b), false), frame(0, payload.subarray(b))],
+          [
+            frame(1, payload.subarray(0, a), false),
+            frame(0, payload.subarray(a, b), false),
+            frame(0, payload.subarray(b)),
+          ],
         ];
         for (const body of bodies) {
           // A binary message first, then the text, then a frame that is a protocol error (RSV1): a bad text's
           // 1007 must win, as it does when validation streams (fail fast, RFC 6455 §8.1).
           const stream = concat([first, ...body, frame(2, new Uint8Array(4), true, true)]);
-          const cuts = [[stream], [stream.subarray(0, 300), stream.subarray(300)], [stream.subarray(0, 509), stream.subarray(509, 700), stream.subarray(700)]];
+          const cuts = [
+            [stream],
+            [stream.subarray(0, 300), stream.subarray(300)],
+            [stream.subarray(0, 509), stream.subarray(509, 700), stream.subarray(700)],
+          ];
           for (let size = 61; size < stream.length; size += 211) {
-            cuts.push(Array.from({ length: Math.ceil(stream.length / size) }, (_, i) => stream.subarray(i * size, (i + 1) * size)));
+            cuts.push(
+              Array.from({ length: Math.ceil(stream.length / size) }, (_, i) =>
+                stream.subarray(i * size, (i + 1) * size),
+              ),
+            );
           }
           for (const pieces of cuts) {
             for (const backend of ['wasm', 'js', 'auto'] as const) {
               for (const inPlace of [false, true]) {
                 const expected = outcome(pieces, backend, 'string', inPlace);
-                expect(outcome(pieces, backend, 'bytes', inPlace), `${bad || 'valid'} at ${at}, ${backend}, ${pieces.length} pieces`).toBe(expected);
-                if (bad && !expected.startsWith('WS_ERR_INVALID_UTF8 1007')) throw new Error(`expected 1007: ${expected}`);
+                expect(
+                  outcome(pieces, backend, 'bytes', inPlace),
+                  `${bad || 'valid'} at ${at}, ${backend}, ${pieces.length} pieces`,
+                ).toBe(expected);
+                if (bad && !expected.startsWith('WS_ERR_INVALID_UTF8 1007'))
+                  throw new Error(`expected 1007: ${expected}`);
                 if (bad) failures++;
               }
             }

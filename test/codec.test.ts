@@ -52,23 +52,29 @@ function splits(total: number, headerLen: number, length: number): number[][] {
 
 describe.each(BACKENDS)('round trips on the %s backend', (backend) => {
   describe.each(ROLES)('$sender → $receiver', ({ sender, receiver }) => {
-    it.each(LENGTHS.filter((n) => LONG || n <= 1 << 20 || backend === 'wasm'))('binary of %i bytes, split at every header byte and mask phase', (length) => {
-      const payload = payloadOf(length, length + 7);
-      const bytes = concat(new MessageEncoder({ role: sender, backend }).binary(payload));
-      const headerLen = bytes.length - length;
-      expect(headerLen).toBe((length < 126 ? 2 : length < 65536 ? 4 : 10) + (sender === 'client' ? 4 : 0));
-      const plans = length >= 1 << 20 ? [[], [headerLen + 3, headerLen + 65537, bytes.length - 5]] : splits(bytes.length, headerLen, length);
-      for (const plan of plans) {
-        const decoder = new MessageDecoder({ role: receiver, backend });
-        const got: Message[] = [];
-        for (const piece of cutAt(bytes, plan)) got.push(...decoder.push(piece.slice())); // own buffer per chunk
-        expect(got.length).toBe(1);
-        expect(got[0]!.type).toBe('binary');
-        const data = (got[0] as { data: Uint8Array }).data;
-        expect(data.length).toBe(length);
-        expect(Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.length), Buffer.from(payload))).toBe(0);
-      }
-    });
+    it.each(LENGTHS.filter((n) => LONG || n <= 1 << 20 || backend === 'wasm'))(
+      'binary of %i bytes, split at every header byte and mask phase',
+      (length) => {
+        const payload = payloadOf(length, length + 7);
+        const bytes = concat(new MessageEncoder({ role: sender, backend }).binary(payload));
+        const headerLen = bytes.length - length;
+        expect(headerLen).toBe((length < 126 ? 2 : length < 65536 ? 4 : 10) + (sender === 'client' ? 4 : 0));
+        const plans =
+          length >= 1 << 20
+            ? [[], [headerLen + 3, headerLen + 65537, bytes.length - 5]]
+            : splits(bytes.length, headerLen, length);
+        for (const plan of plans) {
+          const decoder = new MessageDecoder({ role: receiver, backend });
+          const got: Message[] = [];
+          for (const piece of cutAt(bytes, plan)) got.push(...decoder.push(piece.slice())); // own buffer per chunk
+          expect(got.length).toBe(1);
+          expect(got[0]!.type).toBe('binary');
+          const data = (got[0] as { data: Uint8Array }).data;
+          expect(data.length).toBe(length);
+          expect(Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.length), Buffer.from(payload))).toBe(0);
+        }
+      },
+    );
 
     it.each(LENGTHS.filter((n) => n <= 1 << 20))('text of %i UTF-8 bytes, fragmented and whole', (length) => {
       const text = textOf(length);
@@ -146,7 +152,9 @@ describe.each(BACKENDS)('inPlace: payloads as views of the pushed chunk (%s)', (
     expect(eq(wire, original)).toBe(true);
     // inPlace: the payload is the chunk's own bytes, now unmasked.
     const chunk = wire.slice();
-    const viewed = new MessageDecoder({ role: 'server', backend, inPlace: true }).push(chunk)[0] as { data: Uint8Array };
+    const viewed = new MessageDecoder({ role: 'server', backend, inPlace: true }).push(chunk)[0] as {
+      data: Uint8Array;
+    };
     expect(viewed.data.buffer).toBe(chunk.buffer);
     expect(viewed.data.byteOffset).toBe(chunk.byteOffset + 8); // 2 + 2 length bytes + 4 key bytes
     expect(eq(viewed.data, payload)).toBe(true);
@@ -156,7 +164,10 @@ describe.each(BACKENDS)('inPlace: payloads as views of the pushed chunk (%s)', (
     const enc = new FrameEncoder({ role: 'client', backend });
     const big = payloadOf(IN_PLACE_MIN, 3);
     const small = payloadOf(IN_PLACE_MIN - 1, 4);
-    const chunk = concat([...enc.encode({ opcode: Opcode.Binary, payload: big }), ...enc.encode({ opcode: Opcode.Binary, payload: small })]);
+    const chunk = concat([
+      ...enc.encode({ opcode: Opcode.Binary, payload: big }),
+      ...enc.encode({ opcode: Opcode.Binary, payload: small }),
+    ]);
     const frames = new FrameDecoder({ role: 'server', backend, inPlace: true }).push(chunk);
     expect(frames.map((f) => f.payload.buffer === chunk.buffer)).toEqual([true, false]);
     expect(eq(frames[0]!.payload, big) && eq(frames[1]!.payload, small)).toBe(true);

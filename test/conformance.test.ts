@@ -12,9 +12,20 @@
  * The 6.5–6.23 UTF-8 vectors live in another file.
  */
 import { describe, expect, it } from 'vitest';
-import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/index.js';
+import { MessageDecoder, type WebSocketError, type Message, type Role } from '../src/index.js';
 import {
-  BACKENDS, FEEDS, chunks, concat, cutAt, decode, frame, hex, stream, summary, utf8, type BackendName, type FrameSpec,
+  BACKENDS,
+  FEEDS,
+  chunks,
+  concat,
+  cutAt,
+  decode,
+  hex,
+  stream,
+  summary,
+  utf8,
+  type BackendName,
+  type FrameSpec,
 } from './helpers.js';
 import { PONGME, build, chop, type Built } from './runtimes/catalogue.mjs';
 
@@ -34,7 +45,8 @@ const text = (data: string): Message => ({ type: 'text', data });
 const binary = (data: Uint8Array): Message => ({ type: 'binary', data });
 const ping = (data: Uint8Array | string = new Uint8Array(0)): Message => ({ type: 'ping', data: bytesOf(data) });
 const pong = (data: Uint8Array | string = new Uint8Array(0)): Message => ({ type: 'pong', data: bytesOf(data) });
-const closed = (code?: number, reason = ''): Message => (code === undefined ? { type: 'close', reason } : { type: 'close', code, reason });
+const closed = (code?: number, reason = ''): Message =>
+  code === undefined ? { type: 'close', reason } : { type: 'close', code, reason };
 
 const fill = (n: number, byte: number): Uint8Array => new Uint8Array(n).fill(byte);
 const star = (n: number): string => '*'.repeat(n);
@@ -59,7 +71,11 @@ function fragments(opcode: number, payload: Uint8Array | string, size: number): 
   if (bytes.length <= size) return [{ opcode, payload: bytes }];
   const specs: FrameSpec[] = [];
   for (let i = 0; i < bytes.length; i += size) {
-    specs.push({ opcode: i === 0 ? opcode : CONT, fin: i + size >= bytes.length, payload: bytes.subarray(i, i + size) });
+    specs.push({
+      opcode: i === 0 ? opcode : CONT,
+      fin: i + size >= bytes.length,
+      payload: bytes.subarray(i, i + size),
+    });
   }
   return specs;
 }
@@ -130,106 +146,207 @@ const ERR = {
   unexpectedMask: { code: 'WS_ERR_UNEXPECTED_MASK', closeCode: 1002 },
 } as const;
 
-const fail = (kind: keyof typeof ERR, frame: number, at: ExpectedError['at'] = 'header'): ExpectedError => ({ ...ERR[kind], frame, at });
+const fail = (kind: keyof typeof ERR, frame: number, at: ExpectedError['at'] = 'header'): ExpectedError => ({
+  ...ERR[kind],
+  frame,
+  at,
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Catalogue
 // ---------------------------------------------------------------------------------------------------------------
 
 const group1: Case[] = [
-  ...([
-    ['1.1.1', 0, 'an empty text frame'],
-    ['1.1.2', 125, 'a 125-byte text frame (largest 7-bit length)'],
-    ['1.1.3', 126, 'a 126-byte text frame (smallest 16-bit length)'],
-    ['1.1.4', 127, 'a 127-byte text frame (16-bit length)'],
-    ['1.1.5', 128, 'a 128-byte text frame (16-bit length)'],
-    ['1.1.6', 65535, 'a 65535-byte text frame (largest 16-bit length)'],
-    ['1.1.7', 65536, 'a 65536-byte text frame (smallest 64-bit length)'],
-    ['1.1.8', 65536, 'a 65536-byte text frame sent in 997-byte TCP chops'],
-  ] as const).map(([id, n, what]): Case => ({
-    id, title: `echoes ${what} (RFC 6455 §5.2)`, frames: [{ opcode: TEXT, payload: star(n) }], messages: [text(star(n))],
-    skip: id === '1.1.8' ? ['bytewise'] : undefined, // same bytes as 1.1.7, which runs bytewise
-  })),
-  ...([
-    ['1.2.1', 0, 'an empty binary frame'],
-    ['1.2.2', 125, 'a 125-byte binary frame (largest 7-bit length)'],
-    ['1.2.3', 126, 'a 126-byte binary frame (smallest 16-bit length)'],
-    ['1.2.4', 127, 'a 127-byte binary frame (16-bit length)'],
-    ['1.2.5', 128, 'a 128-byte binary frame (16-bit length)'],
-    ['1.2.6', 65535, 'a 65535-byte binary frame (largest 16-bit length)'],
-    ['1.2.7', 65536, 'a 65536-byte binary frame (smallest 64-bit length)'],
-    ['1.2.8', 65536, 'a 65536-byte binary frame sent in 997-byte TCP chops'],
-  ] as const).map(([id, n, what]): Case => ({
-    id, title: `echoes ${what} (RFC 6455 §5.2)`, frames: [{ opcode: BINARY, payload: fill(n, 0xfe) }], messages: [binary(fill(n, 0xfe))],
-    skip: id === '1.2.8' ? ['bytewise'] : undefined, // same bytes as 1.2.7, which runs bytewise
-  })),
+  ...(
+    [
+      ['1.1.1', 0, 'an empty text frame'],
+      ['1.1.2', 125, 'a 125-byte text frame (largest 7-bit length)'],
+      ['1.1.3', 126, 'a 126-byte text frame (smallest 16-bit length)'],
+      ['1.1.4', 127, 'a 127-byte text frame (16-bit length)'],
+      ['1.1.5', 128, 'a 128-byte text frame (16-bit length)'],
+      ['1.1.6', 65535, 'a 65535-byte text frame (largest 16-bit length)'],
+      ['1.1.7', 65536, 'a 65536-byte text frame (smallest 64-bit length)'],
+      ['1.1.8', 65536, 'a 65536-byte text frame sent in 997-byte TCP chops'],
+    ] as const
+  ).map(
+    ([id, n, what]): Case => ({
+      id,
+      title: `echoes ${what} (RFC 6455 §5.2)`,
+      frames: [{ opcode: TEXT, payload: star(n) }],
+      messages: [text(star(n))],
+      skip: id === '1.1.8' ? ['bytewise'] : undefined, // same bytes as 1.1.7, which runs bytewise
+    }),
+  ),
+  ...(
+    [
+      ['1.2.1', 0, 'an empty binary frame'],
+      ['1.2.2', 125, 'a 125-byte binary frame (largest 7-bit length)'],
+      ['1.2.3', 126, 'a 126-byte binary frame (smallest 16-bit length)'],
+      ['1.2.4', 127, 'a 127-byte binary frame (16-bit length)'],
+      ['1.2.5', 128, 'a 128-byte binary frame (16-bit length)'],
+      ['1.2.6', 65535, 'a 65535-byte binary frame (largest 16-bit length)'],
+      ['1.2.7', 65536, 'a 65536-byte binary frame (smallest 64-bit length)'],
+      ['1.2.8', 65536, 'a 65536-byte binary frame sent in 997-byte TCP chops'],
+    ] as const
+  ).map(
+    ([id, n, what]): Case => ({
+      id,
+      title: `echoes ${what} (RFC 6455 §5.2)`,
+      frames: [{ opcode: BINARY, payload: fill(n, 0xfe) }],
+      messages: [binary(fill(n, 0xfe))],
+      skip: id === '1.2.8' ? ['bytewise'] : undefined, // same bytes as 1.2.7, which runs bytewise
+    }),
+  ),
 ];
 
 const TEN_PINGS = Array.from({ length: 10 }, (_, i) => `payload-${i}`);
 const group2: Case[] = [
-  { id: '2.1', title: 'delivers a ping with an empty payload (RFC 6455 §5.5.2)', frames: [{ opcode: PING }], messages: [ping()] },
-  { id: '2.2', title: 'delivers a ping with a 13-byte text payload (RFC 6455 §5.5.2)', frames: [{ opcode: PING, payload: HELLO }], messages: [ping(HELLO)] },
   {
-    id: '2.3', title: 'delivers a ping with a non-UTF-8 binary payload unchanged (control payloads are not UTF-8-checked)',
-    frames: [{ opcode: PING, payload: NON_UTF8 }], messages: [ping(NON_UTF8)],
-  },
-  { id: '2.4', title: 'delivers a ping with a 125-byte payload (largest control payload, RFC 6455 §5.5)', frames: [{ opcode: PING, payload: fill(125, 0xfe) }], messages: [ping(fill(125, 0xfe))] },
-  {
-    id: '2.5', title: 'fails 1002 on a ping with a 126-byte payload, no ping delivered (RFC 6455 §5.5)',
-    frames: [{ opcode: PING, payload: fill(126, 0xfe) }], messages: [], error: fail('controlLength', 0),
-  },
-  { id: '2.6', title: 'delivers a 125-byte ping sent in 1-byte chops (RFC 6455 §5.5.2)', frames: [{ opcode: PING, payload: fill(125, 0xfe) }], messages: [ping(fill(125, 0xfe))] },
-  {
-    id: '2.7', title: 'delivers an unsolicited empty pong, then the close (RFC 6455 §5.5.3)',
-    frames: [{ opcode: PONG }, { opcode: CLOSE, payload: closeBody(1000) }], messages: [pong(), closed(1000)],
+    id: '2.1',
+    title: 'delivers a ping with an empty payload (RFC 6455 §5.5.2)',
+    frames: [{ opcode: PING }],
+    messages: [ping()],
   },
   {
-    id: '2.8', title: 'delivers an unsolicited pong with payload, then the close (RFC 6455 §5.5.3)',
-    frames: [{ opcode: PONG, payload: 'unsolicited pong payload' }, { opcode: CLOSE, payload: closeBody(1000) }],
+    id: '2.2',
+    title: 'delivers a ping with a 13-byte text payload (RFC 6455 §5.5.2)',
+    frames: [{ opcode: PING, payload: HELLO }],
+    messages: [ping(HELLO)],
+  },
+  {
+    id: '2.3',
+    title: 'delivers a ping with a non-UTF-8 binary payload unchanged (control payloads are not UTF-8-checked)',
+    frames: [{ opcode: PING, payload: NON_UTF8 }],
+    messages: [ping(NON_UTF8)],
+  },
+  {
+    id: '2.4',
+    title: 'delivers a ping with a 125-byte payload (largest control payload, RFC 6455 §5.5)',
+    frames: [{ opcode: PING, payload: fill(125, 0xfe) }],
+    messages: [ping(fill(125, 0xfe))],
+  },
+  {
+    id: '2.5',
+    title: 'fails 1002 on a ping with a 126-byte payload, no ping delivered (RFC 6455 §5.5)',
+    frames: [{ opcode: PING, payload: fill(126, 0xfe) }],
+    messages: [],
+    error: fail('controlLength', 0),
+  },
+  {
+    id: '2.6',
+    title: 'delivers a 125-byte ping sent in 1-byte chops (RFC 6455 §5.5.2)',
+    frames: [{ opcode: PING, payload: fill(125, 0xfe) }],
+    messages: [ping(fill(125, 0xfe))],
+  },
+  {
+    id: '2.7',
+    title: 'delivers an unsolicited empty pong, then the close (RFC 6455 §5.5.3)',
+    frames: [{ opcode: PONG }, { opcode: CLOSE, payload: closeBody(1000) }],
+    messages: [pong(), closed(1000)],
+  },
+  {
+    id: '2.8',
+    title: 'delivers an unsolicited pong with payload, then the close (RFC 6455 §5.5.3)',
+    frames: [
+      { opcode: PONG, payload: 'unsolicited pong payload' },
+      { opcode: CLOSE, payload: closeBody(1000) },
+    ],
     messages: [pong('unsolicited pong payload'), closed(1000)],
   },
   {
-    id: '2.9', title: 'delivers an unsolicited pong and then the ping that follows it (RFC 6455 §5.5.2–§5.5.3)',
-    frames: [{ opcode: PONG, payload: 'unsolicited pong payload' }, { opcode: PING, payload: 'ping payload' }],
+    id: '2.9',
+    title: 'delivers an unsolicited pong and then the ping that follows it (RFC 6455 §5.5.2–§5.5.3)',
+    frames: [
+      { opcode: PONG, payload: 'unsolicited pong payload' },
+      { opcode: PING, payload: 'ping payload' },
+    ],
     messages: [pong('unsolicited pong payload'), ping('ping payload')],
   },
   {
-    id: '2.10', title: 'delivers 10 back-to-back pings as 10 ping messages in order (RFC 6455 §5.5.2)',
-    frames: TEN_PINGS.map((p) => ({ opcode: PING, payload: p })), messages: TEN_PINGS.map((p) => ping(p)),
+    id: '2.10',
+    title: 'delivers 10 back-to-back pings as 10 ping messages in order (RFC 6455 §5.5.2)',
+    frames: TEN_PINGS.map((p) => ({ opcode: PING, payload: p })),
+    messages: TEN_PINGS.map((p) => ping(p)),
   },
   {
-    id: '2.11', title: 'delivers 10 pings sent in 1-byte chops as 10 ping messages in order (RFC 6455 §5.5.2)',
-    frames: TEN_PINGS.map((p) => ({ opcode: PING, payload: p })), messages: TEN_PINGS.map((p) => ping(p)),
+    id: '2.11',
+    title: 'delivers 10 pings sent in 1-byte chops as 10 ping messages in order (RFC 6455 §5.5.2)',
+    frames: TEN_PINGS.map((p) => ({ opcode: PING, payload: p })),
+    messages: TEN_PINGS.map((p) => ping(p)),
   },
 ];
 
-const rsvThenPing = (rsv: number): FrameSpec[] => [{ opcode: TEXT, payload: HELLO }, { opcode: TEXT, payload: HELLO, rsv }, { opcode: PING }];
+const rsvThenPing = (rsv: number): FrameSpec[] => [
+  { opcode: TEXT, payload: HELLO },
+  { opcode: TEXT, payload: HELLO, rsv },
+  { opcode: PING },
+];
 const group3: Case[] = [
-  { id: '3.1', title: 'fails 1002 on RSV3 set, nothing delivered (RFC 6455 §5.2)', frames: [{ opcode: TEXT, payload: HELLO, rsv: 1 }], messages: [], error: fail('rsv23', 0) },
   {
-    id: '3.2', title: 'delivers the valid text, then fails 1002 on RSV2 set, no ping (RFC 6455 §5.2)',
-    frames: rsvThenPing(2), messages: [text(HELLO)], error: fail('rsv23', 1),
+    id: '3.1',
+    title: 'fails 1002 on RSV3 set, nothing delivered (RFC 6455 §5.2)',
+    frames: [{ opcode: TEXT, payload: HELLO, rsv: 1 }],
+    messages: [],
+    error: fail('rsv23', 0),
   },
   {
-    id: '3.3', title: 'delivers the valid text, then fails 1002 on RSV2+RSV3 set, no ping (frame-wise writes, RFC 6455 §5.2)',
-    frames: rsvThenPing(3), messages: [text(HELLO)], error: fail('rsv23', 1),
+    id: '3.2',
+    title: 'delivers the valid text, then fails 1002 on RSV2 set, no ping (RFC 6455 §5.2)',
+    frames: rsvThenPing(2),
+    messages: [text(HELLO)],
+    error: fail('rsv23', 1),
   },
   {
-    id: '3.4', title: 'delivers the valid text, then fails 1002 on RSV1 set without an extension, no ping (octet-wise, RFC 6455 §5.2)',
-    frames: rsvThenPing(4), messages: [text(HELLO)], error: fail('rsv1', 1),
+    id: '3.3',
+    title: 'delivers the valid text, then fails 1002 on RSV2+RSV3 set, no ping (frame-wise writes, RFC 6455 §5.2)',
+    frames: rsvThenPing(3),
+    messages: [text(HELLO)],
+    error: fail('rsv23', 1),
   },
-  { id: '3.5', title: 'fails 1002 on RSV1+RSV3 set on a binary frame (RFC 6455 §5.2)', frames: [{ opcode: BINARY, payload: NON_UTF8, rsv: 5 }], messages: [], error: fail('rsv23', 0) },
-  { id: '3.6', title: 'fails 1002 on RSV1+RSV2 set on a binary frame (RFC 6455 §5.2)', frames: [{ opcode: BINARY, payload: HELLO, rsv: 6 }], messages: [], error: fail('rsv23', 0) },
-  { id: '3.7', title: 'fails 1002 on all RSV bits set on an empty close frame (RFC 6455 §5.2)', frames: [{ opcode: CLOSE, rsv: 7 }], messages: [], error: fail('rsv23', 0) },
+  {
+    id: '3.4',
+    title:
+      'delivers the valid text, then fails 1002 on RSV1 set without an extension, no ping (octet-wise, RFC 6455 §5.2)',
+    frames: rsvThenPing(4),
+    messages: [text(HELLO)],
+    error: fail('rsv1', 1),
+  },
+  {
+    id: '3.5',
+    title: 'fails 1002 on RSV1+RSV3 set on a binary frame (RFC 6455 §5.2)',
+    frames: [{ opcode: BINARY, payload: NON_UTF8, rsv: 5 }],
+    messages: [],
+    error: fail('rsv23', 0),
+  },
+  {
+    id: '3.6',
+    title: 'fails 1002 on RSV1+RSV2 set on a binary frame (RFC 6455 §5.2)',
+    frames: [{ opcode: BINARY, payload: HELLO, rsv: 6 }],
+    messages: [],
+    error: fail('rsv23', 0),
+  },
+  {
+    id: '3.7',
+    title: 'fails 1002 on all RSV bits set on an empty close frame (RFC 6455 §5.2)',
+    frames: [{ opcode: CLOSE, rsv: 7 }],
+    messages: [],
+    error: fail('rsv23', 0),
+  },
 ];
 
 const reservedSingle = (id: string, opcode: number, payload?: string): Case => ({
-  id, title: `fails 1002 on reserved opcode ${opcode}${payload ? ' with payload' : ''} (RFC 6455 §5.2)`,
-  frames: [{ opcode, payload }], messages: [], error: fail('opcode', 0),
+  id,
+  title: `fails 1002 on reserved opcode ${opcode}${payload ? ' with payload' : ''} (RFC 6455 §5.2)`,
+  frames: [{ opcode, payload }],
+  messages: [],
+  error: fail('opcode', 0),
 });
 const reservedAfterText = (id: string, opcode: number, payload: string | undefined, how = ''): Case => ({
-  id, title: `delivers the valid text, then fails 1002 on reserved opcode ${opcode}, no ping${how} (RFC 6455 §5.2)`,
-  frames: [{ opcode: TEXT, payload: HELLO }, { opcode, payload }, { opcode: PING }], messages: [text(HELLO)], error: fail('opcode', 1),
+  id,
+  title: `delivers the valid text, then fails 1002 on reserved opcode ${opcode}, no ping${how} (RFC 6455 §5.2)`,
+  frames: [{ opcode: TEXT, payload: HELLO }, { opcode, payload }, { opcode: PING }],
+  messages: [text(HELLO)],
+  error: fail('opcode', 1),
 });
 const group4: Case[] = [
   reservedSingle('4.1.1', 3),
@@ -245,129 +362,266 @@ const group4: Case[] = [
 ];
 
 const F = (n: number): string => `fragment${n}`;
-const twoFragments: FrameSpec[] = [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }];
-const pingBetween: FrameSpec[] = [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: PING, payload: 'ping payload' }, { opcode: CONT, payload: F(2) }];
-const contFirst = (fin: boolean): FrameSpec[] => [{ opcode: CONT, fin, payload: 'non-continuation payload' }, { opcode: TEXT, payload: HELLO }];
+const twoFragments: FrameSpec[] = [
+  { opcode: TEXT, fin: false, payload: F(1) },
+  { opcode: CONT, payload: F(2) },
+];
+const pingBetween: FrameSpec[] = [
+  { opcode: TEXT, fin: false, payload: F(1) },
+  { opcode: PING, payload: 'ping payload' },
+  { opcode: CONT, payload: F(2) },
+];
+const contFirst = (fin: boolean): FrameSpec[] => [
+  { opcode: CONT, fin, payload: 'non-continuation payload' },
+  { opcode: TEXT, payload: HELLO },
+];
 const twiceContTextCont = (fin: boolean): FrameSpec[] => {
-  const once: FrameSpec[] = [{ opcode: CONT, fin, payload: F(1) }, { opcode: TEXT, fin: false, payload: F(2) }, { opcode: CONT, payload: F(3) }];
+  const once: FrameSpec[] = [
+    { opcode: CONT, fin, payload: F(1) },
+    { opcode: TEXT, fin: false, payload: F(2) },
+    { opcode: CONT, payload: F(3) },
+  ];
   return [...once, ...once];
 };
 const PONGME_MESSAGES = [ping('pongme 1!'), ping('pongme 2!'), text(F(1) + F(2) + F(3) + F(4) + F(5))];
 
 const group5: Case[] = [
   {
-    id: '5.1', title: 'fails 1002 on a fragmented ping (control frames must have FIN, RFC 6455 §5.5)',
-    frames: [{ opcode: PING, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }], messages: [], error: fail('fin', 0),
+    id: '5.1',
+    title: 'fails 1002 on a fragmented ping (control frames must have FIN, RFC 6455 §5.5)',
+    frames: [
+      { opcode: PING, fin: false, payload: F(1) },
+      { opcode: CONT, payload: F(2) },
+    ],
+    messages: [],
+    error: fail('fin', 0),
   },
   {
-    id: '5.2', title: 'fails 1002 on a fragmented pong (control frames must have FIN, RFC 6455 §5.5)',
-    frames: [{ opcode: PONG, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }], messages: [], error: fail('fin', 0),
-  },
-  { id: '5.3', title: 'reassembles a text message of two fragments (RFC 6455 §5.4)', frames: twoFragments, messages: [text(F(1) + F(2))] },
-  { id: '5.4', title: 'reassembles a text message of two fragments written frame-wise (RFC 6455 §5.4)', frames: twoFragments, messages: [text(F(1) + F(2))] },
-  { id: '5.5', title: 'reassembles a text message of two fragments written octet-wise (RFC 6455 §5.4)', frames: twoFragments, messages: [text(F(1) + F(2))] },
-  {
-    id: '5.6', title: 'delivers a ping between two fragments before the message (RFC 6455 §5.4)',
-    frames: pingBetween, messages: [ping('ping payload'), text(F(1) + F(2))],
-  },
-  {
-    id: '5.7', title: 'delivers a ping between two fragments before the message, frame-wise (RFC 6455 §5.4)',
-    frames: pingBetween, messages: [ping('ping payload'), text(F(1) + F(2))],
+    id: '5.2',
+    title: 'fails 1002 on a fragmented pong (control frames must have FIN, RFC 6455 §5.5)',
+    frames: [
+      { opcode: PONG, fin: false, payload: F(1) },
+      { opcode: CONT, payload: F(2) },
+    ],
+    messages: [],
+    error: fail('fin', 0),
   },
   {
-    id: '5.8', title: 'delivers a ping between two fragments before the message, octet-wise (RFC 6455 §5.4)',
-    frames: pingBetween, messages: [ping('ping payload'), text(F(1) + F(2))],
+    id: '5.3',
+    title: 'reassembles a text message of two fragments (RFC 6455 §5.4)',
+    frames: twoFragments,
+    messages: [text(F(1) + F(2))],
   },
-  ...(['5.9', '5.10', '5.11'] as const).map((id, i): Case => ({
-    id, title: `fails 1002 on a final continuation frame with no message open, nothing delivered${['', ' (frame-wise)', ' (octet-wise)'][i]} (RFC 6455 §5.4)`,
-    frames: contFirst(true), messages: [], error: fail('unexpectedContinuation', 0),
-  })),
-  ...(['5.12', '5.13', '5.14'] as const).map((id, i): Case => ({
-    id, title: `fails 1002 on a non-final continuation frame with no message open, nothing delivered${['', ' (frame-wise)', ' (octet-wise)'][i]} (RFC 6455 §5.4)`,
-    frames: contFirst(false), messages: [], error: fail('unexpectedContinuation', 0),
-  })),
   {
-    id: '5.15', title: 'delivers the complete message, then fails 1002 on a continuation with no message open (RFC 6455 §5.4)',
+    id: '5.4',
+    title: 'reassembles a text message of two fragments written frame-wise (RFC 6455 §5.4)',
+    frames: twoFragments,
+    messages: [text(F(1) + F(2))],
+  },
+  {
+    id: '5.5',
+    title: 'reassembles a text message of two fragments written octet-wise (RFC 6455 §5.4)',
+    frames: twoFragments,
+    messages: [text(F(1) + F(2))],
+  },
+  {
+    id: '5.6',
+    title: 'delivers a ping between two fragments before the message (RFC 6455 §5.4)',
+    frames: pingBetween,
+    messages: [ping('ping payload'), text(F(1) + F(2))],
+  },
+  {
+    id: '5.7',
+    title: 'delivers a ping between two fragments before the message, frame-wise (RFC 6455 §5.4)',
+    frames: pingBetween,
+    messages: [ping('ping payload'), text(F(1) + F(2))],
+  },
+  {
+    id: '5.8',
+    title: 'delivers a ping between two fragments before the message, octet-wise (RFC 6455 §5.4)',
+    frames: pingBetween,
+    messages: [ping('ping payload'), text(F(1) + F(2))],
+  },
+  ...(['5.9', '5.10', '5.11'] as const).map(
+    (id, i): Case => ({
+      id,
+      title: `fails 1002 on a final continuation frame with no message open, nothing delivered${['', ' (frame-wise)', ' (octet-wise)'][i]} (RFC 6455 §5.4)`,
+      frames: contFirst(true),
+      messages: [],
+      error: fail('unexpectedContinuation', 0),
+    }),
+  ),
+  ...(['5.12', '5.13', '5.14'] as const).map(
+    (id, i): Case => ({
+      id,
+      title: `fails 1002 on a non-final continuation frame with no message open, nothing delivered${['', ' (frame-wise)', ' (octet-wise)'][i]} (RFC 6455 §5.4)`,
+      frames: contFirst(false),
+      messages: [],
+      error: fail('unexpectedContinuation', 0),
+    }),
+  ),
+  {
+    id: '5.15',
+    title: 'delivers the complete message, then fails 1002 on a continuation with no message open (RFC 6455 §5.4)',
     frames: [...twoFragments, { opcode: CONT, fin: false, payload: F(3) }, { opcode: TEXT, payload: F(4) }],
-    messages: [text(F(1) + F(2))], error: fail('unexpectedContinuation', 2),
+    messages: [text(F(1) + F(2))],
+    error: fail('unexpectedContinuation', 2),
   },
   {
-    id: '5.16', title: 'fails 1002 at the very first frame: a non-final continuation with no message open (RFC 6455 §5.4)',
-    frames: twiceContTextCont(false), messages: [], error: fail('unexpectedContinuation', 0),
+    id: '5.16',
+    title: 'fails 1002 at the very first frame: a non-final continuation with no message open (RFC 6455 §5.4)',
+    frames: twiceContTextCont(false),
+    messages: [],
+    error: fail('unexpectedContinuation', 0),
   },
   {
-    id: '5.17', title: 'fails 1002 at the very first frame: a final continuation with no message open (RFC 6455 §5.4)',
-    frames: twiceContTextCont(true), messages: [], error: fail('unexpectedContinuation', 0),
+    id: '5.17',
+    title: 'fails 1002 at the very first frame: a final continuation with no message open (RFC 6455 §5.4)',
+    frames: twiceContTextCont(true),
+    messages: [],
+    error: fail('unexpectedContinuation', 0),
   },
   {
-    id: '5.18', title: 'fails 1002 on a new text frame while a fragmented message is open (RFC 6455 §5.4)',
-    frames: [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: TEXT, payload: F(2) }], messages: [], error: fail('expectedContinuation', 1),
+    id: '5.18',
+    title: 'fails 1002 on a new text frame while a fragmented message is open (RFC 6455 §5.4)',
+    frames: [
+      { opcode: TEXT, fin: false, payload: F(1) },
+      { opcode: TEXT, payload: F(2) },
+    ],
+    messages: [],
+    error: fail('expectedContinuation', 1),
   },
   {
-    id: '5.19', title: 'delivers both pings in order before the 5-fragment message, first one before the pause (RFC 6455 §5.4)',
-    frames: PONGME, messages: PONGME_MESSAGES, sent: { frames: [3, 4] },
+    id: '5.19',
+    title: 'delivers both pings in order before the 5-fragment message, first one before the pause (RFC 6455 §5.4)',
+    frames: PONGME,
+    messages: PONGME_MESSAGES,
+    sent: { frames: [3, 4] },
   },
   {
-    id: '5.20', title: 'delivers both pings in order before the 5-fragment message, frame-wise (RFC 6455 §5.4)',
-    frames: PONGME, messages: PONGME_MESSAGES, sent: { frames: [1, 1, 1, 1, 1, 1, 1] },
+    id: '5.20',
+    title: 'delivers both pings in order before the 5-fragment message, frame-wise (RFC 6455 §5.4)',
+    frames: PONGME,
+    messages: PONGME_MESSAGES,
+    sent: { frames: [1, 1, 1, 1, 1, 1, 1] },
   },
 ];
 
 /** One byte per frame: T FIN0, C FIN0 …, C FIN1 (6.2.3, 6.2.4, 6.3.2). */
 const perByte = (bytes: Uint8Array): FrameSpec[] =>
-  Array.from(bytes, (_, i): FrameSpec => ({ opcode: i === 0 ? TEXT : CONT, fin: i === bytes.length - 1, payload: bytes.subarray(i, i + 1) }));
+  Array.from(
+    bytes,
+    (_, i): FrameSpec => ({
+      opcode: i === 0 ? TEXT : CONT,
+      fin: i === bytes.length - 1,
+      payload: bytes.subarray(i, i + 1),
+    }),
+  );
 
 const group6: Case[] = [
-  { id: '6.1.1', title: 'delivers an empty text message (RFC 6455 §5.6)', frames: [{ opcode: TEXT }], messages: [text('')] },
   {
-    id: '6.1.2', title: 'delivers one empty text message from three empty fragments (RFC 6455 §5.4)',
-    frames: [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false }, { opcode: CONT }], messages: [text('')],
+    id: '6.1.1',
+    title: 'delivers an empty text message (RFC 6455 §5.6)',
+    frames: [{ opcode: TEXT }],
+    messages: [text('')],
   },
   {
-    id: '6.1.3', title: 'delivers the middle payload of empty first and last fragments (RFC 6455 §5.4)',
-    frames: [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false, payload: 'middle frame payload' }, { opcode: CONT }],
+    id: '6.1.2',
+    title: 'delivers one empty text message from three empty fragments (RFC 6455 §5.4)',
+    frames: [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false }, { opcode: CONT }],
+    messages: [text('')],
+  },
+  {
+    id: '6.1.3',
+    title: 'delivers the middle payload of empty first and last fragments (RFC 6455 §5.4)',
+    frames: [
+      { opcode: TEXT, fin: false },
+      { opcode: CONT, fin: false, payload: 'middle frame payload' },
+      { opcode: CONT },
+    ],
     messages: [text('middle frame payload')],
   },
-  { id: '6.2.1', title: 'delivers valid multi-byte UTF-8 text in one frame (RFC 6455 §5.6, RFC 3629)', frames: [{ opcode: TEXT, payload: UTF8_29 }], messages: [text(UTF8_29_TEXT)] },
   {
-    id: '6.2.2', title: 'delivers valid UTF-8 text fragmented on a code-point boundary (RFC 6455 §5.6)',
-    frames: [{ opcode: TEXT, fin: false, payload: UTF8_29.subarray(0, 15) }, { opcode: CONT, payload: UTF8_29.subarray(15) }],
+    id: '6.2.1',
+    title: 'delivers valid multi-byte UTF-8 text in one frame (RFC 6455 §5.6, RFC 3629)',
+    frames: [{ opcode: TEXT, payload: UTF8_29 }],
     messages: [text(UTF8_29_TEXT)],
   },
   {
-    id: '6.2.3', title: 'delivers valid UTF-8 text sent one byte per frame, code points split across frames (RFC 6455 §5.6)',
-    frames: perByte(UTF8_29), messages: [text(UTF8_29_TEXT)],
-  },
-  { id: '6.2.4', title: 'delivers Greek "kosme" sent one byte per frame (RFC 6455 §5.6)', frames: perByte(KOSME_BYTES), messages: [text(KOSME)] },
-  {
-    id: '6.3.1', title: 'fails 1007 on a lone surrogate in one text frame, at the invalid byte (RFC 6455 §8.1)',
-    frames: [{ opcode: TEXT, payload: SURROGATE_20 }], messages: [], error: fail('utf8', 0, 12),
-  },
-  {
-    id: '6.3.2', title: 'fails 1007 on a lone surrogate sent one byte per frame, at the invalid frame (RFC 6455 §8.1)',
-    frames: perByte(SURROGATE_20), messages: [], error: fail('utf8', 12, 0),
+    id: '6.2.2',
+    title: 'delivers valid UTF-8 text fragmented on a code-point boundary (RFC 6455 §5.6)',
+    frames: [
+      { opcode: TEXT, fin: false, payload: UTF8_29.subarray(0, 15) },
+      { opcode: CONT, payload: UTF8_29.subarray(15) },
+    ],
+    messages: [text(UTF8_29_TEXT)],
   },
   {
-    id: '6.4.1', title: 'fails 1007 fast: on the 2nd fragment, before the 3rd arrives (RFC 6455 §8.1)',
-    frames: [{ opcode: TEXT, fin: false, payload: PART1 }, { opcode: CONT, fin: false, payload: PART2 }, { opcode: CONT, payload: PART3 }],
-    messages: [], error: fail('utf8', 1, 1), sent: { frames: [1, 1, 1], failPush: 1 },
+    id: '6.2.3',
+    title: 'delivers valid UTF-8 text sent one byte per frame, code points split across frames (RFC 6455 §5.6)',
+    frames: perByte(UTF8_29),
+    messages: [text(UTF8_29_TEXT)],
   },
   {
-    id: '6.4.2', title: 'fails 1007 fast: on the 1-byte 2nd fragment holding the invalid byte (RFC 6455 §8.1)',
+    id: '6.2.4',
+    title: 'delivers Greek "kosme" sent one byte per frame (RFC 6455 §5.6)',
+    frames: perByte(KOSME_BYTES),
+    messages: [text(KOSME)],
+  },
+  {
+    id: '6.3.1',
+    title: 'fails 1007 on a lone surrogate in one text frame, at the invalid byte (RFC 6455 §8.1)',
+    frames: [{ opcode: TEXT, payload: SURROGATE_20 }],
+    messages: [],
+    error: fail('utf8', 0, 12),
+  },
+  {
+    id: '6.3.2',
+    title: 'fails 1007 on a lone surrogate sent one byte per frame, at the invalid frame (RFC 6455 §8.1)',
+    frames: perByte(SURROGATE_20),
+    messages: [],
+    error: fail('utf8', 12, 0),
+  },
+  {
+    id: '6.4.1',
+    title: 'fails 1007 fast: on the 2nd fragment, before the 3rd arrives (RFC 6455 §8.1)',
+    frames: [
+      { opcode: TEXT, fin: false, payload: PART1 },
+      { opcode: CONT, fin: false, payload: PART2 },
+      { opcode: CONT, payload: PART3 },
+    ],
+    messages: [],
+    error: fail('utf8', 1, 1),
+    sent: { frames: [1, 1, 1], failPush: 1 },
+  },
+  {
+    id: '6.4.2',
+    title: 'fails 1007 fast: on the 1-byte 2nd fragment holding the invalid byte (RFC 6455 §8.1)',
     frames: [
       { opcode: TEXT, fin: false, payload: BEYOND_21.subarray(0, 12) },
       { opcode: CONT, fin: false, payload: BEYOND_21.subarray(12, 13) },
       { opcode: CONT, payload: BEYOND_21.subarray(13) },
     ],
-    messages: [], error: fail('utf8', 1, 0), sent: { frames: [1, 1, 1], failPush: 1 },
+    messages: [],
+    error: fail('utf8', 1, 0),
+    sent: { frames: [1, 1, 1], failPush: 1 },
   },
   {
-    id: '6.4.3', title: 'fails 1007 fast inside one frame: on the 2nd payload chop (11/4/6), before the frame completes (RFC 6455 §8.1)',
-    frames: [{ opcode: TEXT, payload: BEYOND_21 }], messages: [], error: fail('utf8', 0, 12), sent: { payloadChops: [11, 4, 6], failPush: 2 },
+    id: '6.4.3',
+    title:
+      'fails 1007 fast inside one frame: on the 2nd payload chop (11/4/6), before the frame completes (RFC 6455 §8.1)',
+    frames: [{ opcode: TEXT, payload: BEYOND_21 }],
+    messages: [],
+    error: fail('utf8', 0, 12),
+    sent: { payloadChops: [11, 4, 6], failPush: 2 },
   },
   {
-    id: '6.4.4', title: 'fails 1007 fast inside one frame: on the 1-byte 2nd payload chop (12/1/8) (RFC 6455 §8.1)',
-    frames: [{ opcode: TEXT, payload: BEYOND_21 }], messages: [], error: fail('utf8', 0, 12), sent: { payloadChops: [12, 1, 8], failPush: 2 },
+    id: '6.4.4',
+    title: 'fails 1007 fast inside one frame: on the 1-byte 2nd payload chop (12/1/8) (RFC 6455 §8.1)',
+    frames: [{ opcode: TEXT, payload: BEYOND_21 }],
+    messages: [],
+    error: fail('utf8', 0, 12),
+    sent: { payloadChops: [12, 1, 8], failPush: 2 },
   },
 ];
 
@@ -378,24 +632,38 @@ const INVALID_CODES = [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999];
 
 const group7: Case[] = [
   {
-    id: '7.1.1', title: 'delivers the text, then the close 1000 (RFC 6455 §5.5.1)',
-    frames: [{ opcode: TEXT, payload: 'Hello World!' }, X1000], messages: [text('Hello World!'), closed(1000)],
+    id: '7.1.1',
+    title: 'delivers the text, then the close 1000 (RFC 6455 §5.5.1)',
+    frames: [{ opcode: TEXT, payload: 'Hello World!' }, X1000],
+    messages: [text('Hello World!'), closed(1000)],
   },
   {
-    id: '7.1.2', title: 'delivers the first close and ignores a second close (RFC 6455 §5.5.1)',
-    frames: [X1000, { opcode: CLOSE }], messages: [closed(1000)],
-  },
-  { id: '7.1.3', title: 'delivers the close and ignores a ping after it, no pong (RFC 6455 §5.5.1)', frames: [X1000, { opcode: PING }], messages: [closed(1000)] },
-  {
-    id: '7.1.4', title: 'delivers the close and ignores a text frame after it (RFC 6455 §5.5.1)',
-    frames: [X1000, { opcode: TEXT, payload: 'Hello World!' }], messages: [closed(1000)],
+    id: '7.1.2',
+    title: 'delivers the first close and ignores a second close (RFC 6455 §5.5.1)',
+    frames: [X1000, { opcode: CLOSE }],
+    messages: [closed(1000)],
   },
   {
-    id: '7.1.5', title: 'delivers the close arriving mid-message and not the unfinished message (RFC 6455 §5.5.1)',
-    frames: [{ opcode: TEXT, fin: false, payload: F(1) }, X1000, { opcode: CONT, payload: F(2) }], messages: [closed(1000)],
+    id: '7.1.3',
+    title: 'delivers the close and ignores a ping after it, no pong (RFC 6455 §5.5.1)',
+    frames: [X1000, { opcode: PING }],
+    messages: [closed(1000)],
   },
   {
-    id: '7.1.6', title: 'delivers a 256 KiB text and a short text before the close, ignores the ping after it (informational)',
+    id: '7.1.4',
+    title: 'delivers the close and ignores a text frame after it (RFC 6455 §5.5.1)',
+    frames: [X1000, { opcode: TEXT, payload: 'Hello World!' }],
+    messages: [closed(1000)],
+  },
+  {
+    id: '7.1.5',
+    title: 'delivers the close arriving mid-message and not the unfinished message (RFC 6455 §5.5.1)',
+    frames: [{ opcode: TEXT, fin: false, payload: F(1) }, X1000, { opcode: CONT, payload: F(2) }],
+    messages: [closed(1000)],
+  },
+  {
+    id: '7.1.6',
+    title: 'delivers a 256 KiB text and a short text before the close, ignores the ping after it (informational)',
     frames: [
       { opcode: TEXT, payload: repeatText(TEXT_PATTERN, 262144) },
       { opcode: TEXT, payload: 'Hello World!' },
@@ -408,114 +676,214 @@ const group7: Case[] = [
     skip: ['bytewise'],
   },
   {
-    id: '§2.7', title: 'ignores bytes after the close even when they would be invalid (reserved opcode) (RFC 6455 §5.5.1)',
-    frames: [X1000, { opcode: 3, rsv: 7, payload: HELLO }], messages: [closed(1000)],
-  },
-  { id: '7.3.1', title: 'delivers an empty close frame as a close without code (RFC 6455 §5.5.1)', frames: closeWith(new Uint8Array(0)), messages: [closed()] },
-  {
-    id: '7.3.2', title: 'fails 1002 on a 1-byte close payload (RFC 6455 §5.5.1)',
-    frames: closeWith(utf8('a')), messages: [], error: fail('controlLength', 0),
-  },
-  { id: '7.3.3', title: 'delivers a close with code 1000 and no reason (RFC 6455 §5.5.1)', frames: closeWith(closeBody(1000)), messages: [closed(1000)] },
-  {
-    id: '7.3.4', title: 'delivers a close with code 1000 and a reason (RFC 6455 §5.5.1)',
-    frames: closeWith(closeBody(1000, 'Hello World!')), messages: [closed(1000, 'Hello World!')],
+    id: '§2.7',
+    title: 'ignores bytes after the close even when they would be invalid (reserved opcode) (RFC 6455 §5.5.1)',
+    frames: [X1000, { opcode: 3, rsv: 7, payload: HELLO }],
+    messages: [closed(1000)],
   },
   {
-    id: '7.3.5', title: 'delivers a close with a 125-byte payload (code + 123-byte reason) (RFC 6455 §5.5)',
-    frames: closeWith(closeBody(1000, star(123))), messages: [closed(1000, star(123))],
+    id: '7.3.1',
+    title: 'delivers an empty close frame as a close without code (RFC 6455 §5.5.1)',
+    frames: closeWith(new Uint8Array(0)),
+    messages: [closed()],
   },
   {
-    id: '7.3.6', title: 'fails 1002 on a close with a 126-byte payload (RFC 6455 §5.5)',
-    frames: closeWith(closeBody(1000, star(124))), messages: [], error: fail('controlLength', 0),
+    id: '7.3.2',
+    title: 'fails 1002 on a 1-byte close payload (RFC 6455 §5.5.1)',
+    frames: closeWith(utf8('a')),
+    messages: [],
+    error: fail('controlLength', 0),
   },
   {
-    id: '7.5.1', title: 'fails 1007 on a close reason that is not valid UTF-8 (RFC 6455 §5.5.1, §8.1)',
-    frames: closeWith(closeBody(1000, SURROGATE_20)), messages: [], error: fail('utf8', 0, 'end'),
+    id: '7.3.3',
+    title: 'delivers a close with code 1000 and no reason (RFC 6455 §5.5.1)',
+    frames: closeWith(closeBody(1000)),
+    messages: [closed(1000)],
   },
-  ...VALID_CODES.map((code, i): Case => ({
-    id: `7.7.${i + 1}`, title: `delivers a close with valid code ${code} (RFC 6455 §7.4)`, frames: closeWith(closeBody(code)), messages: [closed(code)],
-  })),
-  ...INVALID_CODES.map((code, i): Case => ({
-    id: `7.9.${i + 1}`, title: `fails 1002 on a close with invalid code ${code} (RFC 6455 §7.4)`,
-    frames: closeWith(closeBody(code)), messages: [], error: fail('closeCode', 0, 'end'),
-  })),
-  ...[5000, 65535].map((code, i): Case => ({
-    id: `7.13.${i + 1}`, title: `fails 1002 on a close with undefined code ${code} (informational; rule of §2.7)`,
-    frames: closeWith(closeBody(code)), messages: [], error: fail('closeCode', 0, 'end'),
-  })),
+  {
+    id: '7.3.4',
+    title: 'delivers a close with code 1000 and a reason (RFC 6455 §5.5.1)',
+    frames: closeWith(closeBody(1000, 'Hello World!')),
+    messages: [closed(1000, 'Hello World!')],
+  },
+  {
+    id: '7.3.5',
+    title: 'delivers a close with a 125-byte payload (code + 123-byte reason) (RFC 6455 §5.5)',
+    frames: closeWith(closeBody(1000, star(123))),
+    messages: [closed(1000, star(123))],
+  },
+  {
+    id: '7.3.6',
+    title: 'fails 1002 on a close with a 126-byte payload (RFC 6455 §5.5)',
+    frames: closeWith(closeBody(1000, star(124))),
+    messages: [],
+    error: fail('controlLength', 0),
+  },
+  {
+    id: '7.5.1',
+    title: 'fails 1007 on a close reason that is not valid UTF-8 (RFC 6455 §5.5.1, §8.1)',
+    frames: closeWith(closeBody(1000, SURROGATE_20)),
+    messages: [],
+    error: fail('utf8', 0, 'end'),
+  },
+  ...VALID_CODES.map(
+    (code, i): Case => ({
+      id: `7.7.${i + 1}`,
+      title: `delivers a close with valid code ${code} (RFC 6455 §7.4)`,
+      frames: closeWith(closeBody(code)),
+      messages: [closed(code)],
+    }),
+  ),
+  ...INVALID_CODES.map(
+    (code, i): Case => ({
+      id: `7.9.${i + 1}`,
+      title: `fails 1002 on a close with invalid code ${code} (RFC 6455 §7.4)`,
+      frames: closeWith(closeBody(code)),
+      messages: [],
+      error: fail('closeCode', 0, 'end'),
+    }),
+  ),
+  ...[5000, 65535].map(
+    (code, i): Case => ({
+      id: `7.13.${i + 1}`,
+      title: `fails 1002 on a close with undefined code ${code} (informational; rule of §2.7)`,
+      frames: closeWith(closeBody(code)),
+      messages: [],
+      error: fail('closeCode', 0, 'end'),
+    }),
+  ),
 ];
 
 const group10: Case[] = [
   {
-    id: '10.1.1', title: 'reassembles a 65536-byte text message auto-fragmented into 51 frames of 1300 bytes (RFC 6455 §5.4)',
-    frames: fragments(TEXT, star(65536), 1300), messages: [text(star(65536))],
+    id: '10.1.1',
+    title: 'reassembles a 65536-byte text message auto-fragmented into 51 frames of 1300 bytes (RFC 6455 §5.4)',
+    frames: fragments(TEXT, star(65536), 1300),
+    messages: [text(star(65536))],
   },
 ];
 
 const ZERO_KEY = new Uint8Array(4);
 const gaps: Case[] = [
   {
-    id: '§4', title: 'fails 1002 on a 16-bit length carrying 3 (non-minimal, RFC 6455 §5.2)',
-    frames: [{ opcode: TEXT, payload: 'abc', lengthForm: 16 }], messages: [], error: fail('nonMinimal', 0),
+    id: '§4',
+    title: 'fails 1002 on a 16-bit length carrying 3 (non-minimal, RFC 6455 §5.2)',
+    frames: [{ opcode: TEXT, payload: 'abc', lengthForm: 16 }],
+    messages: [],
+    error: fail('nonMinimal', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a 16-bit length carrying 125 after a valid message (non-minimal, RFC 6455 §5.2)',
-    frames: [{ opcode: BINARY, payload: NON_UTF8 }, { opcode: BINARY, payload: fill(125, 0xfe), lengthForm: 16 }],
-    messages: [binary(NON_UTF8)], error: fail('nonMinimal', 1),
+    id: '§4',
+    title: 'fails 1002 on a 16-bit length carrying 125 after a valid message (non-minimal, RFC 6455 §5.2)',
+    frames: [
+      { opcode: BINARY, payload: NON_UTF8 },
+      { opcode: BINARY, payload: fill(125, 0xfe), lengthForm: 16 },
+    ],
+    messages: [binary(NON_UTF8)],
+    error: fail('nonMinimal', 1),
   },
   {
-    id: '§4', title: 'fails 1002 on a 16-bit length carrying 0 (non-minimal, RFC 6455 §5.2)',
-    frames: [{ opcode: BINARY, lengthForm: 16 }], messages: [], error: fail('nonMinimal', 0),
+    id: '§4',
+    title: 'fails 1002 on a 16-bit length carrying 0 (non-minimal, RFC 6455 §5.2)',
+    frames: [{ opcode: BINARY, lengthForm: 16 }],
+    messages: [],
+    error: fail('nonMinimal', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a 64-bit length carrying 126 (non-minimal, RFC 6455 §5.2)',
-    frames: [{ opcode: BINARY, payload: fill(126, 0xfe), lengthForm: 64 }], messages: [], error: fail('nonMinimal', 0),
+    id: '§4',
+    title: 'fails 1002 on a 64-bit length carrying 126 (non-minimal, RFC 6455 §5.2)',
+    frames: [{ opcode: BINARY, payload: fill(126, 0xfe), lengthForm: 64 }],
+    messages: [],
+    error: fail('nonMinimal', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a 64-bit length carrying 65535 (non-minimal, RFC 6455 §5.2)',
-    frames: [{ opcode: TEXT, payload: star(65535), lengthForm: 64 }], messages: [], error: fail('nonMinimal', 0),
+    id: '§4',
+    title: 'fails 1002 on a 64-bit length carrying 65535 (non-minimal, RFC 6455 §5.2)',
+    frames: [{ opcode: TEXT, payload: star(65535), lengthForm: 64 }],
+    messages: [],
+    error: fail('nonMinimal', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a non-minimal 64-bit length on a continuation frame (RFC 6455 §5.2)',
-    frames: [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2), lengthForm: 64 }],
-    messages: [], error: fail('nonMinimal', 1),
+    id: '§4',
+    title: 'fails 1002 on a non-minimal 64-bit length on a continuation frame (RFC 6455 §5.2)',
+    frames: [
+      { opcode: TEXT, fin: false, payload: F(1) },
+      { opcode: CONT, payload: F(2), lengthForm: 64 },
+    ],
+    messages: [],
+    error: fail('nonMinimal', 1),
   },
   {
-    id: '§4', title: 'fails 1002 on a 64-bit length with the most significant bit set (RFC 6455 §5.2)',
-    frames: [{ opcode: BINARY, announce: 0x8000000000000000n }], messages: [], error: fail('msb', 0),
+    id: '§4',
+    title: 'fails 1002 on a 64-bit length with the most significant bit set (RFC 6455 §5.2)',
+    frames: [{ opcode: BINARY, announce: 0x8000000000000000n }],
+    messages: [],
+    error: fail('msb', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a 64-bit length of 2^64-1 (most significant bit set, RFC 6455 §5.2)',
-    frames: [{ opcode: TEXT, announce: 0xffffffffffffffffn }], messages: [], error: fail('msb', 0),
+    id: '§4',
+    title: 'fails 1002 on a 64-bit length of 2^64-1 (most significant bit set, RFC 6455 §5.2)',
+    frames: [{ opcode: TEXT, announce: 0xffffffffffffffffn }],
+    messages: [],
+    error: fail('msb', 0),
   },
   {
-    id: '§4', title: 'fails 1009 on a 64-bit length of 2^53 (above Number.MAX_SAFE_INTEGER)',
-    frames: [{ opcode: BINARY, announce: 2n ** 53n }], messages: [], error: fail('tooLong', 0),
+    id: '§4',
+    title: 'fails 1009 on a 64-bit length of 2^53 (above Number.MAX_SAFE_INTEGER)',
+    frames: [{ opcode: BINARY, announce: 2n ** 53n }],
+    messages: [],
+    error: fail('tooLong', 0),
   },
   {
-    id: '§4', title: 'fails 1009 on a 64-bit length of 2^63-1 (above Number.MAX_SAFE_INTEGER)',
-    frames: [{ opcode: TEXT, announce: 2n ** 63n - 1n }], messages: [], error: fail('tooLong', 0),
+    id: '§4',
+    title: 'fails 1009 on a 64-bit length of 2^63-1 (above Number.MAX_SAFE_INTEGER)',
+    frames: [{ opcode: TEXT, announce: 2n ** 63n - 1n }],
+    messages: [],
+    error: fail('tooLong', 0),
   },
   {
-    id: '§4', title: 'fails 1002 when a server receives an unmasked frame (RFC 6455 §5.1)', roles: ['server'],
-    frames: [{ opcode: TEXT, payload: HELLO, mask: null }], messages: [], error: fail('expectedMask', 0),
+    id: '§4',
+    title: 'fails 1002 when a server receives an unmasked frame (RFC 6455 §5.1)',
+    roles: ['server'],
+    frames: [{ opcode: TEXT, payload: HELLO, mask: null }],
+    messages: [],
+    error: fail('expectedMask', 0),
   },
   {
-    id: '§4', title: 'fails 1002 when a server receives an unmasked continuation after masked frames (RFC 6455 §5.1)', roles: ['server'],
-    frames: [{ opcode: PING, payload: 'p' }, { opcode: TEXT, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2), mask: null }],
-    messages: [ping('p')], error: fail('expectedMask', 2),
+    id: '§4',
+    title: 'fails 1002 when a server receives an unmasked continuation after masked frames (RFC 6455 §5.1)',
+    roles: ['server'],
+    frames: [
+      { opcode: PING, payload: 'p' },
+      { opcode: TEXT, fin: false, payload: F(1) },
+      { opcode: CONT, payload: F(2), mask: null },
+    ],
+    messages: [ping('p')],
+    error: fail('expectedMask', 2),
   },
   {
-    id: '§4', title: 'fails 1002 when a client receives a masked frame (RFC 6455 §5.1)', roles: ['client'],
-    frames: [{ opcode: TEXT, payload: HELLO, mask: hex('37 fa 21 3d') }], messages: [], error: fail('unexpectedMask', 0),
+    id: '§4',
+    title: 'fails 1002 when a client receives a masked frame (RFC 6455 §5.1)',
+    roles: ['client'],
+    frames: [{ opcode: TEXT, payload: HELLO, mask: hex('37 fa 21 3d') }],
+    messages: [],
+    error: fail('unexpectedMask', 0),
   },
   {
-    id: '§4', title: 'fails 1002 when a client receives a masked ping after a valid text (RFC 6455 §5.1)', roles: ['client'],
-    frames: [{ opcode: TEXT, payload: HELLO }, { opcode: PING, payload: 'p', mask: hex('01 02 03 04') }], messages: [text(HELLO)], error: fail('unexpectedMask', 1),
+    id: '§4',
+    title: 'fails 1002 when a client receives a masked ping after a valid text (RFC 6455 §5.1)',
+    roles: ['client'],
+    frames: [
+      { opcode: TEXT, payload: HELLO },
+      { opcode: PING, payload: 'p', mask: hex('01 02 03 04') },
+    ],
+    messages: [text(HELLO)],
+    error: fail('unexpectedMask', 1),
   },
   {
-    id: '§4', title: 'decodes frames masked with an all-zero key (RFC 6455 §5.3)', roles: ['server'],
+    id: '§4',
+    title: 'decodes frames masked with an all-zero key (RFC 6455 §5.3)',
+    roles: ['server'],
     frames: [
       { opcode: TEXT, payload: HELLO, mask: ZERO_KEY },
       { opcode: BINARY, fin: false, payload: NON_UTF8, mask: ZERO_KEY },
@@ -526,24 +894,47 @@ const gaps: Case[] = [
     messages: [text(HELLO), ping('zero'), binary(concat([NON_UTF8, fill(300, 0xfe)])), closed(1001, 'bye')],
   },
   {
-    id: '§4', title: 'fails 1002 on a close frame with FIN clear (RFC 6455 §5.5)',
-    frames: [{ opcode: CLOSE, fin: false, payload: closeBody(1000) }], messages: [], error: fail('fin', 0),
+    id: '§4',
+    title: 'fails 1002 on a close frame with FIN clear (RFC 6455 §5.5)',
+    frames: [{ opcode: CLOSE, fin: false, payload: closeBody(1000) }],
+    messages: [],
+    error: fail('fin', 0),
   },
   {
-    id: '§4', title: 'fails 1002 on a pong with a 126-byte payload (RFC 6455 §5.5)',
-    frames: [{ opcode: PONG, payload: fill(126, 0xfe) }], messages: [], error: fail('controlLength', 0),
+    id: '§4',
+    title: 'fails 1002 on a pong with a 126-byte payload (RFC 6455 §5.5)',
+    frames: [{ opcode: PONG, payload: fill(126, 0xfe) }],
+    messages: [],
+    error: fail('controlLength', 0),
   },
-  ...[1012, 1013, 1014].map((code): Case => ({
-    id: '§4', title: `delivers a close with IANA-registered code ${code} (RFC 6455 §7.4.2)`,
-    frames: closeWith(closeBody(code, 'r')), messages: [closed(code, 'r')],
-  })),
+  ...[1012, 1013, 1014].map(
+    (code): Case => ({
+      id: '§4',
+      title: `delivers a close with IANA-registered code ${code} (RFC 6455 §7.4.2)`,
+      frames: closeWith(closeBody(code, 'r')),
+      messages: [closed(code, 'r')],
+    }),
+  ),
   {
-    id: '§4', title: 'fails 1002 on a close with reserved code 1015 (must never be sent, RFC 6455 §7.4.1)',
-    frames: closeWith(closeBody(1015)), messages: [], error: fail('closeCode', 0, 'end'),
+    id: '§4',
+    title: 'fails 1002 on a close with reserved code 1015 (must never be sent, RFC 6455 §7.4.1)',
+    frames: closeWith(closeBody(1015)),
+    messages: [],
+    error: fail('closeCode', 0, 'end'),
   },
 ];
 
-const CASES: Case[] = [...group1, ...group2, ...group3, ...group4, ...group5, ...group6, ...group7, ...group10, ...gaps];
+const CASES: Case[] = [
+  ...group1,
+  ...group2,
+  ...group3,
+  ...group4,
+  ...group5,
+  ...group6,
+  ...group7,
+  ...group10,
+  ...gaps,
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Machinery
@@ -552,7 +943,14 @@ const CASES: Case[] = [...group1, ...group2, ...group3, ...group4, ...group5, ..
 const ROLES: readonly Role[] = ['server', 'client'];
 const maskedFor = (role: Role): boolean => role === 'server';
 
-type FeedName = 'whole' | 'bytewise' | 'chop997' | 'random (seed 1)' | 'random (seed 2)' | 'one push per frame' | 'as sent';
+type FeedName =
+  | 'whole'
+  | 'bytewise'
+  | 'chop997'
+  | 'random (seed 1)'
+  | 'random (seed 2)'
+  | 'one push per frame'
+  | 'as sent';
 const SEEDS = [1, 0xc0ffee] as const;
 const FEED_NAMES: FeedName[] = [
   ...FEEDS.flatMap((f): FeedName[] => (f === 'random' ? ['random (seed 1)', 'random (seed 2)'] : [f as FeedName])),
@@ -563,12 +961,18 @@ const FEED_NAMES: FeedName[] = [
 function piecesFor(feed: FeedName, built: Built, c: Case): Uint8Array[] {
   const { bytes } = built;
   switch (feed) {
-    case 'whole': return chunks(bytes, 'whole');
-    case 'bytewise': return chunks(bytes, 'bytewise');
-    case 'chop997': return chunks(bytes, 'chop997');
-    case 'random (seed 1)': return chunks(bytes, 'random', SEEDS[0]);
-    case 'random (seed 2)': return chunks(bytes, 'random', SEEDS[1]);
-    case 'one push per frame': return cutAt(bytes, built.end.slice(0, -1));
+    case 'whole':
+      return chunks(bytes, 'whole');
+    case 'bytewise':
+      return chunks(bytes, 'bytewise');
+    case 'chop997':
+      return chunks(bytes, 'chop997');
+    case 'random (seed 1)':
+      return chunks(bytes, 'random', SEEDS[0]);
+    case 'random (seed 2)':
+      return chunks(bytes, 'random', SEEDS[1]);
+    case 'one push per frame':
+      return cutAt(bytes, built.end.slice(0, -1));
     case 'as sent': {
       const sent = c.sent!;
       if ('frames' in sent) {
@@ -612,9 +1016,12 @@ function failRange(e: ExpectedError, built: Built): [number, number] {
  */
 function expectMessages(got: readonly Message[], want: readonly Message[]): void {
   const shape = (ms: readonly Message[]): string[] =>
-    ms.map((m) => (m.type === 'close' ? m.type : `${m.type} ${typeof m.data === 'string' ? 'string' : 'bytes'}(${m.data.length})`));
+    ms.map((m) =>
+      m.type === 'close' ? m.type : `${m.type} ${typeof m.data === 'string' ? 'string' : 'bytes'}(${m.data.length})`,
+    );
   const size = want.reduce((n, m) => n + (m.type === 'close' ? 0 : m.data.length), 0);
-  if (size <= 256 * 1024) expect(summary(got)).toEqual(summary(want)); // readable diff; hex of big payloads is costly
+  if (size <= 256 * 1024)
+    expect(summary(got)).toEqual(summary(want)); // readable diff; hex of big payloads is costly
   else expect(shape(got)).toEqual(shape(want));
   expect(mismatch(got, want)).toBeNull();
 }
@@ -628,14 +1035,20 @@ function mismatch(got: readonly Message[], want: readonly Message[]): string | n
     if (w.type === 'close' || g.type === 'close') {
       const gc = g as Extract<Message, { type: 'close' }>;
       const wc = w as Extract<Message, { type: 'close' }>;
-      if ('code' in gc !== 'code' in wc || gc.code !== wc.code || gc.reason !== wc.reason || Object.keys(gc).length !== Object.keys(wc).length) {
+      if (
+        'code' in gc !== 'code' in wc ||
+        gc.code !== wc.code ||
+        gc.reason !== wc.reason ||
+        Object.keys(gc).length !== Object.keys(wc).length
+      ) {
         return `message ${i}: expected ${JSON.stringify(wc)}, got ${JSON.stringify(gc)}`;
       }
       continue;
     }
     if (typeof w.data === 'string') {
       if (typeof g.data !== 'string') return `message ${i}: text data must be a string`;
-      if (g.data.length !== w.data.length) return `message ${i}: expected ${w.data.length} characters, got ${g.data.length}`;
+      if (g.data.length !== w.data.length)
+        return `message ${i}: expected ${w.data.length} characters, got ${g.data.length}`;
       if (g.data !== w.data) return `message ${i}: text content differs`;
     } else {
       if (!(g.data instanceof Uint8Array)) return `message ${i}: data must be a Uint8Array`;
@@ -716,16 +1129,25 @@ interface PushCase {
 
 const PUSH_CASES: PushCase[] = [
   {
-    id: '5.6–5.8', title: 'delivers the ping on the push that completes it, before the last fragment arrives',
-    frames: pingBetween, completes: [[], [ping('ping payload')], [text(F(1) + F(2))]], sent: [1, 1, 1],
+    id: '5.6–5.8',
+    title: 'delivers the ping on the push that completes it, before the last fragment arrives',
+    frames: pingBetween,
+    completes: [[], [ping('ping payload')], [text(F(1) + F(2))]],
+    sent: [1, 1, 1],
   },
   {
-    id: '5.19', title: 'delivers "pongme 1!" on the push before the pause, then "pongme 2!" and the message',
-    frames: PONGME, completes: [[], [], [PONGME_MESSAGES[0]!], [], [], [PONGME_MESSAGES[1]!], [PONGME_MESSAGES[2]!]], sent: [3, 4],
+    id: '5.19',
+    title: 'delivers "pongme 1!" on the push before the pause, then "pongme 2!" and the message',
+    frames: PONGME,
+    completes: [[], [], [PONGME_MESSAGES[0]!], [], [], [PONGME_MESSAGES[1]!], [PONGME_MESSAGES[2]!]],
+    sent: [3, 4],
   },
   {
-    id: '5.20', title: 'delivers each ping on its own push, frame-wise, the message last',
-    frames: PONGME, completes: [[], [], [PONGME_MESSAGES[0]!], [], [], [PONGME_MESSAGES[1]!], [PONGME_MESSAGES[2]!]], sent: [1, 1, 1, 1, 1, 1, 1],
+    id: '5.20',
+    title: 'delivers each ping on its own push, frame-wise, the message last',
+    frames: PONGME,
+    completes: [[], [], [PONGME_MESSAGES[0]!], [], [], [PONGME_MESSAGES[1]!], [PONGME_MESSAGES[2]!]],
+    sent: [1, 1, 1, 1, 1, 1, 1],
   },
 ];
 
@@ -784,61 +1206,95 @@ const chops = [64, 128, 256, 512, 1024, 2048];
 const roundTrips = [0, 16, 64, 256, 1024, 4096];
 
 const group9: BigCase[] = [
-  ...sizes.map((n, i): BigCase => ({
-    id: `9.1.${i + 1}`, title: `echoes a ${sizeName(n)} text message in one frame`, size: n,
-    make: () => {
-      const s = repeatText(TEXT_PATTERN, n);
-      return { specs: [{ opcode: TEXT, payload: utf8(s) }], messages: [text(s)] };
-    },
-  })),
-  ...sizes.map((n, i): BigCase => ({
-    id: `9.2.${i + 1}`, title: `echoes a ${sizeName(n)} binary message in one frame`, size: n,
-    make: () => {
-      const b = repeatBytes(BINARY_PATTERN, n);
-      return { specs: [{ opcode: BINARY, payload: b }], messages: [binary(b)] };
-    },
-  })),
-  ...fragSizes.map((f, i): BigCase => ({
-    id: `9.3.${i + 1}`, title: `echoes a 4 MiB text message in ${(4 * MiB) / f} fragment(s) of ${f} bytes`, size: 4 * MiB,
-    smallChops: i === 0,
-    make: () => ({ specs: fragments(TEXT, fill(4 * MiB, 0x2a), f), messages: [text(star(4 * MiB))] }),
-  })),
-  ...fragSizes.map((f, i): BigCase => ({
-    id: `9.4.${i + 1}`, title: `echoes a 4 MiB binary message in ${(4 * MiB) / f} fragment(s) of ${f} bytes`, size: 4 * MiB,
-    smallChops: i === 0,
-    make: () => {
-      const b = fill(4 * MiB, i === 0 ? 0xfe : 0x2a);
-      return { specs: fragments(BINARY, b, f), messages: [binary(b)] };
-    },
-  })),
-  ...chops.map((k, i): BigCase => ({
-    id: `9.5.${i + 1}`, title: `echoes a 1 MiB text message in one frame sent in ${k}-byte chops`, size: MiB, chop: k,
-    make: () => {
-      const s = repeatText(TEXT_PATTERN, MiB);
-      return { specs: [{ opcode: TEXT, payload: utf8(s) }], messages: [text(s)] };
-    },
-  })),
-  ...chops.map((k, i): BigCase => ({
-    id: `9.6.${i + 1}`, title: `echoes a 1 MiB binary message in one frame sent in ${k}-byte chops`, size: MiB, chop: k,
-    make: () => {
-      const b = repeatBytes(BINARY_PATTERN, MiB);
-      return { specs: [{ opcode: BINARY, payload: b }], messages: [binary(b)] };
-    },
-  })),
-  ...roundTrips.map((n, i): BigCase => ({
-    id: `9.7.${i + 1}`, title: `echoes 1000 sequential ${n}-byte text messages`, size: 1000 * n,
-    make: () => ({
-      specs: Array.from({ length: 1000 }, () => ({ opcode: TEXT, payload: star(n) })),
-      messages: Array.from({ length: 1000 }, () => text(star(n))),
+  ...sizes.map(
+    (n, i): BigCase => ({
+      id: `9.1.${i + 1}`,
+      title: `echoes a ${sizeName(n)} text message in one frame`,
+      size: n,
+      make: () => {
+        const s = repeatText(TEXT_PATTERN, n);
+        return { specs: [{ opcode: TEXT, payload: utf8(s) }], messages: [text(s)] };
+      },
     }),
-  })),
-  ...roundTrips.map((n, i): BigCase => ({
-    id: `9.8.${i + 1}`, title: `echoes 1000 sequential ${n}-byte binary messages`, size: 1000 * n,
-    make: () => ({
-      specs: Array.from({ length: 1000 }, () => ({ opcode: BINARY, payload: fill(n, 0xfe) })),
-      messages: Array.from({ length: 1000 }, () => binary(fill(n, 0xfe))),
+  ),
+  ...sizes.map(
+    (n, i): BigCase => ({
+      id: `9.2.${i + 1}`,
+      title: `echoes a ${sizeName(n)} binary message in one frame`,
+      size: n,
+      make: () => {
+        const b = repeatBytes(BINARY_PATTERN, n);
+        return { specs: [{ opcode: BINARY, payload: b }], messages: [binary(b)] };
+      },
     }),
-  })),
+  ),
+  ...fragSizes.map(
+    (f, i): BigCase => ({
+      id: `9.3.${i + 1}`,
+      title: `echoes a 4 MiB text message in ${(4 * MiB) / f} fragment(s) of ${f} bytes`,
+      size: 4 * MiB,
+      smallChops: i === 0,
+      make: () => ({ specs: fragments(TEXT, fill(4 * MiB, 0x2a), f), messages: [text(star(4 * MiB))] }),
+    }),
+  ),
+  ...fragSizes.map(
+    (f, i): BigCase => ({
+      id: `9.4.${i + 1}`,
+      title: `echoes a 4 MiB binary message in ${(4 * MiB) / f} fragment(s) of ${f} bytes`,
+      size: 4 * MiB,
+      smallChops: i === 0,
+      make: () => {
+        const b = fill(4 * MiB, i === 0 ? 0xfe : 0x2a);
+        return { specs: fragments(BINARY, b, f), messages: [binary(b)] };
+      },
+    }),
+  ),
+  ...chops.map(
+    (k, i): BigCase => ({
+      id: `9.5.${i + 1}`,
+      title: `echoes a 1 MiB text message in one frame sent in ${k}-byte chops`,
+      size: MiB,
+      chop: k,
+      make: () => {
+        const s = repeatText(TEXT_PATTERN, MiB);
+        return { specs: [{ opcode: TEXT, payload: utf8(s) }], messages: [text(s)] };
+      },
+    }),
+  ),
+  ...chops.map(
+    (k, i): BigCase => ({
+      id: `9.6.${i + 1}`,
+      title: `echoes a 1 MiB binary message in one frame sent in ${k}-byte chops`,
+      size: MiB,
+      chop: k,
+      make: () => {
+        const b = repeatBytes(BINARY_PATTERN, MiB);
+        return { specs: [{ opcode: BINARY, payload: b }], messages: [binary(b)] };
+      },
+    }),
+  ),
+  ...roundTrips.map(
+    (n, i): BigCase => ({
+      id: `9.7.${i + 1}`,
+      title: `echoes 1000 sequential ${n}-byte text messages`,
+      size: 1000 * n,
+      make: () => ({
+        specs: Array.from({ length: 1000 }, () => ({ opcode: TEXT, payload: star(n) })),
+        messages: Array.from({ length: 1000 }, () => text(star(n))),
+      }),
+    }),
+  ),
+  ...roundTrips.map(
+    (n, i): BigCase => ({
+      id: `9.8.${i + 1}`,
+      title: `echoes 1000 sequential ${n}-byte binary messages`,
+      size: 1000 * n,
+      make: () => ({
+        specs: Array.from({ length: 1000 }, () => ({ opcode: BINARY, payload: fill(n, 0xfe) })),
+        messages: Array.from({ length: 1000 }, () => binary(fill(n, 0xfe))),
+      }),
+    }),
+  ),
 ];
 
 interface BigFeed {
@@ -897,7 +1353,10 @@ describe('Autobahn group 9 — limits / performance', () => {
   describe.each(group9.map((c) => [`${c.id} ${c.title}`, c] as const))('%s', (_name, c) => {
     describe.each(ROLES)('%s role', (role) => {
       const matrix = BACKENDS.flatMap((backend) =>
-        bigFeeds(c).map((feed) => [`${c.id} ${c.title} — ${backend} backend, ${feed.name}`, backend, feed.pieces] as const));
+        bigFeeds(c).map(
+          (feed) => [`${c.id} ${c.title} — ${backend} backend, ${feed.name}`, backend, feed.pieces] as const,
+        ),
+      );
       it.each(matrix)('%s', (_name, backend, pieces) => {
         const { bytes, messages } = bigStream(c, role);
         const outcome = decode(pieces(bytes), { role, backend });

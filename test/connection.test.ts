@@ -6,12 +6,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Connection, ConnectionPhase, ConnectionState, FrameDecoder, Heartbeat, type ConnectionEvent, type Frame, type Role,
+  Connection,
+  ConnectionPhase,
+  ConnectionState,
+  FrameDecoder,
+  Heartbeat,
+  type ConnectionEvent,
+  type Frame,
+  type Role,
 } from '../src/index.js';
 import { BACKENDS, chunks, concat, hex, stream, utf8, type FrameSpec } from './helpers.js';
 
-const TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
-const closeBody = (code: number, reason = ''): Uint8Array => concat([new Uint8Array([code >> 8, code & 0xff]), utf8(reason)]);
+const TEXT = 1,
+  BINARY = 2,
+  CLOSE = 8,
+  PING = 9,
+  PONG = 10;
+const closeBody = (code: number, reason = ''): Uint8Array =>
+  concat([new Uint8Array([code >> 8, code & 0xff]), utf8(reason)]);
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 
 /** Frames as the peer of `role` would write them (a server's peer is a client: masked). */
@@ -23,7 +35,11 @@ function sent(connection: Connection): Frame[] {
   return peer.push(concat(connection.bytesToSend()));
 }
 const OPCODE_NAMES: Record<number, string> = {
-  0: 'cont', [TEXT]: 'text', [BINARY]: 'binary', [PING]: 'ping', [PONG]: 'pong',
+  0: 'cont',
+  [TEXT]: 'text',
+  [BINARY]: 'binary',
+  [PING]: 'ping',
+  [PONG]: 'pong',
 };
 const describeFrame = (f: Frame): string =>
   f.opcode === CLOSE
@@ -39,19 +55,33 @@ for (const backend of BACKENDS) {
 
       it('delivers text and binary messages and sends replies with the right masking (RFC 6455 §5.1, §5.3)', () => {
         const c = open();
-        const events = c.receive(wire(role, [{ opcode: TEXT, payload: 'héllo' }, { opcode: BINARY, payload: hex('00 ff') }]));
-        expect(events).toEqual([{ type: 'text', data: 'héllo' }, { type: 'binary', data: hex('00 ff') }]);
+        const events = c.receive(
+          wire(role, [
+            { opcode: TEXT, payload: 'héllo' },
+            { opcode: BINARY, payload: hex('00 ff') },
+          ]),
+        );
+        expect(events).toEqual([
+          { type: 'text', data: 'héllo' },
+          { type: 'binary', data: hex('00 ff') },
+        ]);
         expect(c.send('héllo')).toBe(true);
         expect(c.send(new Uint8Array([0, 255]))).toBe(true);
         const frames = sent(c);
-        expect(frames.map((f) => [f.opcode, f.masked])).toEqual([[TEXT, role === 'client'], [BINARY, role === 'client']]);
+        expect(frames.map((f) => [f.opcode, f.masked])).toEqual([
+          [TEXT, role === 'client'],
+          [BINARY, role === 'client'],
+        ]);
         expect(c.state).toBe(ConnectionState.OPEN);
       });
 
       it('gives the same events whatever the split', () => {
         const bytes = wire(role, [
-          { opcode: TEXT, fin: false, payload: 'frag' }, { opcode: PING, payload: 'p' }, { opcode: 0, payload: 'ment' },
-          { opcode: BINARY, payload: new Uint8Array(300).fill(7) }, { opcode: CLOSE, payload: closeBody(1000) },
+          { opcode: TEXT, fin: false, payload: 'frag' },
+          { opcode: PING, payload: 'p' },
+          { opcode: 0, payload: 'ment' },
+          { opcode: BINARY, payload: new Uint8Array(300).fill(7) },
+          { opcode: CLOSE, payload: closeBody(1000) },
         ]);
         const whole = open().receive(bytes);
         for (const feed of ['bytewise', 'chop997', 'random'] as const) {
@@ -64,7 +94,9 @@ for (const backend of BACKENDS) {
       it('answers every ping with a pong, in order, before the replies to the same receive (Autobahn 2.10, 5.6)', () => {
         const c = open();
         const pings = Array.from({ length: 10 }, (_, i) => ({ opcode: PING, payload: `payload-${i}` }));
-        const events = c.receive(wire(role, [{ opcode: TEXT, fin: false, payload: 'a' }, ...pings, { opcode: 0, payload: 'b' }]));
+        const events = c.receive(
+          wire(role, [{ opcode: TEXT, fin: false, payload: 'a' }, ...pings, { opcode: 0, payload: 'b' }]),
+        );
         expect(types(events)).toEqual([...pings.map(() => 'ping'), 'text']);
         c.send('ab');
         expect(sentSummary(c)).toEqual([...pings.map((_, i) => `pong payload-${i}`), 'text ab']);
@@ -72,13 +104,24 @@ for (const backend of BACKENDS) {
 
       it('does not answer pings with autoPong: false, and never answers pongs (Autobahn 2.7)', () => {
         const c = open({ autoPong: false });
-        expect(types(c.receive(wire(role, [{ opcode: PING, payload: 'x' }, { opcode: PONG, payload: 'unsolicited' }])))).toEqual(['ping', 'pong']);
+        expect(
+          types(
+            c.receive(
+              wire(role, [
+                { opcode: PING, payload: 'x' },
+                { opcode: PONG, payload: 'unsolicited' },
+              ]),
+            ),
+          ),
+        ).toEqual(['ping', 'pong']);
         expect(c.bytesToSend()).toEqual([]);
       });
 
       it("echoes the peer's close code and is CLOSED once the reply is taken (RFC 6455 §5.5.1)", () => {
         const c = open();
-        expect(c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(3000, 'bye') }]))).toEqual([{ type: 'close', code: 3000, reason: 'bye' }]);
+        expect(c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(3000, 'bye') }]))).toEqual([
+          { type: 'close', code: 3000, reason: 'bye' },
+        ]);
         expect(c.state).toBe(ConnectionState.CLOSING);
         expect(sentSummary(c)).toEqual(['close 3000']);
         expect(c.state).toBe(ConnectionState.CLOSED);
@@ -95,14 +138,30 @@ for (const backend of BACKENDS) {
 
       it('replies 1000 to a close that arrives inside a fragmented message, which is dropped (Autobahn 7.1.5)', () => {
         const c = open();
-        const events = c.receive(wire(role, [{ opcode: TEXT, fin: false, payload: 'fragment1' }, { opcode: CLOSE, payload: closeBody(1000) }, { opcode: 0, payload: 'fragment2' }]));
+        const events = c.receive(
+          wire(role, [
+            { opcode: TEXT, fin: false, payload: 'fragment1' },
+            { opcode: CLOSE, payload: closeBody(1000) },
+            { opcode: 0, payload: 'fragment2' },
+          ]),
+        );
         expect(events).toEqual([{ type: 'close', code: 1000, reason: '' }]);
         expect(sentSummary(c)).toEqual(['close 1000']);
       });
 
       it('ignores everything after a close and refuses to send after its reply (Autobahn 7.1.3, 7.1.4)', () => {
         const c = open();
-        expect(types(c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }, { opcode: PING }, { opcode: TEXT, payload: 'Hello World!' }])))).toEqual(['close']);
+        expect(
+          types(
+            c.receive(
+              wire(role, [
+                { opcode: CLOSE, payload: closeBody(1000) },
+                { opcode: PING },
+                { opcode: TEXT, payload: 'Hello World!' },
+              ]),
+            ),
+          ),
+        ).toEqual(['close']);
         expect(types(c.receive(wire(role, [{ opcode: TEXT, payload: 'more' }])))).toEqual([]);
         expect(sentSummary(c)).toEqual(['close 1000']);
         expect(c.send('late')).toBe(false);
@@ -114,7 +173,12 @@ for (const backend of BACKENDS) {
 
       it('still sends replies to messages that came with the close, before the close reply (Autobahn 7.1.6)', () => {
         const c = open();
-        const events = c.receive(wire(role, [{ opcode: TEXT, payload: 'Hello World!' }, { opcode: CLOSE, payload: closeBody(1000) }]));
+        const events = c.receive(
+          wire(role, [
+            { opcode: TEXT, payload: 'Hello World!' },
+            { opcode: CLOSE, payload: closeBody(1000) },
+          ]),
+        );
         for (const e of events) if (e.type === 'text') expect(c.send(e.data)).toBe(true);
         expect(sentSummary(c)).toEqual(['text Hello World!', 'close 1000']);
       });
@@ -130,7 +194,13 @@ for (const backend of BACKENDS) {
       describe('failing the connection (RFC 6455 §7.1.7)', () => {
         it('sends 1002 after the replies to messages decoded before the violation (Autobahn 3.2 strict)', () => {
           const c = open();
-          const events = c.receive(wire(role, [{ opcode: TEXT, payload: 'Hello, world!' }, { opcode: TEXT, payload: 'Hello, world!', rsv: 2 }, { opcode: PING }]));
+          const events = c.receive(
+            wire(role, [
+              { opcode: TEXT, payload: 'Hello, world!' },
+              { opcode: TEXT, payload: 'Hello, world!', rsv: 2 },
+              { opcode: PING },
+            ]),
+          );
           expect(types(events)).toEqual(['text', 'error']);
           const error = (events[1] as { error: { code: string; closeCode: number } }).error;
           expect(error).toMatchObject({ code: 'WS_ERR_UNEXPECTED_RSV_2_3', closeCode: 1002 });
@@ -143,13 +213,25 @@ for (const backend of BACKENDS) {
         });
 
         const failures: [string, FrameSpec[], number][] = [
-          ['invalid UTF-8 → 1007 (Autobahn 6.3.1)', [{ opcode: TEXT, payload: hex('cebae1bdb9cf83cebcceb5eda080656469746564') }], 1007],
+          [
+            'invalid UTF-8 → 1007 (Autobahn 6.3.1)',
+            [{ opcode: TEXT, payload: hex('cebae1bdb9cf83cebcceb5eda080656469746564') }],
+            1007,
+          ],
           ['reserved opcode → 1002 (Autobahn 4.1.1)', [{ opcode: 3 }], 1002],
           ['invalid close code 1005 → 1002 (Autobahn 7.9.4)', [{ opcode: CLOSE, payload: closeBody(1005) }], 1002],
-          ['invalid UTF-8 in a close reason → 1007 (Autobahn 7.5.1)', [{ opcode: CLOSE, payload: concat([closeBody(1000), hex('eda080')]) }], 1007],
+          [
+            'invalid UTF-8 in a close reason → 1007 (Autobahn 7.5.1)',
+            [{ opcode: CLOSE, payload: concat([closeBody(1000), hex('eda080')]) }],
+            1007,
+          ],
           ['a 1-byte close body → 1002 (Autobahn 7.3.2)', [{ opcode: CLOSE, payload: hex('61') }], 1002],
           ['a ping of 126 bytes → 1002 (Autobahn 2.5)', [{ opcode: PING, payload: new Uint8Array(126) }], 1002],
-          ['a masking violation → 1002 (RFC 6455 §5.1)', [{ opcode: TEXT, payload: 'x', mask: role === 'server' ? null : hex('01020304') }], 1002],
+          [
+            'a masking violation → 1002 (RFC 6455 §5.1)',
+            [{ opcode: TEXT, payload: 'x', mask: role === 'server' ? null : hex('01020304') }],
+            1002,
+          ],
         ];
         for (const [title, specs, code] of failures) {
           it(title, () => {
@@ -184,9 +266,14 @@ for (const backend of BACKENDS) {
           expect(c.state).toBe(ConnectionState.CLOSING);
           expect(sentSummary(c)).toEqual(['close 1000']);
           expect(c.send('x')).toBe(false);
-          expect(types(c.receive(wire(role, [{ opcode: TEXT, payload: 'late' }, { opcode: PING }])))).toEqual(['text', 'ping']);
+          expect(types(c.receive(wire(role, [{ opcode: TEXT, payload: 'late' }, { opcode: PING }])))).toEqual([
+            'text',
+            'ping',
+          ]);
           expect(c.bytesToSend()).toEqual([]);
-          expect(c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]))).toEqual([{ type: 'close', code: 1000, reason: '' }]);
+          expect(c.receive(wire(role, [{ opcode: CLOSE, payload: closeBody(1000) }]))).toEqual([
+            { type: 'close', code: 1000, reason: '' },
+          ]);
           expect(c.state).toBe(ConnectionState.CLOSED);
           expect(c.bytesToSend()).toEqual([]);
         });
@@ -281,7 +368,11 @@ for (const backend of BACKENDS) {
       it('splits messages with fragmentSize', () => {
         const c = open({ fragmentSize: 4 });
         c.send('abcdefghij');
-        expect(sent(c).map((f) => [f.opcode, f.fin, ascii(f.payload)])).toEqual([[TEXT, false, 'abcd'], [0, false, 'efgh'], [0, true, 'ij']]);
+        expect(sent(c).map((f) => [f.opcode, f.fin, ascii(f.payload)])).toEqual([
+          [TEXT, false, 'abcd'],
+          [0, false, 'efgh'],
+          [0, true, 'ij'],
+        ]);
       });
 
       it('pings an idle peer and declares a silent one dead (heartbeat, time passed in)', () => {
@@ -321,7 +412,11 @@ for (const backend of BACKENDS) {
     }
 
     it('opens a client and a server connection against each other and negotiates a subprotocol', () => {
-      const client = new Connection({ role: 'client', backend, handshake: { host: 'localhost', path: '/chat?x=1', protocols: ['v2', 'v1'] } });
+      const client = new Connection({
+        role: 'client',
+        backend,
+        handshake: { host: 'localhost', path: '/chat?x=1', protocols: ['v2', 'v1'] },
+      });
       const server = new Connection({ role: 'server', backend, handshake: { protocols: ['v1', 'v2'] } });
       expect(client.state).toBe(ConnectionState.CONNECTING);
       expect(client.phase).toBe(ConnectionPhase.CONNECTING);
@@ -369,11 +464,18 @@ for (const backend of BACKENDS) {
       expect(response).toContain('Sec-WebSocket-Version: 13\r\n');
 
       const forbidden = new Connection({ role: 'server', backend, handshake: { origins: ['https://good.example'] } });
-      forbidden.receive(Uint8Array.from(request.replace('Version: 8', 'Version: 13').replace('Host: h', 'Host: h\r\nOrigin: https://evil.example'), (ch) => ch.charCodeAt(0)));
+      forbidden.receive(
+        Uint8Array.from(
+          request.replace('Version: 8', 'Version: 13').replace('Host: h', 'Host: h\r\nOrigin: https://evil.example'),
+          (ch) => ch.charCodeAt(0),
+        ),
+      );
       expect(ascii(concat(forbidden.bytesToSend()))).toMatch(/^HTTP\/1\.1 403 /);
 
       const huge = new Connection({ role: 'server', backend, handshake: {} });
-      expect(huge.receive(utf8(`GET / HTTP/1.1\r\nX: ${'a'.repeat(20000)}`))).toEqual([{ type: 'error', error: expect.objectContaining({ status: 431 }) }]);
+      expect(huge.receive(utf8(`GET / HTTP/1.1\r\nX: ${'a'.repeat(20000)}`))).toEqual([
+        { type: 'error', error: expect.objectContaining({ status: 431 }) },
+      ]);
       expect(ascii(concat(huge.bytesToSend()))).toMatch(/^HTTP\/1\.1 431 /);
     });
 

@@ -117,7 +117,8 @@ function runFrame(pieces: readonly Uint8Array[], opts: RunOptions, callEnd = tru
   const deliver = (m: Message, chunk: Uint8Array): void => {
     events.push(showMessage(m));
     kept.push(m);
-    if ('data' in m && m.data instanceof Uint8Array && m.data.buffer === chunk.buffer && m.data.length > 0) inPlaceViews++;
+    if ('data' in m && m.data instanceof Uint8Array && m.data.buffer === chunk.buffer && m.data.length > 0)
+      inPlaceViews++;
   };
   for (let i = 0; i < pieces.length; i++) {
     const chunk = pieces[i]!.slice();
@@ -171,7 +172,9 @@ function runWs(pieces: readonly Uint8Array[], role: Role): Outcome & { boundarie
   const boundaries: number[] = [];
   let concluded = false;
   const show = (b: Buffer): string => showBytes(new Uint8Array(b.buffer, b.byteOffset, b.length));
-  receiver.on('message', (data: Buffer, isBinary: boolean) => events.push(`${isBinary ? 'binary' : 'text'} ${show(data)}`));
+  receiver.on('message', (data: Buffer, isBinary: boolean) =>
+    events.push(`${isBinary ? 'binary' : 'text'} ${show(data)}`),
+  );
   receiver.on('ping', (data: Buffer) => events.push(`ping ${show(data)}`));
   receiver.on('pong', (data: Buffer) => events.push(`pong ${show(data)}`));
   receiver.on('conclude', (code: number, reason: Buffer) => {
@@ -201,7 +204,9 @@ const frameBytes = (pieces: readonly Uint8Array[], role: Role): FrameOutcome =>
 // ---------------------------------------------------------------------------------------------------------
 // Stream generation
 
-const VALID_CLOSE_CODES = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999];
+const VALID_CLOSE_CODES = [
+  1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999,
+];
 const INVALID_CLOSE_CODES = [0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535];
 const BAD_UTF8 = ['ff', 'c0af', 'eda080', 'edbfbf', 'f4908080', 'e080af', '80', 'f8888080', 'c220', 'e282'].map((h) =>
   Uint8Array.from(Buffer.from(h, 'hex')),
@@ -293,7 +298,16 @@ interface Ctl {
 }
 
 type Seg =
-  | { t: 'msg'; opcode: 1 | 2; len: number; text: TextKind; seed: number; cuts: number[]; ctl: { after: number; c: Ctl }[]; finish: boolean }
+  | {
+      t: 'msg';
+      opcode: 1 | 2;
+      len: number;
+      text: TextKind;
+      seed: number;
+      cuts: number[];
+      ctl: { after: number; c: Ctl }[];
+      finish: boolean;
+    }
   | { t: 'ctl'; c: Ctl }
   | { t: 'raw'; opcode: number; fin: boolean; rsv: number; len: number; seed: number }
   | { t: 'nonmin'; opcode: number; len: number; form: 16 | 64; seed: number }
@@ -388,7 +402,14 @@ const arbSeg: fc.Arbitrary<Seg> = fc.oneof(
 
 const arbTweak: fc.Arbitrary<Tweak> = fc.record({
   at: fc.nat(),
-  kind: fc.constantFrom('rsv' as const, 'mask' as const, 'zerokey' as const, 'zerokey' as const, 'fin' as const, 'opcode' as const),
+  kind: fc.constantFrom(
+    'rsv' as const,
+    'mask' as const,
+    'zerokey' as const,
+    'zerokey' as const,
+    'fin' as const,
+    'opcode' as const,
+  ),
   value: fc.integer({ min: 1, max: 15 }),
 });
 
@@ -429,12 +450,14 @@ const arbCuts = fc.array(fc.integer({ min: 0, max: 1_000_000 }), { maxLength: 12
 function controlSpec(c: Ctl): FrameSpec {
   if (c.opcode !== 8) return { opcode: c.opcode, payload: randomBytes(c.len, c.seed) };
   const code = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff);
-  const pick = <T,>(list: readonly T[]): T => list[Math.abs(c.seed) % list.length]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.abs(c.seed) % list.length]!;
   const reasonLength = Math.min(c.len, 123);
   if (c.kind < 20) return { opcode: 8 };
-  if (c.kind < 70) return { opcode: 8, payload: concat([code(pick(VALID_CLOSE_CODES)), validText(reasonLength, c.seed)]) };
+  if (c.kind < 70)
+    return { opcode: 8, payload: concat([code(pick(VALID_CLOSE_CODES)), validText(reasonLength, c.seed)]) };
   if (c.kind < 80) return { opcode: 8, payload: code(pick(INVALID_CLOSE_CODES)) };
-  if (c.kind < 90) return { opcode: 8, payload: concat([code(1000), textPayload(Math.max(1, reasonLength), 'invalid', c.seed)]) };
+  if (c.kind < 90)
+    return { opcode: 8, payload: concat([code(1000), textPayload(Math.max(1, reasonLength), 'invalid', c.seed)]) };
   if (c.kind < 95) return { opcode: 8, payload: Uint8Array.of(0x03) }; // 1 byte: invalid length
   return { opcode: 8, payload: concat([code(1000), new Uint8Array(124).fill(0x2a)]) }; // 126 bytes
 }
@@ -553,7 +576,13 @@ function compareBackends(built: Built, cuts: readonly number[]): void {
     withStream(built, pieces, () => {
       // Text as bytes may be validated differently (whole messages by the runtime's isUtf8, C_UTF8_DEFER) but
       // must fail at the same push with the same error, after the same messages, as text as strings.
-      const shape = ({ events, error, at, eof, closed }: FrameOutcome) => ({ events: events.length, error, at, eof, closed });
+      const shape = ({ events, error, at, eof, closed }: FrameOutcome) => ({
+        events: events.length,
+        error,
+        at,
+        eof,
+        closed,
+      });
       for (const backend of ['wasm', 'js'] as const) {
         expect(shape(runFrame(pieces, { role, backend, textAs: 'bytes' })), `${backend}: bytes vs strings`).toEqual(
           shape(runFrame(pieces, { role, backend, textAs: 'string' })),
@@ -566,7 +595,10 @@ function compareBackends(built: Built, cuts: readonly number[]): void {
         }
         // inPlace (views of the pushed chunks) decodes exactly what the copying default does, on both backends.
         for (const backend of ['wasm', 'js'] as const) {
-          expect(runFrame(pieces, { role, backend, textAs, inPlace: true }), `${backend} inPlace vs js, textAs ${textAs}`).toEqual(js);
+          expect(
+            runFrame(pieces, { role, backend, textAs, inPlace: true }),
+            `${backend} inPlace vs js, textAs ${textAs}`,
+          ).toEqual(js);
         }
         if (textAs === 'string') {
           // Chunking never changes what is decoded (only which push throws).
@@ -594,7 +626,9 @@ describe('backends agree (wasm vs js vs auto)', () => {
   it('on mutated streams (random bytes flipped, truncated)', () => {
     assertProperty(
       'backends/mutated',
-      fc.property(arbCleanPlan, arbMutation, arbCuts, (plan, mutation, cuts) => compareBackends(build(plan, mutation), cuts)),
+      fc.property(arbCleanPlan, arbMutation, arbCuts, (plan, mutation, cuts) =>
+        compareBackends(build(plan, mutation), cuts),
+      ),
       runs(1500),
     );
   });
@@ -666,7 +700,16 @@ function asWsError(error: string | null): string | null {
   return `${WS_NAME[code!] ?? code} ${close}`;
 }
 
-const stats = { streams: 0, clean: 0, direct: 0, nonMinimal: 0, msbLength: 0, failFastUtf8: 0, afterClose: 0, errors: new Map<string, number>() };
+const stats = {
+  streams: 0,
+  clean: 0,
+  direct: 0,
+  nonMinimal: 0,
+  msbLength: 0,
+  failFastUtf8: 0,
+  afterClose: 0,
+  errors: new Map<string, number>(),
+};
 
 function compareWithWs(built: Built, cuts: readonly number[]): void {
   const { bytes, role } = built;
@@ -676,7 +719,10 @@ function compareWithWs(built: Built, cuts: readonly number[]): void {
     const wsWhole = runWs([bytes], role);
     const wsSplit = runWs(pieces, role);
     // The oracle itself is chunk-agnostic.
-    expect({ events: wsSplit.events, error: wsSplit.error }, 'ws split vs ws whole').toEqual({ events: wsWhole.events, error: wsWhole.error });
+    expect({ events: wsSplit.events, error: wsSplit.error }, 'ws split vs ws whole').toEqual({
+      events: wsWhole.events,
+      error: wsWhole.error,
+    });
     // (e) A close frame is the last thing either side reports, whatever follows it.
     for (const o of [w, wsWhole]) {
       const i = o.events.findIndex((e) => e.startsWith('close '));
@@ -739,7 +785,10 @@ function compareWithWs(built: Built, cuts: readonly number[]): void {
     }
 
     stats.direct++;
-    expect({ events: wsWhole.events, error: wsWhole.error }, 'ws vs wsframe').toEqual({ events: w.events, error: asWsError(w.error) });
+    expect({ events: wsWhole.events, error: wsWhole.error }, 'ws vs wsframe').toEqual({
+      events: w.events,
+      error: asWsError(w.error),
+    });
   });
 }
 
@@ -758,14 +807,19 @@ describe('wsframe agrees with ws 8.23.0 Receiver (intended differences (a)–(e)
   it('on mutated streams', () => {
     assertProperty(
       'ws/mutated',
-      fc.property(arbCleanPlan, arbMutation, arbCuts, (plan, mutation, cuts) => compareWithWs(build(plan, mutation), cuts)),
+      fc.property(arbCleanPlan, arbMutation, arbCuts, (plan, mutation, cuts) =>
+        compareWithWs(build(plan, mutation), cuts),
+      ),
       runs(2000),
     );
     wsPropertiesCompleted++;
   });
 
   it('covered every intended difference and compared most streams directly', (ctx) => {
-    console.info('[differential] ws comparison:', JSON.stringify({ ...stats, errors: Object.fromEntries(stats.errors) }));
+    console.info(
+      '[differential] ws comparison:',
+      JSON.stringify({ ...stats, errors: Object.fromEntries(stats.errors) }),
+    );
     // Only meaningful when both properties ran to the end (a failing one stops early and is reported itself).
     if (wsPropertiesCompleted < 2) ctx.skip();
     // Guards against the generators drifting so that an exclusion (or the main comparison) is never exercised.

@@ -8,7 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromRoot } from './autobahn/paths.js';
 
-interface Spec { id: string; kind: string; type: string; size: number; connections: number; window: number }
+interface Spec {
+  id: string;
+  kind: string;
+  type: string;
+  size: number;
+  connections: number;
+  window: number;
+}
 interface CaseResult {
   messages: number;
   rate: number;
@@ -16,8 +23,15 @@ interface CaseResult {
   generatorCpuMicros: number;
   serverCpuMicros: number;
 }
-interface Started { port: number; pid: number; stop(): Promise<void> }
-interface ServerEntry { id: string; raw?: boolean }
+interface Started {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+interface ServerEntry {
+  id: string;
+  raw?: boolean;
+}
 interface Bench {
   runCase(options: object): Promise<CaseResult>;
   checkContract(port: number, options: object): Promise<void>;

@@ -7,7 +7,8 @@ describe.each(BACKENDS)('encoders on the %s backend', (backend) => {
   it('writes minimal length forms at every boundary (RFC 6455 §5.2)', () => {
     const enc = new FrameEncoder({ role: 'server', backend });
     const target = new Uint8Array(14);
-    const form = (n: number) => Array.from(target.subarray(1, enc.encodeHeader(target, 0, { opcode: 2, payloadLength: n })));
+    const form = (n: number) =>
+      Array.from(target.subarray(1, enc.encodeHeader(target, 0, { opcode: 2, payloadLength: n })));
     expect(form(0)).toEqual([0]);
     expect(form(125)).toEqual([125]);
     expect(form(126)).toEqual([126, 0, 126]);
@@ -50,8 +51,16 @@ describe.each(BACKENDS)('encoders on the %s backend', (backend) => {
     expect(() => enc.close(999)).toThrow(RangeError);
     expect(() => enc.close(1000, 'x'.repeat(124))).toThrow(RangeError);
     expect(() => enc.close(undefined, 'why')).toThrow(TypeError);
-    expect(() => new FrameEncoder({ role: 'server', backend }).encode({ opcode: 3, payload: new Uint8Array(0) })).toThrow(RangeError);
-    expect(() => new FrameEncoder({ role: 'server', backend }).encode({ opcode: Opcode.Ping, fin: false, payload: new Uint8Array(0) })).toThrow(RangeError);
+    expect(() =>
+      new FrameEncoder({ role: 'server', backend }).encode({ opcode: 3, payload: new Uint8Array(0) }),
+    ).toThrow(RangeError);
+    expect(() =>
+      new FrameEncoder({ role: 'server', backend }).encode({
+        opcode: Opcode.Ping,
+        fin: false,
+        payload: new Uint8Array(0),
+      }),
+    ).toThrow(RangeError);
   });
 
   it('sends exactly one close and nothing after it (RFC 6455 §5.5.1)', () => {
@@ -77,23 +86,30 @@ describe.each(BACKENDS)('text from UTF-8 bytes on the %s backend', (backend) => 
     const bytes = new TextEncoder().encode('Grüße ✓');
     const out = concat(new MessageEncoder({ role: 'server', backend }).text(bytes));
     expect(Array.from(out.subarray(0, 2))).toEqual([0x81, bytes.length]);
-    expect(new MessageDecoder({ role: 'client', backend, textAs: 'bytes' }).push(out)).toEqual([{ type: 'text', data: bytes }]);
+    expect(new MessageDecoder({ role: 'client', backend, textAs: 'bytes' }).push(out)).toEqual([
+      { type: 'text', data: bytes },
+    ]);
     expect(() => new MessageEncoder({ role: 'server', backend }).text(42 as unknown as string)).toThrow(TypeError);
   });
 });
 
 describe.each(BACKENDS)('short strings encoded in place on the %s backend', (backend) => {
-  it.each(['client', 'server'] as const)('round-trips every length 0..45 with 1-, 2-, 3- and 4-byte characters (%s)', (role) => {
-    const enc = new MessageEncoder({ role, backend });
-    const peer = role === 'client' ? 'server' : 'client';
-    for (const unit of ['a', 'é', '€', '𝄞']) {
-      for (let n = 0; n <= 45; n++) {
-        const text = [...unit.repeat(n)].slice(0, n).join(''); // n code points (never a lone surrogate)
-        const frames = enc.text(text);
-        const utf8Length = new TextEncoder().encode(text).length;
-        expect(frames[0]!.length).toBe(utf8Length + (utf8Length < 126 ? 2 : 4) + (role === 'client' ? 4 : 0));
-        expect(new MessageDecoder({ role: peer, backend }).push(concat(frames))).toEqual([{ type: 'text', data: text }]);
+  it.each(['client', 'server'] as const)(
+    'round-trips every length 0..45 with 1-, 2-, 3- and 4-byte characters (%s)',
+    (role) => {
+      const enc = new MessageEncoder({ role, backend });
+      const peer = role === 'client' ? 'server' : 'client';
+      for (const unit of ['a', 'é', '€', '𝄞']) {
+        for (let n = 0; n <= 45; n++) {
+          const text = [...unit.repeat(n)].slice(0, n).join(''); // n code points (never a lone surrogate)
+          const frames = enc.text(text);
+          const utf8Length = new TextEncoder().encode(text).length;
+          expect(frames[0]!.length).toBe(utf8Length + (utf8Length < 126 ? 2 : 4) + (role === 'client' ? 4 : 0));
+          expect(new MessageDecoder({ role: peer, backend }).push(concat(frames))).toEqual([
+            { type: 'text', data: text },
+          ]);
+        }
       }
-    }
-  });
+    },
+  );
 });

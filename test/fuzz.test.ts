@@ -28,11 +28,24 @@ describe('fuzzing (short form of npm run fuzz)', () => {
     expect(reached('MessageDecoder WS_ERR').length).toBeGreaterThanOrEqual(15);
     expect(reached('FrameDecoder WS_ERR').length).toBeGreaterThanOrEqual(9);
     for (const outcome of [
-      'MessageDecoder ok', 'FrameDecoder ok', 'MessageDecoder end WS_ERR_UNEXPECTED_EOF', 'Connection open',
-      'Connection text', 'Connection error WS_ERR_HANDSHAKE', 'Connection server refused 400',
-      'Connection server sent close', 'checkUpgradeRequest ok', 'checkUpgradeRequest 400', 'verifyUpgradeResponse ok',
-      'verifyUpgradeResponse refused', 'parseHttpHead 400', 'parseHttpHead 431', 'parseExtensions ok',
-      'parseExtensions 400', 'parseProtocols ok', 'parseProtocols 400',
+      'MessageDecoder ok',
+      'FrameDecoder ok',
+      'MessageDecoder end WS_ERR_UNEXPECTED_EOF',
+      'Connection open',
+      'Connection text',
+      'Connection error WS_ERR_HANDSHAKE',
+      'Connection server refused 400',
+      'Connection server sent close',
+      'checkUpgradeRequest ok',
+      'checkUpgradeRequest 400',
+      'verifyUpgradeResponse ok',
+      'verifyUpgradeResponse refused',
+      'parseHttpHead 400',
+      'parseHttpHead 431',
+      'parseExtensions ok',
+      'parseExtensions 400',
+      'parseProtocols ok',
+      'parseProtocols 400',
     ]) {
       expect(result.outcomes.get(outcome) ?? 0, outcome).toBeGreaterThan(0);
     }
@@ -42,7 +55,13 @@ describe('fuzzing (short form of npm run fuzz)', () => {
 describe('the fuzz harness', () => {
   const stream = frame({ opcode: 1, payload: 'hello' }, true);
   const base: DecoderCase = {
-    kind: 'decoders', role: 'server', options: {}, backends: ['wasm', 'js'], bytes: stream, cuts: [3], end: true,
+    kind: 'decoders',
+    role: 'server',
+    options: {},
+    backends: ['wasm', 'js'],
+    bytes: stream,
+    cuts: [3],
+    end: true,
     noise: false,
   };
   const run = (make: (backend: string) => { push(c: Uint8Array): Message[]; end(): void }): unknown => {
@@ -76,23 +95,33 @@ describe('the fuzz harness', () => {
       end: () => undefined,
     });
     expect(run(early)).toBe('disagreement');
-    expect(run(() => ({ push: () => { throw new TypeError('boom'); }, end: () => undefined }))).toBe('exception');
+    expect(
+      run(() => ({
+        push: () => {
+          throw new TypeError('boom');
+        },
+        end: () => undefined,
+      })),
+    ).toBe('exception');
   });
 });
 
 describe('fuzzer findings', () => {
-  it.each(BACKENDS)('FrameDecoder reports the mask key of a frame that ends in a later push, even when another '
-    + 'decoder parsed a header in between (%s)', (backend) => {
-    // The key of a frame's header used to be the backend's (one per realm, shared by every decoder), so a frame
-    // finished in a later push got the key of whatever header that backend parsed last (seed 1, input 478).
-    const first = frame({ opcode: 2, payload: new Uint8Array(20).fill(7), mask: hex('d2e0c1c2') }, true);
-    const other = frame({ opcode: 2, payload: new Uint8Array(3), mask: hex('7e78505a') }, true);
-    const a = new FrameDecoder({ role: 'server', backend });
-    const b = new FrameDecoder({ role: 'server', backend });
-    expect(a.push(first.subarray(0, 10))).toEqual([]);
-    expect(b.push(other).map((f) => f.maskKey)).toEqual([0x5a50787e]);
-    const [frameOfA] = a.push(first.subarray(10));
-    expect(frameOfA!.maskKey).toBe(0xc2c1e0d2);
-    expect(frameOfA!.payload).toEqual(new Uint8Array(20).fill(7));
-  });
+  it.each(BACKENDS)(
+    'FrameDecoder reports the mask key of a frame that ends in a later push, even when another ' +
+      'decoder parsed a header in between (%s)',
+    (backend) => {
+      // The key of a frame's header used to be the backend's (one per realm, shared by every decoder), so a frame
+      // finished in a later push got the key of whatever header that backend parsed last (seed 1, input 478).
+      const first = frame({ opcode: 2, payload: new Uint8Array(20).fill(7), mask: hex('d2e0c1c2') }, true);
+      const other = frame({ opcode: 2, payload: new Uint8Array(3), mask: hex('7e78505a') }, true);
+      const a = new FrameDecoder({ role: 'server', backend });
+      const b = new FrameDecoder({ role: 'server', backend });
+      expect(a.push(first.subarray(0, 10))).toEqual([]);
+      expect(b.push(other).map((f) => f.maskKey)).toEqual([0x5a50787e]);
+      const [frameOfA] = a.push(first.subarray(10));
+      expect(frameOfA!.maskKey).toBe(0xc2c1e0d2);
+      expect(frameOfA!.payload).toEqual(new Uint8Array(20).fill(7));
+    },
+  );
 });

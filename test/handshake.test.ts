@@ -9,16 +9,33 @@ import { createHash } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import {
-  acceptKey, buildRejectResponse, buildUpgradeRequest, buildUpgradeResponse, checkUpgradeRequest, formatExtensions,
-  generateKey, HandshakeError, parseExtensions, parseHttpHead, parseProtocols, selectProtocol, verifyUpgradeResponse,
-  type AcceptedUpgrade, type RejectedUpgrade, type UpgradeRequest,
+  acceptKey,
+  buildRejectResponse,
+  buildUpgradeRequest,
+  buildUpgradeResponse,
+  checkUpgradeRequest,
+  formatExtensions,
+  generateKey,
+  HandshakeError,
+  parseExtensions,
+  parseHttpHead,
+  parseProtocols,
+  selectProtocol,
+  verifyUpgradeResponse,
+  type AcceptedUpgrade,
+  type RejectedUpgrade,
+  type UpgradeRequest,
 } from '../src/index.js';
 
 const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const RFC_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';
 
 /** The client handshake of RFC 6455 §1.2 / §4.1, as Node's http parser hands it over (lower-case keys). */
-function rfcRequest(overrides: Record<string, string | undefined> = {}, method = 'GET', httpVersion = '1.1'): UpgradeRequest {
+function rfcRequest(
+  overrides: Record<string, string | undefined> = {},
+  method = 'GET',
+  httpVersion = '1.1',
+): UpgradeRequest {
   const headers: Record<string, string | undefined> = {
     host: 'server.example.com',
     upgrade: 'websocket',
@@ -52,7 +69,7 @@ describe('acceptKey and generateKey (RFC 6455 §4.2.2, §4.1)', () => {
   it('agrees with node:crypto SHA-1 for many keys (block boundaries included)', () => {
     for (let n = 0; n < 200; n++) {
       const key = Buffer.from(Array.from({ length: n % 90 }, (_, i) => (i * 7 + n) & 0xff)).toString('base64');
-      const expected = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+      const expected = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       expect(acceptKey(key)).toBe(expected);
     }
   });
@@ -71,12 +88,20 @@ describe('acceptKey and generateKey (RFC 6455 §4.2.2, §4.1)', () => {
 describe('server: checkUpgradeRequest (RFC 6455 §4.2.1)', () => {
   it('accepts the RFC 6455 §1.2 example and picks "chat" from the client order', () => {
     const result = accepted(checkUpgradeRequest(rfcRequest(), { protocols: ['superchat', 'chat'] }));
-    expect(result).toMatchObject({ key: RFC_KEY, accept: RFC_ACCEPT, protocol: 'chat', offeredProtocols: ['chat', 'superchat'], origin: 'http://example.com' });
+    expect(result).toMatchObject({
+      key: RFC_KEY,
+      accept: RFC_ACCEPT,
+      protocol: 'chat',
+      offeredProtocols: ['chat', 'superchat'],
+      origin: 'http://example.com',
+    });
     expect(result.extensions).toEqual([]);
   });
 
   it("lets the server's order win with protocolPreference: 'server'", () => {
-    const result = accepted(checkUpgradeRequest(rfcRequest(), { protocols: ['superchat', 'chat'], protocolPreference: 'server' }));
+    const result = accepted(
+      checkUpgradeRequest(rfcRequest(), { protocols: ['superchat', 'chat'], protocolPreference: 'server' }),
+    );
     expect(result.protocol).toBe('superchat');
   });
 
@@ -87,20 +112,34 @@ describe('server: checkUpgradeRequest (RFC 6455 §4.2.1)', () => {
 
   it('accepts Fetch Headers, Maps and [name, value] lists, case-insensitively', () => {
     const pairs: [string, string][] = [
-      ['Host', 'h'], ['UPGRADE', 'WebSocket'], ['connection', 'keep-alive, Upgrade'], ['Sec-WebSocket-Key', RFC_KEY], ['Sec-WebSocket-Version', '13'],
+      ['Host', 'h'],
+      ['UPGRADE', 'WebSocket'],
+      ['connection', 'keep-alive, Upgrade'],
+      ['Sec-WebSocket-Key', RFC_KEY],
+      ['Sec-WebSocket-Version', '13'],
     ];
     for (const headers of [pairs, new Map(pairs), new Headers(pairs)]) {
-      expect(accepted(checkUpgradeRequest({ method: 'GET', httpVersion: 'HTTP/1.1', headers })).accept).toBe(RFC_ACCEPT);
+      expect(accepted(checkUpgradeRequest({ method: 'GET', httpVersion: 'HTTP/1.1', headers })).accept).toBe(
+        RFC_ACCEPT,
+      );
     }
   });
 
   it('accepts HTTP/2.0-style versions above 1.1 and Upgrade/Connection token lists', () => {
     expect(checkUpgradeRequest(rfcRequest({}, 'GET', '2.0')).ok).toBe(true);
-    expect(checkUpgradeRequest(rfcRequest({ upgrade: 'foo/1, WEBSOCKET', connection: 'keep-alive,upgrade' })).ok).toBe(true);
+    expect(checkUpgradeRequest(rfcRequest({ upgrade: 'foo/1, WEBSOCKET', connection: 'keep-alive,upgrade' })).ok).toBe(
+      true,
+    );
   });
 
   it('parses extension offers and returns them in order', () => {
-    const result = accepted(checkUpgradeRequest(rfcRequest({ 'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits, x-webkit-deflate-frame' })));
+    const result = accepted(
+      checkUpgradeRequest(
+        rfcRequest({
+          'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits, x-webkit-deflate-frame',
+        }),
+      ),
+    );
     expect(result.extensions).toEqual([
       { name: 'permessage-deflate', params: { client_max_window_bits: true } },
       { name: 'x-webkit-deflate-frame', params: {} },
@@ -117,19 +156,52 @@ describe('server: checkUpgradeRequest (RFC 6455 §4.2.1)', () => {
     ['400 without Connection (§4.2.1 item 4)', rfcRequest({ connection: undefined }), 400],
     ['400 for Connection: keep-alive (§4.2.1 item 4)', rfcRequest({ connection: 'keep-alive' }), 400],
     ['400 for Connection: upgraded (a token, not a substring)', rfcRequest({ connection: 'upgraded' }), 400],
-    ['426 with Sec-WebSocket-Version: 13 for version 8 (§4.2.2 step 4)', rfcRequest({ 'sec-websocket-version': '8' }), 426, { 'Sec-WebSocket-Version': '13' }],
-    ['426 without Sec-WebSocket-Version', rfcRequest({ 'sec-websocket-version': undefined }), 426, { 'Sec-WebSocket-Version': '13' }],
+    [
+      '426 with Sec-WebSocket-Version: 13 for version 8 (§4.2.2 step 4)',
+      rfcRequest({ 'sec-websocket-version': '8' }),
+      426,
+      { 'Sec-WebSocket-Version': '13' },
+    ],
+    [
+      '426 without Sec-WebSocket-Version',
+      rfcRequest({ 'sec-websocket-version': undefined }),
+      426,
+      { 'Sec-WebSocket-Version': '13' },
+    ],
     ['400 without Sec-WebSocket-Key (§4.2.1 item 5)', rfcRequest({ 'sec-websocket-key': undefined }), 400],
     ['400 for a key of 15 bytes', rfcRequest({ 'sec-websocket-key': Buffer.alloc(15, 1).toString('base64') }), 400],
     ['400 for a key of 17 bytes', rfcRequest({ 'sec-websocket-key': Buffer.alloc(17, 1).toString('base64') }), 400],
     ['400 for a key that is not base64', rfcRequest({ 'sec-websocket-key': 'not base64 at all!!!!!==' }), 400],
-    ['400 for a non-canonical base64 key (trailing bits set)', rfcRequest({ 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZR==' }), 400],
-    ['400 for two keys (joined by ", ")', { method: 'GET', httpVersion: '1.1', headers: [...Object.entries(rfcRequest().headers as Record<string, string>), ['sec-websocket-key', RFC_KEY]] as [string, string][] }, 400],
+    [
+      '400 for a non-canonical base64 key (trailing bits set)',
+      rfcRequest({ 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZR==' }),
+      400,
+    ],
+    [
+      '400 for two keys (joined by ", ")',
+      {
+        method: 'GET',
+        httpVersion: '1.1',
+        headers: [
+          ...Object.entries(rfcRequest().headers as Record<string, string>),
+          ['sec-websocket-key', RFC_KEY],
+        ] as [string, string][],
+      },
+      400,
+    ],
     ['400 for an invalid subprotocol token', rfcRequest({ 'sec-websocket-protocol': 'chat, bad protocol' }), 400],
     ['400 for a duplicated subprotocol', rfcRequest({ 'sec-websocket-protocol': 'chat, chat' }), 400],
     ['400 for a malformed Sec-WebSocket-Extensions', rfcRequest({ 'sec-websocket-extensions': 'foo; =1' }), 400],
-    ['400 for a Sec-WebSocket-Protocol without a name (RFC 9110 §5.6.1)', rfcRequest({ 'sec-websocket-protocol': ' , ' }), 400],
-    ['400 for an empty Sec-WebSocket-Extensions (RFC 9110 §5.6.1)', rfcRequest({ 'sec-websocket-extensions': '' }), 400],
+    [
+      '400 for a Sec-WebSocket-Protocol without a name (RFC 9110 §5.6.1)',
+      rfcRequest({ 'sec-websocket-protocol': ' , ' }),
+      400,
+    ],
+    [
+      '400 for an empty Sec-WebSocket-Extensions (RFC 9110 §5.6.1)',
+      rfcRequest({ 'sec-websocket-extensions': '' }),
+      400,
+    ],
     ['400 for CR/LF in a header value (injection)', rfcRequest({ 'x-evil': 'a\r\nSec-WebSocket-Protocol: evil' }), 400],
     ['400 for a bare LF in a header value', rfcRequest({ 'sec-websocket-protocol': 'chat\nx' }), 400],
     ['400 for NUL in a header value', rfcRequest({ origin: 'http://example.com\0' }), 400],
@@ -149,14 +221,18 @@ describe('server: checkUpgradeRequest (RFC 6455 §4.2.1)', () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 200; i++) many[`x-h${i}`] = 'v';
     expect(rejected(checkUpgradeRequest(rfcRequest(many))).status).toBe(431);
-    expect(rejected(checkUpgradeRequest(rfcRequest({ 'x-pad': 'a'.repeat(600) }), { maxHeaderBytes: 512 })).status).toBe(431);
+    expect(
+      rejected(checkUpgradeRequest(rfcRequest({ 'x-pad': 'a'.repeat(600) }), { maxHeaderBytes: 512 })).status,
+    ).toBe(431);
     expect(checkUpgradeRequest(rfcRequest({ 'x-pad': 'a'.repeat(600) })).ok).toBe(true);
   });
 
   describe('Origin allow-list (§4.2.1 item 8, §10.2)', () => {
     it('403 for an origin that is not listed; listed origins match case-insensitively', () => {
       expect(rejected(checkUpgradeRequest(rfcRequest(), { origins: ['https://example.com'] })).status).toBe(403);
-      expect(checkUpgradeRequest(rfcRequest({ origin: 'HTTP://Example.com' }), { origins: ['http://example.com'] }).ok).toBe(true);
+      expect(
+        checkUpgradeRequest(rfcRequest({ origin: 'HTTP://Example.com' }), { origins: ['http://example.com'] }).ok,
+      ).toBe(true);
     });
 
     it('accepts a request without Origin (not a browser) unless a function says otherwise', () => {
@@ -184,7 +260,10 @@ describe('Sec-WebSocket-Protocol and Sec-WebSocket-Extensions', () => {
   });
 
   it('parses the RFC 6455 §9.1 examples', () => {
-    expect(parseExtensions('foo, bar; baz=2')).toEqual([{ name: 'foo', params: {} }, { name: 'bar', params: { baz: '2' } }]);
+    expect(parseExtensions('foo, bar; baz=2')).toEqual([
+      { name: 'foo', params: {} },
+      { name: 'bar', params: { baz: '2' } },
+    ]);
     expect(parseExtensions('mux; max-channels=4; flow-control, deflate-stream')).toEqual([
       { name: 'mux', params: { 'max-channels': '4', 'flow-control': true } },
       { name: 'deflate-stream', params: {} },
@@ -197,8 +276,15 @@ describe('Sec-WebSocket-Protocol and Sec-WebSocket-Extensions', () => {
     const offers = parseExtensions(
       'permessage-deflate; server_no_context_takeover; server_max_window_bits=9, permessage-deflate; server_no_context_takeover, permessage-deflate',
     );
-    expect(offers.map((o) => o.params)).toEqual([{ server_no_context_takeover: true, server_max_window_bits: '9' }, { server_no_context_takeover: true }, {}]);
-    expect(parseExtensions('  a ;b = 1 ,  c  ')).toEqual([{ name: 'a', params: { b: '1' } }, { name: 'c', params: {} }]);
+    expect(offers.map((o) => o.params)).toEqual([
+      { server_no_context_takeover: true, server_max_window_bits: '9' },
+      { server_no_context_takeover: true },
+      {},
+    ]);
+    expect(parseExtensions('  a ;b = 1 ,  c  ')).toEqual([
+      { name: 'a', params: { b: '1' } },
+      { name: 'c', params: {} },
+    ]);
     expect(parseExtensions(undefined)).toEqual([]);
   });
 
@@ -232,13 +318,17 @@ describe('response and request builders', () => {
   });
 
   it('refuses header injection in builders', () => {
-    expect(() => buildUpgradeResponse({ accept: RFC_ACCEPT, protocol: undefined }, { 'X-A': 'a\r\nX-B: b' })).toThrow(TypeError);
+    expect(() => buildUpgradeResponse({ accept: RFC_ACCEPT, protocol: undefined }, { 'X-A': 'a\r\nX-B: b' })).toThrow(
+      TypeError,
+    );
     expect(() => buildUpgradeResponse({ accept: RFC_ACCEPT, protocol: 'chat\r\nX-B: b' })).toThrow(TypeError);
     expect(() => buildUpgradeResponse({ accept: 'x\r\n', protocol: undefined })).toThrow(TypeError);
     expect(() => buildUpgradeRequest({ host: 'h\r\nX-B: b' })).toThrow(TypeError);
     expect(() => buildUpgradeRequest({ host: 'h', path: '/a b' })).toThrow(TypeError);
     expect(() => buildUpgradeRequest({ host: 'h', protocols: ['a,b'] })).toThrow(TypeError);
-    expect(() => buildRejectResponse({ status: 400, reason: 'x', headers: { 'Set-Cookie': 'a\nb' } })).toThrow(TypeError);
+    expect(() => buildRejectResponse({ status: 400, reason: 'x', headers: { 'Set-Cookie': 'a\nb' } })).toThrow(
+      TypeError,
+    );
   });
 
   it('writes a complete rejection (426 carries Sec-WebSocket-Version)', () => {
@@ -253,7 +343,13 @@ describe('response and request builders', () => {
   });
 
   it('writes the client request of RFC 6455 §1.2, which the server check accepts', () => {
-    const { request, key } = buildUpgradeRequest({ host: 'server.example.com', path: '/chat', key: RFC_KEY, protocols: ['chat', 'superchat'], origin: 'http://example.com' });
+    const { request, key } = buildUpgradeRequest({
+      host: 'server.example.com',
+      path: '/chat',
+      key: RFC_KEY,
+      protocols: ['chat', 'superchat'],
+      origin: 'http://example.com',
+    });
     expect(key).toBe(RFC_KEY);
     expect(request).toBe(
       'GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
@@ -261,7 +357,14 @@ describe('response and request builders', () => {
     );
     const head = parseHttpHead(latin1(request))!;
     expect(head).toMatchObject({ method: 'GET', target: '/chat', httpVersion: '1.1', length: request.length });
-    expect(accepted(checkUpgradeRequest({ method: head.method!, httpVersion: head.httpVersion, headers: head.headers }, { protocols: ['chat'] })).protocol).toBe('chat');
+    expect(
+      accepted(
+        checkUpgradeRequest(
+          { method: head.method!, httpVersion: head.httpVersion, headers: head.headers },
+          { protocols: ['chat'] },
+        ),
+      ).protocol,
+    ).toBe('chat');
   });
 
   it('generates a fresh key when none is given', () => {
@@ -278,7 +381,11 @@ describe('client: verifyUpgradeResponse (RFC 6455 §4.1)', () => {
     verifyUpgradeResponse({ status, headers }, { key: RFC_KEY, protocols, extensions });
 
   it('accepts the RFC 6455 §1.3 response and reports the subprotocol', () => {
-    expect(verify(101, { ...good, 'Sec-WebSocket-Protocol': 'chat' }, ['chat', 'superchat'])).toEqual({ ok: true, protocol: 'chat', extensions: [] });
+    expect(verify(101, { ...good, 'Sec-WebSocket-Protocol': 'chat' }, ['chat', 'superchat'])).toEqual({
+      ok: true,
+      protocol: 'chat',
+      extensions: [],
+    });
     expect(verify(101, good, ['chat'])).toEqual({ ok: true, protocol: undefined, extensions: [] });
   });
 
@@ -305,7 +412,11 @@ describe('client: verifyUpgradeResponse (RFC 6455 §4.1)', () => {
   }
 
   it('accepts an extension that was offered', () => {
-    expect(verify(101, { ...good, 'Sec-WebSocket-Extensions': 'x-test; a=1' }, [], ['x-test'])).toEqual({ ok: true, protocol: undefined, extensions: [{ name: 'x-test', params: { a: '1' } }] });
+    expect(verify(101, { ...good, 'Sec-WebSocket-Extensions': 'x-test; a=1' }, [], ['x-test'])).toEqual({
+      ok: true,
+      protocol: undefined,
+      extensions: [{ name: 'x-test', params: { a: '1' } }],
+    });
   });
 });
 
@@ -313,11 +424,20 @@ describe('parseHttpHead', () => {
   const response = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${RFC_ACCEPT}\r\n\r\n`;
 
   it('returns null until the blank line arrives, then the head and its length (frame bytes may follow)', () => {
-    const bytes = latin1(response + '\x81\x02hi');
+    const bytes = latin1(`${response}\x81\x02hi`);
     for (let n = 0; n < response.length; n++) expect(parseHttpHead(bytes.subarray(0, n))).toBeNull();
     const head = parseHttpHead(bytes)!;
-    expect(head).toMatchObject({ status: 101, statusText: 'Switching Protocols', httpVersion: '1.1', length: response.length });
-    expect(head.headers).toEqual([['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Accept', RFC_ACCEPT]]);
+    expect(head).toMatchObject({
+      status: 101,
+      statusText: 'Switching Protocols',
+      httpVersion: '1.1',
+      length: response.length,
+    });
+    expect(head.headers).toEqual([
+      ['Upgrade', 'websocket'],
+      ['Connection', 'Upgrade'],
+      ['Sec-WebSocket-Accept', RFC_ACCEPT],
+    ]);
     expect(verifyUpgradeResponse({ status: head.status!, headers: head.headers }, { key: RFC_KEY }).ok).toBe(true);
   });
 
@@ -353,8 +473,13 @@ describe('node:http IncomingMessage fits UpgradeRequest (typechecked by npm run 
     return req;
   };
   const headers: IncomingMessage['headers'] = {
-    host: 'h', upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': RFC_KEY, 'sec-websocket-version': '13',
-    'set-cookie': ['a=1', 'b=2'], 'x-absent': undefined,
+    host: 'h',
+    upgrade: 'websocket',
+    connection: 'Upgrade',
+    'sec-websocket-key': RFC_KEY,
+    'sec-websocket-version': '13',
+    'set-cookie': ['a=1', 'b=2'],
+    'x-absent': undefined,
   };
 
   it('accepts an IncomingMessage as it is: method string | undefined, string[] and undefined header values', () => {
@@ -389,69 +514,155 @@ describe('wrong-typed arguments throw TypeError (or RangeError for a value out o
   });
 
   it('checkUpgradeRequest: the request and its headers', () => {
-    throwsFor(checkUpgradeRequest, each(
-      undefined, null, 'GET / HTTP/1.1', 1, [],
-      { method: 1, httpVersion: '1.1', headers: good }, { method: null, httpVersion: '1.1', headers: good },
-      { method: ['GET'], httpVersion: '1.1', headers: good }, { method: 'GET', headers: good },
-      { method: 'GET', httpVersion: 1.1, headers: good },
-      ...withHeaders(undefined, null, 'Host: h', 1, { host: 1 }, { host: null }, { host: [1] }, { host: { v: 'h' } }),
-      ...withHeaders([['host']], [['host', 1]], ['host', 'h'], [[1, 'h']], new Map([['host', 1]])),
-    ));
+    throwsFor(
+      checkUpgradeRequest,
+      each(
+        undefined,
+        null,
+        'GET / HTTP/1.1',
+        1,
+        [],
+        { method: 1, httpVersion: '1.1', headers: good },
+        { method: null, httpVersion: '1.1', headers: good },
+        { method: ['GET'], httpVersion: '1.1', headers: good },
+        { method: 'GET', headers: good },
+        { method: 'GET', httpVersion: 1.1, headers: good },
+        ...withHeaders(undefined, null, 'Host: h', 1, { host: 1 }, { host: null }, { host: [1] }, { host: { v: 'h' } }),
+        ...withHeaders([['host']], [['host', 1]], ['host', 'h'], [[1, 'h']], new Map([['host', 1]])),
+      ),
+    );
   });
 
   it('checkUpgradeRequest: the options', () => {
-    throwsFor(checkUpgradeRequest, [
-      null, 'chat', [], { protocols: 'chat' }, { protocols: [1] }, { protocols: [null] }, { protocolPreference: 1 },
-      { origins: 'http://example.com' }, { origins: [null] }, { maxHeaderBytes: '1' }, { maxHeaderCount: null },
-    ].map((options) => [rfcRequest(), options]));
+    throwsFor(
+      checkUpgradeRequest,
+      [
+        null,
+        'chat',
+        [],
+        { protocols: 'chat' },
+        { protocols: [1] },
+        { protocols: [null] },
+        { protocolPreference: 1 },
+        { origins: 'http://example.com' },
+        { origins: [null] },
+        { maxHeaderBytes: '1' },
+        { maxHeaderCount: null },
+      ].map((options) => [rfcRequest(), options]),
+    );
     const ranges: unknown[] = [{ protocolPreference: 'both' }, { maxHeaderBytes: -1 }, { maxHeaderCount: 1.5 }];
     ranges.push({ maxHeaderBytes: NaN }, { maxHeaderBytes: Infinity });
-    throwsFor(checkUpgradeRequest, ranges.map((options) => [rfcRequest(), options]), RangeError);
+    throwsFor(
+      checkUpgradeRequest,
+      ranges.map((options) => [rfcRequest(), options]),
+      RangeError,
+    );
   });
 
   it('buildUpgradeResponse', () => {
     const ok = { accept: RFC_ACCEPT, protocol: undefined };
-    throwsFor(buildUpgradeResponse, each(
-      undefined, null, RFC_ACCEPT, { accept: 1 }, { ...ok, protocol: 1 }, { ...ok, protocol: null },
-      { ...ok, protocol: ['chat'] },
-    ));
+    throwsFor(
+      buildUpgradeResponse,
+      each(
+        undefined,
+        null,
+        RFC_ACCEPT,
+        { accept: 1 },
+        { ...ok, protocol: 1 },
+        { ...ok, protocol: null },
+        { ...ok, protocol: ['chat'] },
+      ),
+    );
     const headers = [null, 'X-A: 1', [['X-A', '1']], new Map([['X-A', '1']]), { 'X-A': 1 }, { 'X-A': ['1'] }];
-    throwsFor(buildUpgradeResponse, headers.map((h) => [ok, h]));
+    throwsFor(
+      buildUpgradeResponse,
+      headers.map((h) => [ok, h]),
+    );
   });
 
   it('buildRejectResponse', () => {
-    throwsFor(buildRejectResponse, each(
-      undefined, null, 400, { status: '400', reason: 'x' }, { status: 400 }, { status: 400, reason: 1 },
-      { status: 400, reason: 'x', headers: null }, { status: 400, reason: 'x', headers: ['Allow: GET'] },
-      { status: 400, reason: 'x', headers: { Allow: 1 } },
-    ));
+    throwsFor(
+      buildRejectResponse,
+      each(
+        undefined,
+        null,
+        400,
+        { status: '400', reason: 'x' },
+        { status: 400 },
+        { status: 400, reason: 1 },
+        { status: 400, reason: 'x', headers: null },
+        { status: 400, reason: 'x', headers: ['Allow: GET'] },
+        { status: 400, reason: 'x', headers: { Allow: 1 } },
+      ),
+    );
     const statuses = [200, 101, 600, 400.5, NaN];
-    throwsFor(buildRejectResponse, statuses.map((status) => [{ status, reason: 'x' }]), RangeError);
+    throwsFor(
+      buildRejectResponse,
+      statuses.map((status) => [{ status, reason: 'x' }]),
+      RangeError,
+    );
   });
 
   it('buildUpgradeRequest', () => {
-    throwsFor(buildUpgradeRequest, each(
-      undefined, null, 'h', {}, { host: 1 }, { host: ['h'] }, { host: 'h', path: 1 }, { host: 'h', key: 1 },
-      { host: 'h', origin: null }, { host: 'h', protocols: 'chat' }, { host: 'h', protocols: [1] },
-      { host: 'h', headers: null }, { host: 'h', headers: [] }, { host: 'h', headers: { 'X-A': 1 } },
-    ));
+    throwsFor(
+      buildUpgradeRequest,
+      each(
+        undefined,
+        null,
+        'h',
+        {},
+        { host: 1 },
+        { host: ['h'] },
+        { host: 'h', path: 1 },
+        { host: 'h', key: 1 },
+        { host: 'h', origin: null },
+        { host: 'h', protocols: 'chat' },
+        { host: 'h', protocols: [1] },
+        { host: 'h', headers: null },
+        { host: 'h', headers: [] },
+        { host: 'h', headers: { 'X-A': 1 } },
+      ),
+    );
   });
 
   it('verifyUpgradeResponse', () => {
     const ok = { status: 101, headers: { Upgrade: 'websocket' } };
     const responses = each(
-      undefined, null, 'HTTP/1.1 101', { ...ok, status: '101' }, { status: 101 }, { ...ok, headers: null },
+      undefined,
+      null,
+      'HTTP/1.1 101',
+      { ...ok, status: '101' },
+      { status: 101 },
+      { ...ok, headers: null },
       { ...ok, headers: { Upgrade: 1 } },
     );
-    throwsFor(verifyUpgradeResponse, responses.map(([r]) => [r, { key: RFC_KEY }]));
-    const options = each(
-      undefined, null, RFC_KEY, {}, { key: 1 }, { key: RFC_KEY, protocols: 'chat' }, { key: RFC_KEY, extensions: [1] },
+    throwsFor(
+      verifyUpgradeResponse,
+      responses.map(([r]) => [r, { key: RFC_KEY }]),
     );
-    throwsFor(verifyUpgradeResponse, options.map(([o]) => [ok, o]));
+    const options = each(
+      undefined,
+      null,
+      RFC_KEY,
+      {},
+      { key: 1 },
+      { key: RFC_KEY, protocols: 'chat' },
+      { key: RFC_KEY, extensions: [1] },
+    );
+    throwsFor(
+      verifyUpgradeResponse,
+      options.map(([o]) => [ok, o]),
+    );
   });
 
   it('selectProtocol', () => {
-    throwsFor(selectProtocol, [['chat', ['chat']], [['chat'], 'chat'], [[1], []], [['a'], [null]], [null, []]]);
+    throwsFor(selectProtocol, [
+      ['chat', ['chat']],
+      [['chat'], 'chat'],
+      [[1], []],
+      [['a'], [null]],
+      [null, []],
+    ]);
     throwsFor(selectProtocol, [[['a'], ['a'], 1]]);
     throwsFor(selectProtocol, [[['a'], ['a'], 'both']], RangeError);
   });
@@ -471,27 +682,36 @@ describe('peer data is never a TypeError: any strings get an answer (fast-check,
 
   it('checkUpgradeRequest accepts or rejects any method, version and header strings', () => {
     const extra = fc.dictionary(fc.oneof(names, text), fc.oneof(text, fc.array(text)));
-    fc.assert(fc.property(text, text, extra, (method, httpVersion, more) => {
-      const headers = { ...rfcRequest().headers, ...more };
-      expect(typeof checkUpgradeRequest({ method, httpVersion, headers }, { origins: ['x'] }).ok).toBe('boolean');
-    }), config);
+    fc.assert(
+      fc.property(text, text, extra, (method, httpVersion, more) => {
+        const headers = { ...rfcRequest().headers, ...more };
+        expect(typeof checkUpgradeRequest({ method, httpVersion, headers }, { origins: ['x'] }).ok).toBe('boolean');
+      }),
+      config,
+    );
   });
 
   it('verifyUpgradeResponse accepts or rejects any header strings', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.oneof(names, text), text)), (headers) => {
-      const options = { key: RFC_KEY, protocols: ['chat'], extensions: ['x'] };
-      expect(typeof verifyUpgradeResponse({ status: 101, headers }, options).ok).toBe('boolean');
-    }), config);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(names, text), text)), (headers) => {
+        const options = { key: RFC_KEY, protocols: ['chat'], extensions: ['x'] };
+        expect(typeof verifyUpgradeResponse({ status: 101, headers }, options).ok).toBe('boolean');
+      }),
+      config,
+    );
   });
 
   it('parseHttpHead returns null or a head, or throws a HandshakeError, for any bytes', () => {
     const line = fc.string({ unit: fc.constantFrom(...'GET /HTP1.:\r\n \tax\0'), maxLength: 60 });
-    fc.assert(fc.property(line, (s) => {
-      try {
-        parseHttpHead(latin1(`${s}\r\n\r\n`));
-      } catch (error) {
-        expect(error).toBeInstanceOf(HandshakeError);
-      }
-    }), config);
+    fc.assert(
+      fc.property(line, (s) => {
+        try {
+          parseHttpHead(latin1(`${s}\r\n\r\n`));
+        } catch (error) {
+          expect(error).toBeInstanceOf(HandshakeError);
+        }
+      }),
+      config,
+    );
   });
 });

@@ -74,9 +74,12 @@ export function decode(pieces: readonly Uint8Array[], opts: MessageDecoderOption
 /** A comparable, printable form of messages (bytes as hex, long payloads summarised). */
 export function summary(messages: readonly Message[]): string[] {
   const show = (d: Uint8Array | string): string => {
-    if (typeof d === 'string') return d.length > 64 ? `str(${d.length}):${d.slice(0, 16)}…${d.slice(-16)}` : JSON.stringify(d);
+    if (typeof d === 'string')
+      return d.length > 64 ? `str(${d.length}):${d.slice(0, 16)}…${d.slice(-16)}` : JSON.stringify(d);
     const h = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('hex');
     return d.length > 32 ? `bytes(${d.length}):${h.slice(0, 32)}…${h.slice(-32)}` : `bytes:${h}`;
   };
-  return messages.map((m) => (m.type === 'close' ? `close ${m.code ?? '-'} ${JSON.stringify(m.reason)}` : `${m.type} ${show(m.data)}`));
+  return messages.map((m) =>
+    m.type === 'close' ? `close ${m.code ?? '-'} ${JSON.stringify(m.reason)}` : `${m.type} ${show(m.data)}`,
+  );
 }

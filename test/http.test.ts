@@ -6,8 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  acceptKey, Connection, formatExtensions, HandshakeError, parseExtensions, parseHttpHead, parseProtocols,
-  verifyUpgradeResponse, type ExtensionOffer,
+  acceptKey,
+  Connection,
+  formatExtensions,
+  HandshakeError,
+  parseExtensions,
+  parseHttpHead,
+  parseProtocols,
+  verifyUpgradeResponse,
+  type ExtensionOffer,
 } from '../src/index.js';
 import { tokenList, trimOws } from '../src/http.js';
 
@@ -53,7 +60,7 @@ describe('parse time is linear in the peer input (adversarial shapes, 512 B agai
   const requestWith =
     (name: string, before: string, unit: (i: number) => string, after: string) =>
     (size: number): string =>
-      fill(size, request('').slice(0, -2) + `${name}: ${before}`, unit, `${after}\r\n\r\n`);
+      fill(size, `${request('').slice(0, -2)}${name}: ${before}`, unit, `${after}\r\n\r\n`);
   const extensions = (before: string, unit: (i: number) => string, after: string) =>
     requestWith('Sec-WebSocket-Extensions', before, unit, after);
 
@@ -81,14 +88,26 @@ describe('parse time is linear in the peer input (adversarial shapes, 512 B agai
     ['header lines', (size) => fill(size, request('').slice(0, -2), (i) => `X-${i}: v\r\n`, '\r\n'), server],
     ['a long request target', (size) => fill(size, 'GET /', () => 'a/', ' HTTP/1.1\r\nHost: h\r\n\r\n'), server],
     ['a start line without a version', (size) => fill(size, 'GET ', () => '/ ', '\r\nHost: h\r\n\r\n'), server],
-    ['extension parameters in a 101', (size) => fill(size, response('').slice(0, -2) + 'Sec-WebSocket-Extensions: x',
-      (i) => `; p${i.toString(36)}="1"`, '\r\n\r\n'), client],
+    [
+      'extension parameters in a 101',
+      (size) =>
+        fill(
+          size,
+          `${response('').slice(0, -2)}Sec-WebSocket-Extensions: x`,
+          (i) => `; p${i.toString(36)}="1"`,
+          '\r\n\r\n',
+        ),
+      client,
+    ],
     // A head that arrives a byte at a time: Connection collects it without re-copying or re-scanning what it has.
-    ['header lines, one byte per receive()', (size) => fill(size, request('').slice(0, -2), (i) => `X-${i}: v\r\n`, '\r\n'),
+    [
+      'header lines, one byte per receive()',
+      (size) => fill(size, request('').slice(0, -2), (i) => `X-${i}: v\r\n`, '\r\n'),
       (head) => {
         const connection = new Connection({ role: 'server', handshake: {} });
         for (let i = 0; i < head.length; i++) connection.receive(head.subarray(i, i + 1));
-      }],
+      },
+    ],
   ];
 
   /** Best time (ms) of one `work(head)`, over REPS batches of about BATCH_BYTES of input each. */
@@ -201,8 +220,11 @@ describe('extension parameters', () => {
   });
 
   it('tells a parameter without a value (true) from one with a value, the empty quoted-string included', () => {
-    expect(parseExtensions('x; server_max_window_bits, x; server_max_window_bits=10, x; server_max_window_bits=""')
-      .map((o) => o.params.server_max_window_bits)).toEqual([true, '10', '']);
+    expect(
+      parseExtensions('x; server_max_window_bits, x; server_max_window_bits=10, x; server_max_window_bits=""').map(
+        (o) => o.params.server_max_window_bits,
+      ),
+    ).toEqual([true, '10', '']);
   });
 
   it('unescapes quoted-pairs and accepts any qdtext, obs-text included (RFC 9110 §5.6.4)', () => {
@@ -220,9 +242,12 @@ describe('extension parameters', () => {
 
   it('formats token values bare and other values as quoted-strings with " and \\ escaped', () => {
     const params = { a: '1', b: true, c: 'two words', d: 'q"b\\s', e: '', f: 'x,y;z=w' } as const;
-    expect(formatExtensions([{ name: 'x', params }, { name: 'y', params: {} }])).toBe(
-      'x; a=1; b; c="two words"; d="q\\"b\\\\s"; e=""; f="x,y;z=w", y',
-    );
+    expect(
+      formatExtensions([
+        { name: 'x', params },
+        { name: 'y', params: {} },
+      ]),
+    ).toBe('x; a=1; b; c="two words"; d="q\\"b\\\\s"; e=""; f="x,y;z=w", y');
     expect(formatExtensions([])).toBe('');
   });
 
@@ -249,9 +274,19 @@ describe('extension parameters', () => {
 
   it('throws a TypeError for wrong-typed input', () => {
     const bad: unknown[] = [
-      null, 'x', { name: 'x', params: {} }, [null], ['x'], [{ name: 1, params: {} }], [{ name: 'x' }],
-      [{ name: 'x', params: null }], [{ name: 'x', params: ['a'] }], [{ name: 'x', params: new Map([['a', '1']]) }],
-      [{ name: 'x', params: { a: 1 } }], [{ name: 'x', params: { a: false } }], [{ name: 'x', params: { a: null } }],
+      null,
+      'x',
+      { name: 'x', params: {} },
+      [null],
+      ['x'],
+      [{ name: 1, params: {} }],
+      [{ name: 'x' }],
+      [{ name: 'x', params: null }],
+      [{ name: 'x', params: ['a'] }],
+      [{ name: 'x', params: new Map([['a', '1']]) }],
+      [{ name: 'x', params: { a: 1 } }],
+      [{ name: 'x', params: { a: false } }],
+      [{ name: 'x', params: { a: null } }],
     ];
     for (const extensions of bad) {
       expect(() => formatExtensions(extensions as ExtensionOffer[]), JSON.stringify(extensions)).toThrow(TypeError);
@@ -271,7 +306,11 @@ describe('trimOws (RFC 9110 §5.6.3)', () => {
 describe('parseHttpHead', () => {
   it('drops OWS around a value and keeps inner whitespace', () => {
     const head = parseHttpHead(latin1('GET / HTTP/1.1\r\nA:  \t x \t y\t \r\nB:\r\nC: \t\r\n\r\n'))!;
-    expect(head.headers).toEqual([['A', 'x \t y'], ['B', ''], ['C', '']]);
+    expect(head.headers).toEqual([
+      ['A', 'x \t y'],
+      ['B', ''],
+      ['C', ''],
+    ]);
   });
 
   it('reads a head out of a Buffer and out of a subarray, and ignores bytes after it', () => {

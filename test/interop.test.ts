@@ -23,16 +23,27 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { fromRoot } from './autobahn/paths.js';
 import { CHROMIUM_ARGS, chromiumOrSkip } from './runtimes/find-chromium.mjs';
 
-interface Check { name: string; ok: boolean; detail: string }
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
 type RunChecks = (impl: unknown, url: string, options: object) => Promise<Check[]>;
-interface Running { port: number; close(): Promise<void> }
+interface Running {
+  port: number;
+  close(): Promise<void>;
+}
 
 const MiB = 1 << 20;
 const TEXT_SIZES = [0, 1, 125, 126, 65535, 65536, MiB, 16 * MiB];
 const BINARY_SIZES = [0, 1, 125, 126, 127, 65535, 65536, MiB, 16 * MiB];
 const SIZES = { textSizes: TEXT_SIZES, binarySizes: BINARY_SIZES };
 const EXPECTED = [
-  'open', ...TEXT_SIZES.map((n) => `text ${n}`), ...BINARY_SIZES.map((n) => `binary ${n}`), 'client closes 4000', 'server closes 4001',
+  'open',
+  ...TEXT_SIZES.map((n) => `text ${n}`),
+  ...BINARY_SIZES.map((n) => `binary ${n}`),
+  'client closes 4000',
+  'server closes 4001',
 ];
 const WITH_PING = [...EXPECTED.slice(0, -2), 'ping → pong', ...EXPECTED.slice(-2)];
 const DENO = fromRoot('node_modules', '.bin', 'deno');
@@ -54,7 +65,10 @@ function expectAllPassed(results: Check[], names: string[]): void {
 /** Run a Deno or Bun script; resolve with its stdout once it exits (killed after `ms`). */
 function runScript(command: string, args: string[], ms = 90_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -72,7 +86,10 @@ function runScript(command: string, args: string[], ms = 90_000): Promise<string
 /** Start a Deno/Bun server script that prints "PORT n" (or matches `pattern`); `close` kills that process (and only it). */
 function startServerScript(command: string, args: string[], pattern = /PORT (\d+)/): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, args, { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(command, args, {
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -100,7 +117,10 @@ function startServerScript(command: string, args: string[], pattern = /PORT (\d+
 }
 
 interface ClientModule {
-  connect(url: string, options: { backend?: string; onEvent?: (event: { type: string; data?: unknown; code?: number }) => void }): {
+  connect(
+    url: string,
+    options: { backend?: string; onEvent?: (event: { type: string; data?: unknown; code?: number }) => void },
+  ): {
     send(data: unknown): boolean;
     ping(data: unknown): boolean;
     close(code?: number, reason?: string): void;
@@ -149,15 +169,20 @@ async function wsframeWebSocket(backend: string): Promise<new (url: string) => o
 /** ping → pong for APIs with ping() and a pong callback. */
 // biome-ignore lint/suspicious/noExplicitAny: each client library's socket type differs; the callers pass their own
 type AnySocket = any;
-const pingWith = (send: (ws: AnySocket, data: string) => void, listen: (ws: AnySocket, cb: (data: Uint8Array) => void) => void) => (ws: unknown): Promise<boolean> =>
-  new Promise((resolve) => {
-    listen(ws, (data) => resolve(Buffer.from(data).toString() === 'are you there?'));
-    send(ws, 'are you there?');
-  });
+const pingWith =
+  (send: (ws: AnySocket, data: string) => void, listen: (ws: AnySocket, cb: (data: Uint8Array) => void) => void) =>
+  (ws: unknown): Promise<boolean> =>
+    new Promise((resolve) => {
+      listen(ws, (data) => resolve(Buffer.from(data).toString() === 'are you there?'));
+      send(ws, 'are you there?');
+    });
 
 beforeAll(async () => {
   ({ runChecks } = await load<{ runChecks: RunChecks }>('test', 'interop', 'whatwg-checks.mjs'));
-  const { startEchoServer } = await load<{ startEchoServer(o: object): Promise<Running> }>('examples', 'echo-server.mjs');
+  const { startEchoServer } = await load<{ startEchoServer(o: object): Promise<Running> }>(
+    'examples',
+    'echo-server.mjs',
+  );
   echo = await startEchoServer({ port: 0 });
   url = `ws://127.0.0.1:${echo.port}/`;
 });
@@ -168,7 +193,10 @@ afterAll(async () => {
 
 describe('the wsframe echo server with other clients', () => {
   it('ws', async () => {
-    const ping = pingWith((ws, d) => ws.ping(d), (ws, cb) => ws.once('pong', cb));
+    const ping = pingWith(
+      (ws, d) => ws.ping(d),
+      (ws, cb) => ws.once('pong', cb),
+    );
     expectAllPassed(await runChecks(WebSocket, url, { ...SIZES, ping }), WITH_PING);
   }, 60_000);
 
@@ -192,9 +220,13 @@ describe('the wsframe echo server with other clients', () => {
       // The page's own socket: opens, echoes what the form sends.
       await page.waitForFunction(() => document.getElementById('log')!.textContent!.includes('open'));
       await page.click('button');
-      await page.waitForFunction(() => document.getElementById('log')!.textContent!.includes('text   "Grüße, κόσμε 𝄞"'));
+      await page.waitForFunction(() =>
+        document.getElementById('log')!.textContent!.includes('text   "Grüße, κόσμε 𝄞"'),
+      );
       // A string, so that nothing of this (transformed) module leaks into the page; WebSocket is the page's own.
-      const results = (await page.evaluate(`(${runChecks.toString()})(WebSocket, ${JSON.stringify(url)}, ${JSON.stringify(SIZES)})`)) as Check[];
+      const results = (await page.evaluate(
+        `(${runChecks.toString()})(WebSocket, ${JSON.stringify(url)}, ${JSON.stringify(SIZES)})`,
+      )) as Check[];
       expectAllPassed(results, EXPECTED);
     } finally {
       await browser.close();
@@ -202,12 +234,22 @@ describe('the wsframe echo server with other clients', () => {
   }, 90_000);
 
   it("Deno's WebSocket (no ping API)", async () => {
-    const out = await runScript(DENO, ['run', '--allow-net', fromRoot('test', 'interop', 'runtime-client.mjs'), url, JSON.stringify(SIZES)]);
+    const out = await runScript(DENO, [
+      'run',
+      '--allow-net',
+      fromRoot('test', 'interop', 'runtime-client.mjs'),
+      url,
+      JSON.stringify(SIZES),
+    ]);
     expectAllPassed(JSON.parse(out.trim().split('\n').pop()!), EXPECTED);
   }, 90_000);
 
   it("Bun's WebSocket (with ping and pong)", async () => {
-    const out = await runScript(BUN, [fromRoot('test', 'interop', 'runtime-client.mjs'), url, JSON.stringify({ ...SIZES, ping: true })]);
+    const out = await runScript(BUN, [
+      fromRoot('test', 'interop', 'runtime-client.mjs'),
+      url,
+      JSON.stringify({ ...SIZES, ping: true }),
+    ]);
     expectAllPassed(JSON.parse(out.trim().split('\n').pop()!), WITH_PING);
   }, 90_000);
 });
@@ -215,7 +257,15 @@ describe('the wsframe echo server with other clients', () => {
 describe('the wsframe Deno and Bun adapter servers (examples/echo-deno.mjs, echo-bun.mjs) with other clients', () => {
   const LISTENING = /ws:\/\/127\.0\.0\.1:(\d+)\//;
   const adapters: [string, () => Promise<Running>][] = [
-    ['wsframe/deno', () => startServerScript(DENO, ['run', '--allow-net', '--allow-env', fromRoot('examples', 'echo-deno.mjs')], LISTENING)],
+    [
+      'wsframe/deno',
+      () =>
+        startServerScript(
+          DENO,
+          ['run', '--allow-net', '--allow-env', fromRoot('examples', 'echo-deno.mjs')],
+          LISTENING,
+        ),
+    ],
     ['wsframe/bun', () => startServerScript(BUN, [fromRoot('examples', 'echo-bun.mjs')], LISTENING)],
   ];
   for (const [name, start] of adapters) {
@@ -238,7 +288,10 @@ describe('the wsframe Deno and Bun adapter servers (examples/echo-deno.mjs, echo
       });
 
       it('ws', async () => {
-        const ping = pingWith((ws, d) => ws.ping(d), (ws, cb) => ws.once('pong', cb));
+        const ping = pingWith(
+          (ws, d) => ws.ping(d),
+          (ws, cb) => ws.once('pong', cb),
+        );
         expectAllPassed(await runChecks(WebSocket, target, { ...SIZES, ping }), WITH_PING);
       }, 60_000);
 
@@ -258,7 +311,10 @@ describe('the wsframe Deno and Bun adapter servers (examples/echo-deno.mjs, echo
 });
 
 describe('the wsframe client with other servers', () => {
-  const ping = pingWith((ws, d) => ws.ping(d), (ws, cb) => (ws.onpong = cb));
+  const ping = pingWith(
+    (ws, d) => ws.ping(d),
+    (ws, cb) => (ws.onpong = cb),
+  );
 
   async function wsServer(): Promise<Running> {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -268,12 +324,18 @@ describe('the wsframe client with other servers', () => {
       if (close) ws.close(close, 'closed by the server');
     });
     await new Promise((resolve) => server.once('listening', resolve));
-    return { port: (server.address() as { port: number }).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    return {
+      port: (server.address() as { port: number }).port,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
   }
 
   const servers: [string, () => Promise<Running>][] = [
     ['ws', wsServer],
-    ['Deno.serve + Deno.upgradeWebSocket', () => startServerScript(DENO, ['run', '--allow-net', fromRoot('test', 'interop', 'deno-server.mjs')])],
+    [
+      'Deno.serve + Deno.upgradeWebSocket',
+      () => startServerScript(DENO, ['run', '--allow-net', fromRoot('test', 'interop', 'deno-server.mjs')]),
+    ],
     ['Bun.serve websocket', () => startServerScript(BUN, [fromRoot('test', 'interop', 'bun-server.mjs')])],
   ];
   for (const [name, start] of servers) {
@@ -293,7 +355,10 @@ describe('the wsframe client with other servers', () => {
 
 describe('heartbeat over real sockets (the echo server drives Connection.tick with its own timer)', () => {
   it('pings an idle ws client, which answers and stays connected; drops a peer that never answers', async () => {
-    const { startEchoServer } = await load<{ startEchoServer(o: object): Promise<Running> }>('examples', 'echo-server.mjs');
+    const { startEchoServer } = await load<{ startEchoServer(o: object): Promise<Running> }>(
+      'examples',
+      'echo-server.mjs',
+    );
     const server = await startEchoServer({ port: 0, heartbeat: { interval: 150, timeout: 300 } });
     try {
       const alive = new WebSocket(`ws://127.0.0.1:${server.port}/`);
@@ -311,7 +376,9 @@ describe('heartbeat over real sockets (the echo server drives Connection.tick wi
       const started = Date.now();
       const silent = tcp({ host: '127.0.0.1', port: server.port });
       silent.on('error', () => {});
-      silent.write(`GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      silent.write(
+        `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
       let received = Buffer.alloc(0);
       silent.on('data', (d) => (received = Buffer.concat([received, d])));
       await new Promise((resolve) => silent.once('close', resolve));
@@ -327,7 +394,15 @@ describe('heartbeat over real sockets (the echo server drives Connection.tick wi
 
 describe('bad handshakes get the right status and never reach the codec', () => {
   /** A masked text frame "not for the codec": if anything decoded it, the echo would show up in the response. */
-  const FRAME = Buffer.from([0x81, 0x92, 1, 2, 3, 4, ...Buffer.from('not for the codec!').map((b, i) => b ^ [1, 2, 3, 4][i & 3]!)]);
+  const FRAME = Buffer.from([
+    0x81,
+    0x92,
+    1,
+    2,
+    3,
+    4,
+    ...Buffer.from('not for the codec!').map((b, i) => b ^ [1, 2, 3, 4][i & 3]!),
+  ]);
   const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
   /** Send `request` followed by FRAME (and `after`); collect the response until the server closes (3 s at most). */
@@ -346,9 +421,18 @@ describe('bad handshakes get the right status and never reach the codec', () => 
     });
   }
   const request = (headers: Record<string, string>, start = 'GET / HTTP/1.1'): string =>
-    `${start}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
-  const GOOD = { Host: '127.0.0.1', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': KEY, 'Sec-WebSocket-Version': '13' };
-  const without = (name: string): Record<string, string> => Object.fromEntries(Object.entries(GOOD).filter(([k]) => k !== name));
+    `${start}\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
+  const GOOD = {
+    Host: '127.0.0.1',
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': KEY,
+    'Sec-WebSocket-Version': '13',
+  };
+  const without = (name: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(GOOD).filter(([k]) => k !== name));
 
   it('a good handshake gets 101 and its frame echoed (the control)', async () => {
     const response = await raw(request(GOOD), Uint8Array.of(0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8)); // then close 1000
@@ -359,12 +443,21 @@ describe('bad handshakes get the right status and never reach the codec', () => 
   const cases: [string, string, number, RegExp?][] = [
     ['missing Sec-WebSocket-Key', request(without('Sec-WebSocket-Key')), 400],
     ['a key of 8 bytes', request({ ...GOOD, 'Sec-WebSocket-Key': 'AAAAAAAAAAA=' }), 400],
-    ['Sec-WebSocket-Version: 8', request({ ...GOOD, 'Sec-WebSocket-Version': '8' }), 426, /\r\nSec-WebSocket-Version: 13\r\n/],
+    [
+      'Sec-WebSocket-Version: 8',
+      request({ ...GOOD, 'Sec-WebSocket-Version': '8' }),
+      426,
+      /\r\nSec-WebSocket-Version: 13\r\n/,
+    ],
     ['a foreign Origin', request({ ...GOOD, Origin: 'http://evil.example' }), 403],
     ['POST', request(GOOD, 'POST / HTTP/1.1'), 405],
     ['HTTP/1.0', request(GOOD, 'GET / HTTP/1.0'), 400],
     ['no "Connection: upgrade"', request(without('Connection')), 400],
-    ['CR injected into a header value', request({ ...GOOD, 'Sec-WebSocket-Protocol': 'chat\rSec-WebSocket-Extensions: evil' }), 400],
+    [
+      'CR injected into a header value',
+      request({ ...GOOD, 'Sec-WebSocket-Protocol': 'chat\rSec-WebSocket-Extensions: evil' }),
+      400,
+    ],
     ['NUL in a header value', request({ ...GOOD, 'Sec-WebSocket-Protocol': 'chat\0' }), 400],
     ['headers above the server limit (10 KiB)', request({ ...GOOD, Cookie: 'a'.repeat(10 * 1024) }), 431],
     ["headers above node:http's limit (20 KiB)", request({ ...GOOD, Cookie: 'a'.repeat(20 * 1024) }), 431],

@@ -26,7 +26,9 @@ describe.each(BACKENDS)('limits on the %s backend', (backend) => {
   });
 
   it('fails 1002 on a 64-bit length with the most significant bit set (RFC 6455 §5.2)', () => {
-    const e = thrown(() => new FrameDecoder({ role: 'client', backend }).push(frame({ opcode: 2, announce: 1n << 63n }, false)));
+    const e = thrown(() =>
+      new FrameDecoder({ role: 'client', backend }).push(frame({ opcode: 2, announce: 1n << 63n }, false)),
+    );
     expect([e.code, e.closeCode]).toEqual(['WS_ERR_INVALID_PAYLOAD_LENGTH', 1002]);
   });
 
@@ -52,7 +54,9 @@ describe.each(BACKENDS)('limits on the %s backend', (backend) => {
 
   it('fails 1009 above maxFrameSize even when the message limit is larger', () => {
     const e = thrown(() =>
-      new MessageDecoder({ role: 'server', backend, maxFrameSize: 100, maxMessageSize: 1000 }).push(frame({ opcode: 2, payload: new Uint8Array(101) }, true)),
+      new MessageDecoder({ role: 'server', backend, maxFrameSize: 100, maxMessageSize: 1000 }).push(
+        frame({ opcode: 2, payload: new Uint8Array(101) }, true),
+      ),
     );
     expect([e.code, e.closeCode]).toEqual(['WS_ERR_FRAME_TOO_LARGE', 1009]);
   });

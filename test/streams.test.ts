@@ -5,8 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DecoderStream, EncoderStream, FrameDecoder, MessageDecoder, MessageEncoder, WebSocketError, decodeMessages,
-  type Message, type OutgoingMessage,
+  DecoderStream,
+  EncoderStream,
+  FrameDecoder,
+  MessageDecoder,
+  MessageEncoder,
+  WebSocketError,
+  decodeMessages,
+  type Message,
+  type OutgoingMessage,
 } from '../src/index.js';
 import { BACKENDS, chunks, concat, frame, hex, rng, stream, summary, utf8 } from './helpers.js';
 
@@ -81,7 +88,7 @@ function resplit(seed: number): TransformStream<Uint8Array, Uint8Array> {
   const next = rng(seed);
   return new TransformStream({
     transform(chunk, controller) {
-      for (let i = 0; i < chunk.length;) {
+      for (let i = 0; i < chunk.length; ) {
         const n = 1 + Math.floor(next() * 700);
         controller.enqueue(chunk.slice(i, i + n));
         i += n;
@@ -92,30 +99,45 @@ function resplit(seed: number): TransformStream<Uint8Array, Uint8Array> {
 
 describe.each(BACKENDS)('streams — %s backend', (backend) => {
   describe('EncoderStream → DecoderStream', () => {
-    it.each(['client', 'server'] as const)('round-trips text, binary, ping, pong and close from a %s, split anywhere', async (role) => {
-      const peer = role === 'client' ? 'server' : 'client';
-      const messages = await collect(
-        readableOf(OUTGOING)
-          .pipeThrough(new EncoderStream({ role, backend }))
-          .pipeThrough(resplit(role === 'client' ? 1 : 2))
-          .pipeThrough(new DecoderStream({ role: peer, backend })),
-      );
-      expect(summary(messages)).toEqual(summary(EXPECTED));
-    });
+    it.each(['client', 'server'] as const)(
+      'round-trips text, binary, ping, pong and close from a %s, split anywhere',
+      async (role) => {
+        const peer = role === 'client' ? 'server' : 'client';
+        const messages = await collect(
+          readableOf(OUTGOING)
+            .pipeThrough(new EncoderStream({ role, backend }))
+            .pipeThrough(resplit(role === 'client' ? 1 : 2))
+            .pipeThrough(new DecoderStream({ role: peer, backend })),
+        );
+        expect(summary(messages)).toEqual(summary(EXPECTED));
+      },
+    );
 
     it('passes encoder options through: fragmentSize splits messages into continuation frames (RFC 6455 §5.4)', async () => {
-      const bytes = concat(await collect(
-        readableOf<OutgoingMessage>([{ type: 'text', data: 'abcdefghij' }]).pipeThrough(new EncoderStream({ role: 'server', fragmentSize: 4, backend })),
-      ));
+      const bytes = concat(
+        await collect(
+          readableOf<OutgoingMessage>([{ type: 'text', data: 'abcdefghij' }]).pipeThrough(
+            new EncoderStream({ role: 'server', fragmentSize: 4, backend }),
+          ),
+        ),
+      );
       const frames = new FrameDecoder({ role: 'client', backend }).push(bytes);
-      expect(frames.map((f) => [f.opcode, f.fin, f.payload.length])).toEqual([[1, false, 4], [0, false, 4], [0, true, 2]]);
+      expect(frames.map((f) => [f.opcode, f.fin, f.payload.length])).toEqual([
+        [1, false, 4],
+        [0, false, 4],
+        [0, true, 2],
+      ]);
     });
 
-    it('masks client frames and never modifies the caller\'s buffer (RFC 6455 §5.3)', async () => {
+    it("masks client frames and never modifies the caller's buffer (RFC 6455 §5.3)", async () => {
       const payload = new Uint8Array(300).fill(0x41);
-      const bytes = concat(await collect(
-        readableOf<OutgoingMessage>([{ type: 'binary', data: payload }]).pipeThrough(new EncoderStream({ role: 'client', backend })),
-      ));
+      const bytes = concat(
+        await collect(
+          readableOf<OutgoingMessage>([{ type: 'binary', data: payload }]).pipeThrough(
+            new EncoderStream({ role: 'client', backend }),
+          ),
+        ),
+      );
       expect(bytes[1]! & 0x80).toBe(0x80);
       expect(payload.every((b) => b === 0x41)).toBe(true);
       const [m] = new MessageDecoder({ role: 'server', backend }).push(bytes);
@@ -126,12 +148,20 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
   describe('DecoderStream', () => {
     it('passes decoder options through: textAs bytes', async () => {
       const bytes = stream([{ opcode: TEXT, payload: 'κόσμε' }], true);
-      const [m] = await collect(readableOf([bytes]).pipeThrough(new DecoderStream({ role: 'server', textAs: 'bytes', backend })));
+      const [m] = await collect(
+        readableOf([bytes]).pipeThrough(new DecoderStream({ role: 'server', textAs: 'bytes', backend })),
+      );
       expect(m).toEqual({ type: 'text', data: utf8('κόσμε') });
     });
 
     it('passes decoder options through: maxMessageSize fails 1009 from the header', async () => {
-      const bytes = stream([{ opcode: TEXT, payload: 'ok' }, { opcode: BINARY, payload: new Uint8Array(2000) }], true);
+      const bytes = stream(
+        [
+          { opcode: TEXT, payload: 'ok' },
+          { opcode: BINARY, payload: new Uint8Array(2000) },
+        ],
+        true,
+      );
       const { items, error } = await collectUntilError(
         readableOf([bytes]).pipeThrough(new DecoderStream({ role: 'server', maxMessageSize: 1000, backend })),
       );
@@ -143,16 +173,23 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
     it('accepts ArrayBuffer and other views as chunks', async () => {
       const bytes = stream([{ opcode: TEXT, payload: 'hi' }], false);
       const buffer = bytes.slice().buffer;
-      const messages = await collect(readableOf<Uint8Array>([buffer as unknown as Uint8Array]).pipeThrough(new DecoderStream({ role: 'client', backend })));
+      const messages = await collect(
+        readableOf<Uint8Array>([buffer as unknown as Uint8Array]).pipeThrough(
+          new DecoderStream({ role: 'client', backend }),
+        ),
+      );
       expect(summary(messages)).toEqual(['text "hi"']);
     });
 
     it('delivers every message decoded before a violation, then errors with the WebSocketError (RFC 6455 §5.2)', async () => {
       // Five messages and a frame with RSV2 set in ONE chunk: nothing is read until the chunk was processed.
-      const bytes = stream([
-        ...Array.from({ length: 5 }, (_, i) => ({ opcode: TEXT, payload: `m${i}` })),
-        { opcode: TEXT, payload: 'bad', rsv: 2 },
-      ], true);
+      const bytes = stream(
+        [
+          ...Array.from({ length: 5 }, (_, i) => ({ opcode: TEXT, payload: `m${i}` })),
+          { opcode: TEXT, payload: 'bad', rsv: 2 },
+        ],
+        true,
+      );
       const decoder = new DecoderStream({ role: 'server', backend });
       const writer = decoder.writable.getWriter();
       const written = writer.write(bytes);
@@ -167,7 +204,15 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
     it('keeps messages of earlier chunks that are still unread when a later chunk fails', async () => {
       const decoder = new DecoderStream({ role: 'client', backend });
       const writer = decoder.writable.getWriter();
-      await writer.write(stream([{ opcode: TEXT, payload: 'one' }, { opcode: TEXT, payload: 'two' }], false));
+      await writer.write(
+        stream(
+          [
+            { opcode: TEXT, payload: 'one' },
+            { opcode: TEXT, payload: 'two' },
+          ],
+          false,
+        ),
+      );
       await expect(writer.write(hex('83 00'))).rejects.toMatchObject({ code: 'WS_ERR_INVALID_OPCODE' });
       const { items, error } = await collectUntilError(decoder.readable);
       expect(summary(items)).toEqual(['text "one"', 'text "two"']);
@@ -178,7 +223,13 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
       const decoder = new DecoderStream({ role: 'server', backend });
       const reading = collectUntilError(decoder.readable);
       const writer = decoder.writable.getWriter();
-      const bytes = stream([{ opcode: TEXT, payload: 'fine' }, { opcode: TEXT, payload: hex('ce ba e1 bd b9 ed a0 80') }], true);
+      const bytes = stream(
+        [
+          { opcode: TEXT, payload: 'fine' },
+          { opcode: TEXT, payload: hex('ce ba e1 bd b9 ed a0 80') },
+        ],
+        true,
+      );
       await writer.write(bytes.subarray(0, 10)).catch(() => {});
       await writer.write(bytes.subarray(10)).catch(() => {});
       const { items, error } = await reading;
@@ -187,7 +238,13 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
     });
 
     it('calls decoder.end() on close: a stream cut inside a frame errors with 1006', async () => {
-      const bytes = stream([{ opcode: TEXT, payload: 'whole' }, { opcode: BINARY, payload: new Uint8Array(100) }], true);
+      const bytes = stream(
+        [
+          { opcode: TEXT, payload: 'whole' },
+          { opcode: BINARY, payload: new Uint8Array(100) },
+        ],
+        true,
+      );
       const decoder = new DecoderStream({ role: 'server', backend });
       const reading = collectUntilError(decoder.readable);
       const writer = decoder.writable.getWriter();
@@ -199,15 +256,28 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
     });
 
     it('ends the readable side when the input ends cleanly, and ignores bytes after a close frame (RFC 6455 §5.5.1)', async () => {
-      const bytes = stream([{ opcode: 0x8, payload: hex('03e8') }, { opcode: 3, payload: 'junk' }], true);
+      const bytes = stream(
+        [
+          { opcode: 0x8, payload: hex('03e8') },
+          { opcode: 3, payload: 'junk' },
+        ],
+        true,
+      );
       const messages = await collect(readableOf([bytes]).pipeThrough(new DecoderStream({ role: 'server', backend })));
       expect(messages).toEqual([{ type: 'close', code: 1000, reason: '' }]);
     });
 
     it('applies back-pressure: a reader that does not read stops the writer, reading lets it go on', async () => {
       // 100 chunks of 10 small messages each; the reader takes nothing at first.
-      const chunk = stream(Array.from({ length: 10 }, () => ({ opcode: TEXT, payload: 'x'.repeat(20) })), true);
-      const decoder = new DecoderStream({ role: 'server', backend }, { highWaterMark: 4 * chunk.length, size: (c) => c.byteLength }, { highWaterMark: 16 });
+      const chunk = stream(
+        Array.from({ length: 10 }, () => ({ opcode: TEXT, payload: 'x'.repeat(20) })),
+        true,
+      );
+      const decoder = new DecoderStream(
+        { role: 'server', backend },
+        { highWaterMark: 4 * chunk.length, size: (c) => c.byteLength },
+        { highWaterMark: 16 },
+      );
       const writer = decoder.writable.getWriter();
       let accepted = 0;
       const producer = (async () => {
@@ -232,8 +302,14 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
       expect(messages.length).toBe(1000);
     });
 
-    it('pipes through fetch\'s Response body like any byte stream', async () => {
-      const bytes = stream([{ opcode: TEXT, payload: 'via Response' }, { opcode: 0x9, payload: 'p' }], false);
+    it("pipes through fetch's Response body like any byte stream", async () => {
+      const bytes = stream(
+        [
+          { opcode: TEXT, payload: 'via Response' },
+          { opcode: 0x9, payload: 'p' },
+        ],
+        false,
+      );
       const response = new Response(readableOf(chunks(bytes, 'bytewise')));
       const messages = await collect(response.body!.pipeThrough(new DecoderStream({ role: 'client', backend })));
       expect(summary(messages)).toEqual(['text "via Response"', 'ping bytes:70']);
@@ -268,7 +344,9 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
 
   describe('EncoderStream', () => {
     it('encodes every OutgoingMessage type into the frames MessageEncoder writes', async () => {
-      const bytes = concat(await collect(readableOf(OUTGOING).pipeThrough(new EncoderStream({ role: 'server', backend }))));
+      const bytes = concat(
+        await collect(readableOf(OUTGOING).pipeThrough(new EncoderStream({ role: 'server', backend }))),
+      );
       const reference = new MessageEncoder({ role: 'server', backend });
       const expected = concat([
         ...reference.text('hello'),
@@ -284,7 +362,9 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
     });
 
     it('writes an empty close frame for { type: "close" } without a code (RFC 6455 §5.5.1)', async () => {
-      const [bytes] = await collect(readableOf<OutgoingMessage>([{ type: 'close' }]).pipeThrough(new EncoderStream({ role: 'server', backend })));
+      const [bytes] = await collect(
+        readableOf<OutgoingMessage>([{ type: 'close' }]).pipeThrough(new EncoderStream({ role: 'server', backend })),
+      );
       expect(Array.from(bytes!)).toEqual([0x88, 0x00]);
     });
 
@@ -294,25 +374,38 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
       await writer.write({ type: 'text', data: 'first' });
       await expect(writer.write({ type: 'ping', data: new Uint8Array(126) })).rejects.toBeInstanceOf(RangeError);
       const { items, error } = await collectUntilError(encoder.readable);
-      expect(new MessageDecoder({ role: 'client', backend }).push(concat(items))).toEqual([{ type: 'text', data: 'first' }]);
+      expect(new MessageDecoder({ role: 'client', backend }).push(concat(items))).toEqual([
+        { type: 'text', data: 'first' },
+      ]);
       expect(error).toBeInstanceOf(RangeError);
     });
 
     it('errors on anything after a close frame (RFC 6455 §5.5.1) and on unknown message types', async () => {
       const afterClose = collectUntilError(
-        readableOf<OutgoingMessage>([{ type: 'close', code: 1001 }, { type: 'text', data: 'late' }]).pipeThrough(new EncoderStream({ role: 'client', backend })),
+        readableOf<OutgoingMessage>([
+          { type: 'close', code: 1001 },
+          { type: 'text', data: 'late' },
+        ]).pipeThrough(new EncoderStream({ role: 'client', backend })),
       );
       const { items, error } = await afterClose;
-      expect(new MessageDecoder({ role: 'server', backend }).push(concat(items))).toEqual([{ type: 'close', code: 1001, reason: '' }]);
+      expect(new MessageDecoder({ role: 'server', backend }).push(concat(items))).toEqual([
+        { type: 'close', code: 1001, reason: '' },
+      ]);
       expect(String(error)).toMatch(/close frame was already sent/);
       const unknown = await collectUntilError(
-        readableOf([{ type: 'nope' } as unknown as OutgoingMessage]).pipeThrough(new EncoderStream({ role: 'server', backend })),
+        readableOf([{ type: 'nope' } as unknown as OutgoingMessage]).pipeThrough(
+          new EncoderStream({ role: 'server', backend }),
+        ),
       );
       expect(unknown.error).toBeInstanceOf(TypeError);
     });
 
     it('applies back-pressure on its output bytes', async () => {
-      const encoder = new EncoderStream({ role: 'server', backend }, { highWaterMark: 2 }, { highWaterMark: 4096, size: (c) => c.byteLength });
+      const encoder = new EncoderStream(
+        { role: 'server', backend },
+        { highWaterMark: 2 },
+        { highWaterMark: 4096, size: (c) => c.byteLength },
+      );
       const writer = encoder.writable.getWriter();
       let accepted = 0;
       const producer = (async () => {
@@ -332,11 +425,19 @@ describe.each(BACKENDS)('streams — %s backend', (backend) => {
   });
 
   describe('decodeMessages', () => {
-    const bytes = stream([{ opcode: TEXT, payload: 'a' }, { opcode: BINARY, payload: hex('0102') }, { opcode: 0x8, payload: hex('03e8') }], false);
+    const bytes = stream(
+      [
+        { opcode: TEXT, payload: 'a' },
+        { opcode: BINARY, payload: hex('0102') },
+        { opcode: 0x8, payload: hex('03e8') },
+      ],
+      false,
+    );
 
     it('reads a ReadableStream', async () => {
       const out: Message[] = [];
-      for await (const m of decodeMessages(readableOf(chunks(bytes, 'bytewise')), { role: 'client', backend })) out.push(m);
+      for await (const m of decodeMessages(readableOf(chunks(bytes, 'bytewise')), { role: 'client', backend }))
+        out.push(m);
       expect(summary(out)).toEqual(['text "a"', 'binary bytes:0102', 'close 1000 ""']);
     });
 

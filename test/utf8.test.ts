@@ -133,7 +133,9 @@ function check(
     expectInvalid(asBytes);
     expectInvalid(asString);
     if (failAtPiece !== undefined) {
-      expect(asBytes.errorAtChunk, 'fail fast: error must come from the push carrying the offending byte').toBe(failAtPiece);
+      expect(asBytes.errorAtChunk, 'fail fast: error must come from the push carrying the offending byte').toBe(
+        failAtPiece,
+      );
       expect(asString.errorAtChunk).toBe(failAtPiece);
     }
   }
@@ -143,7 +145,11 @@ function check(
 function bytePerFrame(payload: Uint8Array): FrameSpec[] {
   const specs: FrameSpec[] = [];
   for (let i = 0; i < payload.length; i++) {
-    specs.push({ opcode: i === 0 ? 1 : 0, fin: i === payload.length - 1 && i > 0, payload: payload.subarray(i, i + 1) });
+    specs.push({
+      opcode: i === 0 ? 1 : 0,
+      fin: i === payload.length - 1 && i > 0,
+      payload: payload.subarray(i, i + 1),
+    });
   }
   if (payload.length === 1) specs.push({ opcode: 0, fin: true });
   return specs;
@@ -208,16 +214,48 @@ const withAt = (base: Uint8Array, at: number, seq: Uint8Array): Uint8Array => {
 };
 
 const VALID_SEQUENCES = [
-  'c280', 'c2a9', 'dfbf', // 2-byte: first, ©, last
-  'e0a080', 'e282ac', 'ed9fbf', 'ee8080', 'efbbbf', 'efbfbd', 'efbfbf', // 3-byte: first, €, U+D7FF, U+E000, BOM, U+FFFD, U+FFFF
-  'f0908080', 'f09f9880', 'f48fbfbf', // 4-byte: first, 😀, U+10FFFF
+  'c280',
+  'c2a9',
+  'dfbf', // 2-byte: first, ©, last
+  'e0a080',
+  'e282ac',
+  'ed9fbf',
+  'ee8080',
+  'efbbbf',
+  'efbfbd',
+  'efbfbf', // 3-byte: first, €, U+D7FF, U+E000, BOM, U+FFFD, U+FFFF
+  'f0908080',
+  'f09f9880',
+  'f48fbfbf', // 4-byte: first, 😀, U+10FFFF
 ].map(hex);
 
 const INVALID_SEQUENCES = [
-  'eda080', 'edafbf', 'edb080', 'edbfbf', 'eda0bdedb2a9', // surrogates (lone, and a CESU-8 pair)
-  'c080', 'c0af', 'c1bf', 'e08080', 'e080af', 'e09fbf', 'f0808080', 'f08080af', 'f08fbfbf', // overlongs
-  'f4908080', 'f5808080', 'f7bfbfbf', 'f888808080', 'fc8480808080', // above U+10FFFF, 5/6-byte forms
-  'fe', 'ff', '80', 'bf', 'c220', 'e28220', 'f09f9820', // impossible bytes, lone continuation, too short
+  'eda080',
+  'edafbf',
+  'edb080',
+  'edbfbf',
+  'eda0bdedb2a9', // surrogates (lone, and a CESU-8 pair)
+  'c080',
+  'c0af',
+  'c1bf',
+  'e08080',
+  'e080af',
+  'e09fbf',
+  'f0808080',
+  'f08080af',
+  'f08fbfbf', // overlongs
+  'f4908080',
+  'f5808080',
+  'f7bfbfbf',
+  'f888808080',
+  'fc8480808080', // above U+10FFFF, 5/6-byte forms
+  'fe',
+  'ff',
+  '80',
+  'bf',
+  'c220',
+  'e28220',
+  'f09f9820', // impossible bytes, lone continuation, too short
 ].map(hex);
 
 describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (backend) => {
@@ -277,7 +315,11 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
         concat(Array.from({ length: 400 }, () => hex('e282ac'))), // '€' × 400 (1200 bytes)
         concat(Array.from({ length: 120 }, () => hex('c3a9 e282ac 61 f09f9880'))), // mixed 'é€a😀' (1200 bytes)
       ];
-      const badBytes = [[0xff, 0x80, 0xc1], [0xff, 0x61], [0xc0, 0xf5]];
+      const badBytes = [
+        [0xff, 0x80, 0xc1],
+        [0xff, 0x61],
+        [0xc0, 0xf5],
+      ];
       for (const [b, base] of bases.entries()) {
         for (const bad of badBytes[b]!) {
           for (let at = 0; at <= 200; at++) {
@@ -333,7 +375,13 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
           check(frames, payload, false, opts, 1);
           const completed = concat([payload, completions[i]!]);
           check(
-            [concat([...frames.slice(0, 1), frame({ opcode: 0, fin: false, payload: payload.subarray(600) }, masked), frame({ opcode: 0, fin: true, payload: completions[i]! }, masked)])],
+            [
+              concat([
+                ...frames.slice(0, 1),
+                frame({ opcode: 0, fin: false, payload: payload.subarray(600) }, masked),
+                frame({ opcode: 0, fin: true, payload: completions[i]! }, masked),
+              ]),
+            ],
             completed,
             true,
             opts,
@@ -380,7 +428,7 @@ describe.each(BACKENDS)('validator edge cases beyond the vectors, backend %s', (
       const s = textData(longOut.messages[0]) as string;
       expect(s.length).toBe(1 + 1000);
       expect(s.charCodeAt(0)).toBe(0xfeff);
-      expect(s).toBe('\ufeff' + 'a'.repeat(1000));
+      expect(s).toBe(`\ufeff${'a'.repeat(1000)}`);
       for (const cut of [1, 2]) {
         const fragmented = stream(
           [
@@ -402,12 +450,28 @@ describe.each(BACKENDS)('fail fast across fragments, backend %s', (backend) => {
     const cases: { name: string; first: Uint8Array; rest: Uint8Array[] }[] = [
       { name: 'invalid byte mid-fragment', first: hex('68656c6c6f ff 776f'), rest: [hex('726c64')] },
       { name: 'invalid byte last in the fragment', first: hex('68656c6c6f c0'), rest: [hex('af')] },
-      { name: 'surrogate in a long first fragment', first: concat([filler(100), hex('eda080'), filler(100)]), rest: [filler(500)] },
-      { name: 'above U+10FFFF after 1000 ASCII bytes', first: concat([filler(1000), hex('f4908080')]), rest: [filler(10), filler(10)] },
+      {
+        name: 'surrogate in a long first fragment',
+        first: concat([filler(100), hex('eda080'), filler(100)]),
+        rest: [filler(500)],
+      },
+      {
+        name: 'above U+10FFFF after 1000 ASCII bytes',
+        first: concat([filler(1000), hex('f4908080')]),
+        rest: [filler(10), filler(10)],
+      },
       // Autobahn 6.4.1: kosme, then U+110000, then "edited"; the invalid byte is in the second fragment.
-      { name: '6.4.1 (invalid in fragment 2 of 3)', first: hex('cebae1bdb9cf83cebcceb5'), rest: [hex('f4908080'), hex('656469746564')] },
+      {
+        name: '6.4.1 (invalid in fragment 2 of 3)',
+        first: hex('cebae1bdb9cf83cebcceb5'),
+        rest: [hex('f4908080'), hex('656469746564')],
+      },
       // Autobahn 6.4.2: 12 B (kosme + f4), 1 B (90: the offending byte), 8 B.
-      { name: '6.4.2 (offending byte alone in fragment 2)', first: hex('cebae1bdb9cf83cebcceb5f4'), rest: [hex('90'), hex('8080656469746564')] },
+      {
+        name: '6.4.2 (offending byte alone in fragment 2)',
+        first: hex('cebae1bdb9cf83cebcceb5f4'),
+        rest: [hex('90'), hex('8080656469746564')],
+      },
     ];
 
     it.each(cases)('$name: throws on the push of the fragment holding the invalid byte', ({ first, rest }) => {

@@ -18,7 +18,9 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 §1.3
 // One key for every connection (RFC 6455 §4.1 wants a fresh nonce per handshake; no server checks, and a
 // bench has no cache to defeat).
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
-const ACCEPT = createHash('sha1').update(KEY + GUID).digest('base64');
+const ACCEPT = createHash('sha1')
+  .update(KEY + GUID)
+  .digest('base64');
 export const OPCODE = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa };
 /** Socket reads go into this one buffer (net.connect's `onread`: no stream, no Buffer per read) and are
  *  checked before the next read; the expected stream covers one such read past a period. */
@@ -342,7 +344,12 @@ export async function runIdle(options) {
     const failed = new Promise((_, reject) => (fail = reject));
     let done;
     const echoed = new Promise((resolve) => (done = resolve));
-    const peers = attach(opened, work, () => --left === 0 && done(), (e) => fail(e));
+    const peers = attach(
+      opened,
+      work,
+      () => --left === 0 && done(),
+      (e) => fail(e),
+    );
     for (const peer of peers) peer.sendFrames(1);
     await Promise.race([echoed, failed]);
     for (const peer of peers) peer.socket.removeAllListeners('close'); // closing them later is no failure
@@ -371,10 +378,10 @@ export async function runIdle(options) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const result = await runCase(JSON.parse(process.argv[2]));
-    process.stdout.write(JSON.stringify(result) + '\n');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   } catch (error) {
-    process.stdout.write(JSON.stringify({ error: error.message }) + '\n');
+    process.stdout.write(`${JSON.stringify({ error: error.message })}\n`);
     process.exit(1);
   }
 }

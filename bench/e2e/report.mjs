@@ -93,8 +93,7 @@ function provenance(meta) {
   const avg = (l) => l.map((x) => x.toFixed(2)).join(' ');
   const kind = meta.quick ? ' · **quick run**' : meta.partial ? ' · **filtered run**' : '';
   return [
-    `${meta.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB · ` +
-      m.platform,
+    `${meta.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB · ${m.platform}`,
     `Node ${v.node} · Bun ${v.bun} · Deno ${v.deno} · ws ${v.ws} + bufferutil ${v.bufferutil} · ` +
       `wsframe ${v.wsframe}${kind}`,
     `${s.pinned ? 'server on CPU 0, generator on CPU 1 (taskset)' : 'not pinned'} · ` +
@@ -128,7 +127,8 @@ function throughputTable(meta, rows, label) {
       const bound = r.generatorUse > GENERATOR_BOUND ? ' (gen-bound)' : '';
       const failed = r.errors.length ? ` (${r.errors.length} failed)` : '';
       const ratios = BASES.map(([b]) => times(r.ratio[b])).join(' | ');
-      const cpu = `${us(r.serverCpuPerMessage)} | ${us(r.generatorCpuPerMessage)} | ` +
+      const cpu =
+        `${us(r.serverCpuPerMessage)} | ${us(r.generatorCpuPerMessage)} | ` +
         `${pct(r.serverUse)} / ${pct(r.generatorUse)}`;
       const value = `${rate(r.value)}${bound}${failed}`;
       lines.push(`| ${spec.label} | ${label(r.server)} | ${value} | ${pct(r.spread)} | ${ratios} | ${cpu} |`);
@@ -232,7 +232,7 @@ export function replaceSummary(readme, block) {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) return readme;
-  return readme.slice(0, a + START.length) + '\n\n' + block + '\n\n' + readme.slice(b);
+  return `${readme.slice(0, a + START.length)}\n\n${block}\n\n${readme.slice(b)}`;
 }
 
 const COLORS = { tcp: '#7f7f7f', ws: '#d62728', bun: '#ff7f0e', deno: '#2ca02c', 'wsframe-example': '#1f77b4' };
@@ -284,7 +284,7 @@ export function chart(meta, rows) {
     svg.push(`<text x="${x + 18}" y="${yy + 1}">${s.label}</text>`);
   });
   svg.push('</svg>');
-  return svg.join('\n') + '\n';
+  return `${svg.join('\n')}\n`;
 }
 
 /** Write the result files into `dir` and, when `readmePath` is given, the README block. */
@@ -292,7 +292,7 @@ export function report({ meta, runs }, dir, readmePath) {
   const rows = aggregate({ meta, runs });
   const base = meta.partial ? 'quick-e2e' : 'e2e';
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${base}.json`), JSON.stringify({ meta, rows, runs }, null, 1) + '\n');
+  writeFileSync(join(dir, `${base}.json`), `${JSON.stringify({ meta, rows, runs }, null, 1)}\n`);
   writeFileSync(join(dir, `${base}.md`), markdown(meta, rows, `${base}.svg`));
   writeFileSync(join(dir, `${base}.svg`), chart(meta, rows));
   if (readmePath) writeFileSync(readmePath, replaceSummary(readFileSync(readmePath, 'utf8'), summary(meta, rows)));

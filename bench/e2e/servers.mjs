@@ -55,21 +55,24 @@ export const SERVERS = [
     label: 'wsframe/node',
     command: node('wsframe-node.mjs'),
     runtime: 'node',
-    about: 'the adapter with its defaults (`serve`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+    about:
+      'the adapter with its defaults (`serve`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-deno',
     label: 'wsframe/deno',
     command: deno('wsframe-deno.mjs'),
     runtime: 'deno',
-    about: 'the adapter with its defaults (`serve` on `Deno.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+    about:
+      'the adapter with its defaults (`serve` on `Deno.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-bun',
     label: 'wsframe/bun',
     command: [bin('bun'), script('wsframe-bun.mjs')],
     runtime: 'bun',
-    about: 'the adapter with its defaults (`serve` on `Bun.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+    about:
+      'the adapter with its defaults (`serve` on `Bun.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-example',

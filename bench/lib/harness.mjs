@@ -54,7 +54,14 @@ export function runCase(meta, impls) {
   return impls.map(({ impl }) => {
     const passes = results.get(impl);
     const best = passes.reduce((a, b) => (b.hz > a.hz ? b : a));
-    return { ...meta, impl, hz: best.hz, rme: best.rme, samples: passes.reduce((n, p) => n + p.samples, 0), passes: passes.map((p) => p.hz) };
+    return {
+      ...meta,
+      impl,
+      hz: best.hz,
+      rme: best.rme,
+      samples: passes.reduce((n, p) => n + p.samples, 0),
+      passes: passes.map((p) => p.hz),
+    };
   });
 }
 
@@ -93,15 +100,17 @@ export function alternate(ops, rounds = QUICK ? 11 : 31) {
 /** Print rows of one case to stderr as they finish (stdout carries JSON). */
 export function report(rows) {
   for (const r of rows) {
-    const gbps = r.bytes ? ((r.hz * r.bytes) / 1e9).toFixed(3) + ' GB/s' : '';
-    const mps = r.messages ? ((r.hz * r.messages) / 1e6).toFixed(3) + ' M msg/s' : '';
-    process.stderr.write(`${r.suite} | ${r.case.padEnd(34)} | ${r.impl.padEnd(22)} | ${gbps.padStart(12)} ${mps.padStart(14)} ±${r.rme.toFixed(1)}%\n`);
+    const gbps = r.bytes ? `${((r.hz * r.bytes) / 1e9).toFixed(3)} GB/s` : '';
+    const mps = r.messages ? `${((r.hz * r.messages) / 1e6).toFixed(3)} M msg/s` : '';
+    process.stderr.write(
+      `${r.suite} | ${r.case.padEnd(34)} | ${r.impl.padEnd(22)} | ${gbps.padStart(12)} ${mps.padStart(14)} ±${r.rme.toFixed(1)}%\n`,
+    );
   }
 }
 
 /** Emit rows as one JSON line each on stdout, for bench/run.mjs. */
 export function emit(rows) {
-  for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
+  for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
 export function concat(parts) {

@@ -1,6 +1,7 @@
 // The README's performance summary, rendered from one run's rows (bench/results/latest.json) so the README
 // never mixes numbers from different runs. bench/run.mjs writes it between the two markers below.
-export const START = '<!-- bench-summary:start (written by bench/run.mjs from bench/results/latest.json; do not edit) -->';
+export const START =
+  '<!-- bench-summary:start (written by bench/run.mjs from bench/results/latest.json; do not edit) -->';
 export const END = '<!-- bench-summary:end -->';
 
 const gbps = (r) => (r ? (r.hz * r.bytes) / 1e9 : NaN);
@@ -42,24 +43,97 @@ export function summary({ meta, rows, runtimes, bundle }) {
       decodeRow('one 20 B text frame per push (msg/s)', 'text 20 B', 'msg', 'wsframe auto', WSS),
       decodeRow('one 125 B binary frame per push (msg/s)', 'binary 125 B', 'msg', 'wsframe auto', WS),
       decodeRow('binary 1 KiB', 'server binary 1 KiB', 'gb', 'wsframe auto', WS),
-      decodeRow('binary 16 KiB (`inPlace`)', 'server binary 16 KiB', 'gb', 'wsframe auto', WS, 'wsframe auto (in place)'),
-      decodeRow('binary 16 KiB: bound for any decoder that returns fresh copies', 'server binary 16 KiB', 'gb', 'bound: fresh copy per message', WS),
-      decodeRow('binary 64 KiB (`inPlace`)', 'server binary 64 KiB', 'gb', 'wsframe auto', WS, 'wsframe auto (in place)'),
+      decodeRow(
+        'binary 16 KiB (`inPlace`)',
+        'server binary 16 KiB',
+        'gb',
+        'wsframe auto',
+        WS,
+        'wsframe auto (in place)',
+      ),
+      decodeRow(
+        'binary 16 KiB: bound for any decoder that returns fresh copies',
+        'server binary 16 KiB',
+        'gb',
+        'bound: fresh copy per message',
+        WS,
+      ),
+      decodeRow(
+        'binary 64 KiB (`inPlace`)',
+        'server binary 64 KiB',
+        'gb',
+        'wsframe auto',
+        WS,
+        'wsframe auto (in place)',
+      ),
       decodeRow('binary 1 MiB (`inPlace`)', 'server binary 1 MiB', 'gb', 'wsframe auto', WS, 'wsframe auto (in place)'),
-      decodeRow('binary 16 MiB (`inPlace`)', 'server binary 16 MiB', 'gb', 'wsframe auto', WS, 'wsframe auto (in place)'),
-      decodeRow('binary 1 MiB in one push (`inPlace`)', 'binary 1 MiB', 'gb', 'wsframe auto', WS, 'wsframe auto (in place)'),
+      decodeRow(
+        'binary 16 MiB (`inPlace`)',
+        'server binary 16 MiB',
+        'gb',
+        'wsframe auto',
+        WS,
+        'wsframe auto (in place)',
+      ),
+      decodeRow(
+        'binary 1 MiB in one push (`inPlace`)',
+        'binary 1 MiB',
+        'gb',
+        'wsframe auto',
+        WS,
+        'wsframe auto (in place)',
+      ),
       decodeRow('text → string, 1 KiB', 'server text 1 KiB', 'gb', 'wsframe auto', WSS),
       decodeRow('text → string, 16 KiB', 'server text 16 KiB', 'gb', 'wsframe auto', WSS),
       decodeRow('text → string, 1 MiB', 'server text 1 MiB', 'gb', 'wsframe auto', WSS),
-      decodeRow('text → validated bytes, 1 KiB (`inPlace`)', 'server text 1 KiB', 'gb', 'wsframe auto (bytes)', WS, 'wsframe auto (bytes, in place)'),
-      decodeRow('text → validated bytes, 16 KiB (`inPlace`)', 'server text 16 KiB', 'gb', 'wsframe auto (bytes)', WS, 'wsframe auto (bytes, in place)'),
-      decodeRow('text → validated bytes, 1 MiB (`inPlace`)', 'server text 1 MiB', 'gb', 'wsframe auto (bytes)', WS, 'wsframe auto (bytes, in place)'),
+      decodeRow(
+        'text → validated bytes, 1 KiB (`inPlace`)',
+        'server text 1 KiB',
+        'gb',
+        'wsframe auto (bytes)',
+        WS,
+        'wsframe auto (bytes, in place)',
+      ),
+      decodeRow(
+        'text → validated bytes, 16 KiB (`inPlace`)',
+        'server text 16 KiB',
+        'gb',
+        'wsframe auto (bytes)',
+        WS,
+        'wsframe auto (bytes, in place)',
+      ),
+      decodeRow(
+        'text → validated bytes, 1 MiB (`inPlace`)',
+        'server text 1 MiB',
+        'gb',
+        'wsframe auto (bytes)',
+        WS,
+        'wsframe auto (bytes, in place)',
+      ),
       decodeRow('client role (unmasked): binary 16 B frames (msg/s)', 'client binary 16 B', 'msg', 'wsframe auto', WS),
       decodeRow('client role: binary 64 KiB', 'client binary 64 KiB', 'gb', 'wsframe auto', WS),
       decodeRow('client role: text → validated bytes, 1 MiB', 'client text 1 MiB', 'gb', 'wsframe auto (bytes)', WS),
-      decodeRow('TS backend vs ws without bufferutil: binary 1 KiB', 'server binary 1 KiB', 'gb', 'wsframe js', 'ws (js)'),
-      decodeRow('TS backend vs ws without bufferutil: binary 1 MiB', 'server binary 1 MiB', 'gb', 'wsframe js', 'ws (js)'),
-      decodeRow('TS backend vs ws without bufferutil: text → string 1 KiB', 'server text 1 KiB', 'gb', 'wsframe js', 'ws (js) +toString'),
+      decodeRow(
+        'TS backend vs ws without bufferutil: binary 1 KiB',
+        'server binary 1 KiB',
+        'gb',
+        'wsframe js',
+        'ws (js)',
+      ),
+      decodeRow(
+        'TS backend vs ws without bufferutil: binary 1 MiB',
+        'server binary 1 MiB',
+        'gb',
+        'wsframe js',
+        'ws (js)',
+      ),
+      decodeRow(
+        'TS backend vs ws without bufferutil: text → string 1 KiB',
+        'server text 1 KiB',
+        'gb',
+        'wsframe js',
+        'ws (js) +toString',
+      ),
     ],
   });
 
@@ -79,10 +153,18 @@ export function summary({ meta, rows, runtimes, bundle }) {
   // Other runtimes: wasm ÷ js on the portable sweep.
   const cases = ['server binary 1 KiB', 'server binary 1024 KiB', 'server text 1 KiB', 'server text 1024 KiB'];
   const short = (c) => c.replace('server ', '').replace('1024 KiB', '1 MiB');
-  lines.push(`| runtime | ${cases.map((c) => `${short(c)} wasm ÷ js`).join(' | ')} |`, `|---|${cases.map(() => '---|').join('')}`);
+  lines.push(
+    `| runtime | ${cases.map((c) => `${short(c)} wasm ÷ js`).join(' | ')} |`,
+    `|---|${cases.map(() => '---|').join('')}`,
+  );
   for (const rt of runtimes ?? []) {
     if (rt.error) {
-      lines.push(`| ${rt.runtime} | not measured: ${rt.error} |${cases.slice(1).map(() => ' |').join('')}`);
+      lines.push(
+        `| ${rt.runtime} | not measured: ${rt.error} |${cases
+          .slice(1)
+          .map(() => ' |')
+          .join('')}`,
+      );
       continue;
     }
     const cell = (c) => {
@@ -129,5 +211,5 @@ export function replaceSummary(readme, block) {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) return readme;
-  return readme.slice(0, a + START.length) + '\n\n' + block + '\n\n' + readme.slice(b);
+  return `${readme.slice(0, a + START.length)}\n\n${block}\n\n${readme.slice(b)}`;
 }

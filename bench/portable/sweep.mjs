@@ -16,7 +16,8 @@ export async function sweep(wsframe, { quick = false, extra = [] } = {}) {
       let data;
       if (kind === 'text') {
         let s = unit.repeat(Math.ceil(size / unit.length) + 1);
-        while (enc.encode(s).length > size) s = s.slice(0, Math.max(0, s.length - Math.max(1, (enc.encode(s).length - size) >> 1)));
+        while (enc.encode(s).length > size)
+          s = s.slice(0, Math.max(0, s.length - Math.max(1, (enc.encode(s).length - size) >> 1)));
         data = s;
       } else {
         data = new Uint8Array(size).map((_, i) => (i * 31 + 7) & 255);
@@ -35,10 +36,13 @@ export async function sweep(wsframe, { quick = false, extra = [] } = {}) {
       const payloadBytes = (kind === 'text' ? enc.encode(data).length : size) * count;
       const impls = [['wsframe wasm', 'wasm'], ['wsframe js', 'js'], ['wsframe auto', 'auto'], ...extra];
       for (const [impl, backend] of impls) {
-        const make = typeof backend === 'function' ? backend : () => {
-          const d = new MessageDecoder({ role: 'server', backend, maxMessageSize: 1 << 30 });
-          return (c) => d.push(c).length;
-        };
+        const make =
+          typeof backend === 'function'
+            ? backend
+            : () => {
+                const d = new MessageDecoder({ role: 'server', backend, maxMessageSize: 1 << 30 });
+                return (c) => d.push(c).length;
+              };
         const push = make();
         const once = () => {
           let n = 0;
@@ -62,7 +66,13 @@ export async function sweep(wsframe, { quick = false, extra = [] } = {}) {
         }
         rates.sort((a, b) => a - b);
         const median = rates[rates.length >> 1];
-        rows.push({ case: `server ${kind} ${size >= KiB ? size / KiB + ' KiB' : size + ' B'}`, kind, size, impl, gbps: median / 1e9 });
+        rows.push({
+          case: `server ${kind} ${size >= KiB ? `${size / KiB} KiB` : `${size} B`}`,
+          kind,
+          size,
+          impl,
+          gbps: median / 1e9,
+        });
       }
     }
   }

@@ -28,7 +28,8 @@ if (workers > 0 && cluster.isPrimary) {
 } else {
   const page = readFileSync(new URL('./chat.html', import.meta.url));
   const http = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
+    if (req.method === 'GET' && req.url === '/')
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
     else res.writeHead(404).end();
   });
   const room = attach(http, {

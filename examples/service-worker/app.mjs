@@ -8,14 +8,17 @@ const log = (line) => {
 /** Bytes shown in full up to this many; longer payloads show their length and this many leading bytes. */
 const SHOW_BYTES = 16;
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
-const showBytes = (bytes) => (bytes.length <= SHOW_BYTES ? `<${hex(bytes)}>`
-  : `${bytes.length} bytes <${hex(bytes.subarray(0, SHOW_BYTES))} …>`);
-const show = (m) => (m.type === 'close' ? `close ${m.code} ${JSON.stringify(m.reason)}`
-  : `${m.type} ${typeof m.data === 'string' ? JSON.stringify(m.data) : showBytes(m.data)}`);
+const showBytes = (bytes) =>
+  bytes.length <= SHOW_BYTES ? `<${hex(bytes)}>` : `${bytes.length} bytes <${hex(bytes.subarray(0, SHOW_BYTES))} …>`;
+const show = (m) =>
+  m.type === 'close'
+    ? `close ${m.code} ${JSON.stringify(m.reason)}`
+    : `${m.type} ${typeof m.data === 'string' ? JSON.stringify(m.data) : showBytes(m.data)}`;
 
 async function collect(response) {
   const out = [];
-  for await (const message of iterate(response.body.pipeThrough(new DecoderStream({ role: 'client' })))) out.push(message);
+  for await (const message of iterate(response.body.pipeThrough(new DecoderStream({ role: 'client' }))))
+    out.push(message);
   return out;
 }
 
@@ -36,7 +39,9 @@ async function main() {
 
   await navigator.serviceWorker.register('./sw.js', { type: 'module' });
   if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+    );
   }
 
   const streamed = await fetch('./ws-demo/stream?n=5');

@@ -11,7 +11,8 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.pathname.endsWith('/ws-demo/stream')) event.respondWith(stream(Number(url.searchParams.get('n') ?? 5)));
-  else if (url.pathname.endsWith('/ws-demo/echo') && event.request.method === 'POST') event.respondWith(echo(event.request));
+  else if (url.pathname.endsWith('/ws-demo/echo') && event.request.method === 'POST')
+    event.respondWith(echo(event.request));
 });
 
 /** Response headers; x-wsframe-backend tells the page which backend framed the bytes here. */
@@ -43,7 +44,8 @@ function echo(request) {
       transform(message, controller) {
         if (message.type === 'text' || message.type === 'binary') controller.enqueue(message);
         else if (message.type === 'ping') controller.enqueue({ type: 'pong', data: message.data });
-        else if (message.type === 'close') controller.enqueue({ type: 'close', code: message.code ?? 1000, reason: 'bye' });
+        else if (message.type === 'close')
+          controller.enqueue({ type: 'close', code: message.code ?? 1000, reason: 'bye' });
       },
     }),
   );

@@ -3,7 +3,13 @@
  * wsframe's own HTTP/1.1 handshake. Same API as `wsframe/node` and `wsframe/deno`.
  */
 import {
-  Endpoint, ServerCore, WebSocketConnection, WebSocketServer, coalesce, type EndpointOptions, type ServerCoreOptions,
+  Endpoint,
+  ServerCore,
+  WebSocketConnection,
+  WebSocketServer,
+  coalesce,
+  type EndpointOptions,
+  type ServerCoreOptions,
   type Transport,
 } from './core.js';
 
@@ -201,8 +207,10 @@ export async function serve<Data = unknown>(options: BunServeOptions<Data> = {})
       socket.setNoDelay?.(true);
       const transport = new BunTransport(socket);
       transports.set(socket, transport);
-      socket.data = core.accept(transport, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0 }) as
-        WebSocketConnection<unknown>;
+      socket.data = core.accept(transport, {
+        remoteAddress: socket.remoteAddress,
+        remotePort: socket.remotePort ?? 0,
+      }) as WebSocketConnection<unknown>;
     }),
   });
   const server = new WebSocketServer<Data>(core, async () => listener.stop(false));
@@ -220,7 +228,10 @@ export interface BunConnectOptions<Data = unknown> extends EndpointOptions<Data>
 }
 
 /** Open a client connection to a `ws://` or `wss://` URL on Bun; resolves once the handshake completed. */
-export async function connect<Data = unknown>(url: string | URL, options: BunConnectOptions<Data> = {}): Promise<WebSocketConnection<Data>> {
+export async function connect<Data = unknown>(
+  url: string | URL,
+  options: BunConnectOptions<Data> = {},
+): Promise<WebSocketConnection<Data>> {
   const target = new URL(url);
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
     throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
@@ -252,7 +263,12 @@ export async function connect<Data = unknown>(url: string | URL, options: BunCon
   socket.setNoDelay?.(true);
   const transport = new BunTransport(socket);
   transports.set(socket, transport);
-  const ws = new WebSocketConnection<Data>(endpoint, transport, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0 }, connection);
+  const ws = new WebSocketConnection<Data>(
+    endpoint,
+    transport,
+    { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0 },
+    connection,
+  );
   ws.url = target.href;
   socket.data = ws as WebSocketConnection<unknown>;
   try {

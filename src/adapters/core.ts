@@ -17,7 +17,11 @@ import { Connection, ConnectionState, type ConnectionEvent } from '../connection
 import { MessageEncoder } from '../encoder.js';
 import { WebSocketError } from '../errors.js';
 import {
-  buildRejectResponse, buildUpgradeResponse, checkDeflate, checkUpgradeRequest, type ClientHandshakeOptions,
+  buildRejectResponse,
+  buildUpgradeResponse,
+  checkDeflate,
+  checkUpgradeRequest,
+  type ClientHandshakeOptions,
 } from '../handshake.js';
 import { HandshakeError, findHeadEnd, parseHttpHead, type ExtensionOffer, type HttpHead } from '../http.js';
 import type { BackendOption } from '../backend/index.js';
@@ -261,7 +265,8 @@ export class Endpoint<Data = unknown> {
     this.handshakeTimeout = positive(options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT, 'handshakeTimeout');
     this.closeTimeout = positive(options.closeTimeout, DEFAULT_CLOSE_TIMEOUT, 'closeTimeout');
     if (options.perMessageDeflate !== undefined) checkDeflate(options.perMessageDeflate, 'perMessageDeflate');
-    const beat = options.heartbeat === undefined ? (role === 'server' ? DEFAULT_SERVER_HEARTBEAT : false) : options.heartbeat;
+    const beat =
+      options.heartbeat === undefined ? (role === 'server' ? DEFAULT_SERVER_HEARTBEAT : false) : options.heartbeat;
     if (beat !== false) {
       positive(beat.interval, 1, 'heartbeat.interval');
       positive(beat.timeout, 1, 'heartbeat.timeout');
@@ -453,7 +458,7 @@ export class WebSocketConnection<Data = unknown> {
    */
   send(data: SendData, isBinary: boolean = typeof data !== 'string'): boolean {
     const c = this.open();
-    if (!c || !c.send(data, isBinary)) return false;
+    if (!c?.send(data, isBinary)) return false;
     this.queued();
     if (this.bufferedAmount < this.endpoint.highWaterMark) return true;
     this.drainOwed = true;
@@ -463,7 +468,7 @@ export class WebSocketConnection<Data = unknown> {
   /** Send a ping (≤ 125 bytes). Returns false once the connection is closing. */
   ping(data?: SendData): boolean {
     const c = this.open();
-    if (!c || !c.ping(data)) return false;
+    if (!c?.ping(data)) return false;
     this.queued();
     return true;
   }
@@ -471,7 +476,7 @@ export class WebSocketConnection<Data = unknown> {
   /** Send an unsolicited pong (≤ 125 bytes). Returns false once the connection is closing. */
   pong(data?: SendData): boolean {
     const c = this.open();
-    if (!c || !c.pong(data)) return false;
+    if (!c?.pong(data)) return false;
     this.queued();
     return true;
   }
@@ -882,7 +887,6 @@ export interface ParsedRequest {
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
-
 
 /** A server's runtime-neutral half: the connections, broadcast, pub/sub and shutdown. */
 export class ServerCore<Data = unknown> extends Endpoint<Data> {

@@ -4,7 +4,13 @@
  * `wsframe/bun`. Needs `--allow-net`.
  */
 import {
-  Endpoint, ServerCore, WebSocketConnection, WebSocketServer, coalesce, type EndpointOptions, type ServerCoreOptions,
+  Endpoint,
+  ServerCore,
+  WebSocketConnection,
+  WebSocketServer,
+  coalesce,
+  type EndpointOptions,
+  type ServerCoreOptions,
   type Transport,
 } from './core.js';
 
@@ -233,7 +239,10 @@ export interface DenoConnectOptions<Data = unknown> extends EndpointOptions<Data
 }
 
 /** Open a client connection to a `ws://` or `wss://` URL on Deno; resolves once the handshake completed. */
-export async function connect<Data = unknown>(url: string | URL, options: DenoConnectOptions<Data> = {}): Promise<WebSocketConnection<Data>> {
+export async function connect<Data = unknown>(
+  url: string | URL,
+  options: DenoConnectOptions<Data> = {},
+): Promise<WebSocketConnection<Data>> {
   const target = new URL(url);
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
     throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);

@@ -10,12 +10,30 @@
  */
 import { Buffer } from 'node:buffer';
 import cluster from 'node:cluster';
-import { createServer as createNetServer, connect as netConnect, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createTlsServer, connect as tlsConnect, type TlsOptions, type ConnectionOptions } from 'node:tls';
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
+import {
+  createServer as createTlsServer,
+  connect as tlsConnect,
+  type TlsOptions,
+  type ConnectionOptions,
+} from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import {
-  Endpoint, ServerCore, WebSocketConnection, WebSocketServer, coalesce, type BroadcastMessage, type EndpointOptions, type PubSub,
-  type SendData, type ServerCoreOptions, type Transport,
+  Endpoint,
+  ServerCore,
+  WebSocketConnection,
+  WebSocketServer,
+  coalesce,
+  type BroadcastMessage,
+  type EndpointOptions,
+  type PubSub,
+  type ServerCoreOptions,
+  type Transport,
 } from './core.js';
 import { buildRejectResponse } from '../handshake.js';
 
@@ -188,7 +206,10 @@ export async function serve<Data = unknown>(options: NodeServeOptions<Data> = {}
  * const wss = attach(http, { path: '/ws', message(ws, data) { ws.send(data); } });
  * http.listen(8080);
  */
-export function attach<Data = unknown>(httpServer: HttpServer, options: ServerCoreOptions<Data> = {}): NodeWebSocketServer<Data> {
+export function attach<Data = unknown>(
+  httpServer: HttpServer,
+  options: ServerCoreOptions<Data> = {},
+): NodeWebSocketServer<Data> {
   const server = new NodeWebSocketServer<Data>(options, null);
   httpServer.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     if (server.core.closing) {
@@ -226,7 +247,10 @@ export interface NodeConnectOptions<Data = unknown> extends EndpointOptions<Data
  * const ws = await connect('ws://127.0.0.1:8080/', { message(ws, data) { console.log(data); } });
  * ws.send('hello');
  */
-export async function connect<Data = unknown>(url: string | URL, options: NodeConnectOptions<Data> = {}): Promise<WebSocketConnection<Data>> {
+export async function connect<Data = unknown>(
+  url: string | URL,
+  options: NodeConnectOptions<Data> = {},
+): Promise<WebSocketConnection<Data>> {
   const target = new URL(url);
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
     throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
@@ -245,7 +269,12 @@ export async function connect<Data = unknown>(url: string | URL, options: NodeCo
   const socket = secure
     ? tlsConnect({ servername: /^[\d.]+$|:/.test(host) ? undefined : host, ...options.tls, host, port })
     : netConnect({ host, port });
-  const ws = new WebSocketConnection<Data>(endpoint, new NodeTransport(socket), { remoteAddress: '', remotePort: 0 }, connection);
+  const ws = new WebSocketConnection<Data>(
+    endpoint,
+    new NodeTransport(socket),
+    { remoteAddress: '', remotePort: 0 },
+    connection,
+  );
   ws.url = target.href;
   let failure: unknown;
   socket.once('error', (error) => (failure = error));
@@ -270,8 +299,7 @@ interface ClusterEnvelope {
   wsframeBroadcast: { origin: string; binary: boolean; payload: string };
 }
 
-const isEnvelope = (m: unknown): m is ClusterEnvelope =>
-  typeof m === 'object' && m !== null && 'wsframeBroadcast' in m;
+const isEnvelope = (m: unknown): m is ClusterEnvelope => typeof m === 'object' && m !== null && 'wsframeBroadcast' in m;
 
 /**
  * A `PubSub` over `node:cluster` IPC: broadcasts of one worker's server reach every other worker's connections.
@@ -286,7 +314,9 @@ export function clusterPubSub(): PubSub {
         wsframeBroadcast: {
           origin: message.origin,
           binary: message.binary,
-          payload: Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength).toString('base64'),
+          payload: Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength).toString(
+            'base64',
+          ),
         },
       };
       process.send!(envelope);

@@ -2,7 +2,13 @@
 // option types, and the error classes a handler meets.
 export { WebSocketConnection, WebSocketServer, COALESCE_MAX } from './core.js';
 export type {
-  BroadcastMessage, EndpointOptions, PubSub, SendData, ServerCoreOptions, UpgradeInfo, WebSocketHandlers,
+  BroadcastMessage,
+  EndpointOptions,
+  PubSub,
+  SendData,
+  ServerCoreOptions,
+  UpgradeInfo,
+  WebSocketHandlers,
 } from './core.js';
 export { ConnectionState } from '../connection.js';
 export { WebSocketError } from '../errors.js';

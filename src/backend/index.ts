@@ -63,8 +63,11 @@ function wasmDisabled(): boolean {
   if (disabled === undefined) {
     const g = globalThis as Globals;
     const v = envFlag(g);
-    disabled = !WASM_EMBEDDED || g.WSFRAME_NO_WASM === true || g.WSFRAME_NO_WASM === '1'
-      || (v !== undefined && v !== '' && v !== '0' && v !== 'false');
+    disabled =
+      !WASM_EMBEDDED ||
+      g.WSFRAME_NO_WASM === true ||
+      g.WSFRAME_NO_WASM === '1' ||
+      (v !== undefined && v !== '' && v !== '0' && v !== 'false');
   }
   return disabled;
 }
@@ -138,9 +141,11 @@ export function resolveBackend(option: BackendOption = 'auto'): { js: JsBackend;
   if (option === 'wasm') {
     if (!wasm) initSync();
     if (!wasm) {
-      throw new Error(WASM_EMBEDDED
-        ? 'wsframe: WASM backend requested but unavailable (call init() first, or use "auto")'
-        : 'wsframe: WASM backend requested from wsframe/js, which has none (import "wsframe" instead)');
+      throw new Error(
+        WASM_EMBEDDED
+          ? 'wsframe: WASM backend requested but unavailable (call init() first, or use "auto")'
+          : 'wsframe: WASM backend requested from wsframe/js, which has none (import "wsframe" instead)',
+      );
     }
   }
   return { js, wasm };
@@ -168,7 +173,13 @@ export function pickMasker(mode: BackendOption, wasmBackend: WasmBackend | null,
  * @internal pick the backend that parses `chunk` for a decoder in `state`; `last` is the one that parsed its
  * previous chunk. `'auto'` looks at the chunk's size and what it holds.
  */
-export function pick(mode: BackendOption, wasmBackend: WasmBackend | null, state: Int32Array, chunk: Uint8Array, last: string | null): Backend {
+export function pick(
+  mode: BackendOption,
+  wasmBackend: WasmBackend | null,
+  state: Int32Array,
+  chunk: Uint8Array,
+  last: string | null,
+): Backend {
   if (mode === 'js') return js;
   if (mode === 'wasm') return wasmBackend!;
   const w = wasmBackend ?? wasm;

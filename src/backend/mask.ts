@@ -20,7 +20,10 @@ export const VIEW_MIN = 128;
 
 /** `dst[d + i] = src[s + i] ^ key byte (i MOD 4)` for i < len. */
 function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: number, key: number): void {
-  const k0 = key & 0xff, k1 = (key >>> 8) & 0xff, k2 = (key >>> 16) & 0xff, k3 = key >>> 24;
+  const k0 = key & 0xff,
+    k1 = (key >>> 8) & 0xff,
+    k2 = (key >>> 16) & 0xff,
+    k3 = key >>> 24;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     dst[d + i] = src[s + i]! ^ k0;
@@ -38,7 +41,12 @@ function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: n
  * is not 4-aligned, and is copied first.
  */
 export function unmaskAt(
-  src: Uint8Array, srcWords: Int32Array | null, dst: Uint8Array, dstWords: Int32Array, off: number, len: number,
+  src: Uint8Array,
+  srcWords: Int32Array | null,
+  dst: Uint8Array,
+  dstWords: Int32Array,
+  off: number,
+  len: number,
   key: number,
 ): void {
   if (len < WORD_MIN || !LITTLE_ENDIAN) return xorBytes(src, off, dst, off, len, key);

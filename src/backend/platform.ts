@@ -7,7 +7,16 @@
  * (scripts/portable.mjs), as `asc` does with those of assembly/platform.ts: what they use is exported for that.
  */
 import {
-  REC_WORDS, R_FLAGS, R_FLEN_HI, R_FLEN_LO, R_LEN, R_MASK, R_OFF, R_SPARE, R_STATUS, S_HDR,
+  REC_WORDS,
+  R_FLAGS,
+  R_FLEN_HI,
+  R_FLEN_LO,
+  R_LEN,
+  R_MASK,
+  R_OFF,
+  R_SPARE,
+  R_STATUS,
+  S_HDR,
 } from '../portable/layout.js';
 import { VIEW_MIN, WORD_MIN, unmaskAt } from './mask.js';
 import { validateUtf8 } from './utf8.js';
@@ -112,7 +121,13 @@ export function spillHeader(held: number, avail: number, pos: number): void {
 
 /** @inline */
 export function writeRecord(
-  n: number, flags: number, off: number, len: number, frameLength: number, key: number, status: number,
+  n: number,
+  flags: number,
+  off: number,
+  len: number,
+  frameLength: number,
+  key: number,
+  status: number,
 ): void {
   const r = n * REC_WORDS;
   records[r + R_FLAGS] = flags;

@@ -6,8 +6,13 @@ import { integer, oneOf } from '../arguments.js';
 import type { MessageCodec, PerMessageDeflate, Role } from '../types.js';
 import { MessageDeflater, MessageInflater } from './engine.js';
 import {
-  PERMESSAGE_DEFLATE, deflateOffer, negotiateDeflate, resolveDeflateOptions, verifyDeflateResponse,
-  type DeflateParams, type PerMessageDeflateOptions,
+  PERMESSAGE_DEFLATE,
+  deflateOffer,
+  negotiateDeflate,
+  resolveDeflateOptions,
+  verifyDeflateResponse,
+  type DeflateParams,
+  type PerMessageDeflateOptions,
 } from './negotiate.js';
 
 export {

@@ -62,7 +62,10 @@ export class ChildScript {
   private partial = '';
   private readonly waiters = new Set<() => void>();
 
-  private constructor(readonly child: ChildProcess, readonly label: string) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly label: string,
+  ) {
     children.add(this);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code) => {
@@ -245,7 +248,9 @@ export function upgradeRequest(path = '/', extra: Record<string, string> = {}): 
     'Sec-WebSocket-Version': '13',
     ...extra,
   };
-  return `GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `GET ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 /**

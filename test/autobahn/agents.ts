@@ -13,12 +13,23 @@ import { fromRoot } from './paths.js';
 import type { AgentReport } from './report.js';
 
 interface EchoServerModule {
-  startEchoServer(options: { port: number; host?: string; backend?: string }): Promise<{ port: number; close(): Promise<void> }>;
+  startEchoServer(options: {
+    port: number;
+    host?: string;
+    backend?: string;
+  }): Promise<{ port: number; close(): Promise<void> }>;
 }
 interface ClientModule {
-  connect(url: string, options: { backend?: string; onEvent?: (event: { type: string; data?: unknown }, client: { send(data: unknown): boolean }) => void }): { closed: Promise<unknown> };
+  connect(
+    url: string,
+    options: {
+      backend?: string;
+      onEvent?: (event: { type: string; data?: unknown }, client: { send(data: unknown): boolean }) => void;
+    },
+  ): { closed: Promise<unknown> };
 }
-const example = async <T>(name: string): Promise<T> => (await import(pathToFileURL(fromRoot('examples', name)).href)) as T;
+const example = async <T>(name: string): Promise<T> =>
+  (await import(pathToFileURL(fromRoot('examples', name)).href)) as T;
 
 interface RunningServer {
   port: number;
@@ -70,7 +81,14 @@ function wsClient(): ClientAgent {
 }
 
 /** Everything the driver can test: `<implementation>-<mode>[-<backend>]`. */
-export const AGENTS = ['wsframe-server-wasm', 'wsframe-server-js', 'wsframe-client-wasm', 'wsframe-client-js', 'ws-server', 'ws-client'] as const;
+export const AGENTS = [
+  'wsframe-server-wasm',
+  'wsframe-server-js',
+  'wsframe-client-wasm',
+  'wsframe-client-js',
+  'ws-server',
+  'ws-client',
+] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 export interface RunAgentOptions {

@@ -10,7 +10,9 @@ import { AGENTS, runAgent, type AgentName } from './agents.js';
 import { fromRoot } from './paths.js';
 import { summaryLines, writeReport } from './report.js';
 
-const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0]!, a.split('=')[1] ?? 'true']));
+const args = new Map(
+  process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0]!, a.split('=')[1] ?? 'true']),
+);
 const quick = args.get('quick') === 'true';
 const agents = (args.get('agents')?.split(',') ?? [...AGENTS]) as AgentName[];
 const prefixes = args.get('cases')?.split(',');
@@ -24,10 +26,15 @@ for (const agent of agents) {
   const report = await runAgent(agent, {
     quick,
     only: prefixes ? (id) => prefixes.some((p) => id === p || id.startsWith(p.endsWith('.') ? p : `${p}.`)) : undefined,
-    onCase: (r) => process.stdout.write(r.status === 'OK' ? '.' : r.status === 'INFORMATIONAL' ? 'i' : r.status === 'NON-STRICT' ? 'n' : 'F'),
+    onCase: (r) =>
+      process.stdout.write(
+        r.status === 'OK' ? '.' : r.status === 'INFORMATIONAL' ? 'i' : r.status === 'NON-STRICT' ? 'n' : 'F',
+      ),
   });
   const path = writeReport(out, report);
-  console.log(`\n  ${summaryLines(report.results).join('\n  ')}\n  ${((Date.now() - started) / 1000).toFixed(1)} s, report: ${path}`);
+  console.log(
+    `\n  ${summaryLines(report.results).join('\n  ')}\n  ${((Date.now() - started) / 1000).toFixed(1)} s, report: ${path}`,
+  );
   for (const r of report.results) {
     if (r.status !== 'OK') console.log(`  ${r.id} ${r.status}: ${r.result} ${r.resultClose}`);
     if (agent.startsWith('wsframe') && r.status !== 'OK' && r.status !== 'INFORMATIONAL') bad++;

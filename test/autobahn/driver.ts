@@ -16,7 +16,10 @@ import { readAgreement, type Agreement } from './compression.js';
 import { Fuzzer, type CaseDef, type CaseResult } from './fuzzer.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const accept = (key: string): string => createHash('sha1').update(key + GUID).digest('base64');
+const accept = (key: string): string =>
+  createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 
 export interface RunOptions {
   /** Multiplier for pauses and timers (quick mode < 1). */
@@ -30,18 +33,36 @@ const hardTimeout = (def: CaseDef, scale: number): number => def.seconds * 1000 
 
 function failed(def: CaseDef, why: string): CaseResult {
   return {
-    id: def.id, description: def.description, expectation: def.expectation, status: 'FAILED', behavior: 'FAILED', behaviorClose: 'FAILED',
-    result: why, resultClose: 'The WebSocket opening handshake was never completed!', expected: {}, expectedClose: { closedByMe: false, closeCode: [], requireClean: false },
-    received: [], closedByMe: false, droppedByMe: false, wasClean: false, remoteCloseCode: null, localCloseCode: null, violations: [], durationMs: 0,
+    id: def.id,
+    description: def.description,
+    expectation: def.expectation,
+    status: 'FAILED',
+    behavior: 'FAILED',
+    behaviorClose: 'FAILED',
+    result: why,
+    resultClose: 'The WebSocket opening handshake was never completed!',
+    expected: {},
+    expectedClose: { closedByMe: false, closeCode: [], requireClean: false },
+    received: [],
+    closedByMe: false,
+    droppedByMe: false,
+    wasClean: false,
+    remoteCloseCode: null,
+    localCloseCode: null,
+    violations: [],
+    durationMs: 0,
   };
 }
 
 /** Run the fuzzer on an open socket until the case ends, or destroy the socket at the hard timeout. */
 async function play(fuzzer: Fuzzer, socket: Socket, def: CaseDef, scale: number): Promise<CaseResult> {
-  const timer = setTimeout(() => {
-    fuzzer.violations.push(`case still running after ${hardTimeout(def, scale)} ms (hard timeout)`);
-    socket.destroy();
-  }, hardTimeout(def, scale));
+  const timer = setTimeout(
+    () => {
+      fuzzer.violations.push(`case still running after ${hardTimeout(def, scale)} ms (hard timeout)`);
+      socket.destroy();
+    },
+    hardTimeout(def, scale),
+  );
   try {
     return await fuzzer.finished;
   } finally {
@@ -54,7 +75,10 @@ async function play(fuzzer: Fuzzer, socket: Socket, def: CaseDef, scale: number)
  * socket, any bytes after the head, and the permessage-deflate agreement the server answered with.
  */
 function openAsClient(
-  port: number, host: string, path: string, deflateOffer?: string,
+  port: number,
+  host: string,
+  path: string,
+  deflateOffer?: string,
 ): Promise<{ socket: Socket; head: Buffer; deflate: Agreement | undefined }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host });
@@ -73,7 +97,9 @@ function openAsClient(
       socket.off('data', onData);
       socket.off('error', onError);
       const [status, ...lines] = buffer.subarray(0, end).toString('latin1').split('\r\n');
-      const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = new Map(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       if (!/^HTTP\/1\.1 101 /.test(status!)) return fail(`handshake answered ${status}`);
       if (headers.get('sec-websocket-accept') !== accept(key)) return fail('bad Sec-WebSocket-Accept');
       if (headers.get('upgrade')?.toLowerCase() !== 'websocket') return fail('bad Upgrade header');
@@ -98,7 +124,11 @@ function openAsClient(
 }
 
 /** fuzzingclient mode: play every case against the server at ws://host:port/. */
-export async function fuzzServer(target: { host: string; port: number }, cases: CaseDef[], options: RunOptions): Promise<CaseResult[]> {
+export async function fuzzServer(
+  target: { host: string; port: number },
+  cases: CaseDef[],
+  options: RunOptions,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const def of cases) {
     let result: CaseResult;
@@ -119,7 +149,12 @@ export async function fuzzServer(target: { host: string; port: number }, cases: 
 export type ClientAgent = (url: string) => Promise<unknown>;
 
 /** fuzzingserver mode: listen on 127.0.0.1, let `agent` connect once per case, play the case against it. */
-export async function fuzzClient(agentName: string, agent: ClientAgent, cases: CaseDef[], options: RunOptions): Promise<CaseResult[]> {
+export async function fuzzClient(
+  agentName: string,
+  agent: ClientAgent,
+  cases: CaseDef[],
+  options: RunOptions,
+): Promise<CaseResult[]> {
   const waiting = new Map<number, (fuzzer: { fuzzer: Fuzzer; socket: Socket } | Error) => void>();
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -128,12 +163,20 @@ export async function fuzzClient(agentName: string, agent: ClientAgent, cases: C
     const def = cases[n - 1];
     const deliver = waiting.get(n);
     const key = String(req.headers['sec-websocket-key'] ?? '');
-    if (url.pathname !== '/runCase' || !def || !deliver || req.headers['sec-websocket-version'] !== '13' || Buffer.from(key, 'base64').length !== 16) {
+    if (
+      url.pathname !== '/runCase' ||
+      !def ||
+      !deliver ||
+      req.headers['sec-websocket-version'] !== '13' ||
+      Buffer.from(key, 'base64').length !== 16
+    ) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     waiting.delete(n);
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(key)}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(key)}\r\n\r\n`,
+    );
     deliver({ fuzzer: new Fuzzer({ socket, isServer: true, def, timeScale: options.timeScale, head }), socket });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,10 +189,15 @@ export async function fuzzClient(agentName: string, agent: ClientAgent, cases: C
         waiting.set(n, resolve);
         setTimeout(() => resolve(new Error('the client never connected')), 5000).unref();
       });
-      const agentDone = agent(`ws://127.0.0.1:${port}/runCase?case=${n}&agent=${encodeURIComponent(agentName)}`).catch(() => undefined);
+      const agentDone = agent(`ws://127.0.0.1:${port}/runCase?case=${n}&agent=${encodeURIComponent(agentName)}`).catch(
+        () => undefined,
+      );
       const opened = await connected;
       waiting.delete(n);
-      const result = opened instanceof Error ? failed(def, opened.message) : await play(opened.fuzzer, opened.socket, def, options.timeScale);
+      const result =
+        opened instanceof Error
+          ? failed(def, opened.message)
+          : await play(opened.fuzzer, opened.socket, def, options.timeScale);
       // The agent should notice the closed connection at once; don't let a stuck agent hold up the run.
       await Promise.race([agentDone, new Promise((r) => setTimeout(r, 2000).unref())]);
       results.push(result);

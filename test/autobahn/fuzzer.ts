@@ -6,7 +6,17 @@
  */
 import type { Socket } from 'node:net';
 import { ZlibDeflate, type Agreement } from './compression.js';
-import { OP, applyMask, closeBody, encodeFrame, frameHeader, newMask, repeat, FrameReader, type FrameIn } from './wire.js';
+import {
+  OP,
+  applyMask,
+  closeBody,
+  encodeFrame,
+  frameHeader,
+  newMask,
+  repeat,
+  FrameReader,
+  type FrameIn,
+} from './wire.js';
 
 export type Behavior = 'OK' | 'NON-STRICT' | 'FAILED' | 'INFORMATIONAL';
 export type CloseBehavior = 'OK' | 'FAILED' | 'UNCLEAN' | 'WRONG CODE' | 'FAILED BY CLIENT' | 'INFORMATIONAL';
@@ -68,7 +78,8 @@ export interface CaseResult {
 type State = 'OPEN' | 'CLOSING' | 'CLOSED';
 
 /** Close codes a peer may send (RFC 6455 §7.4): 1000–1003, 1007–1014, 3000–4999. */
-const validCloseCode = (c: number): boolean => (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
+const validCloseCode = (c: number): boolean =>
+  (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
 const utf8Valid = (b: Uint8Array): boolean => {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(b);
@@ -93,7 +104,12 @@ function eqEvents(a: readonly Event[], b: readonly Event[]): boolean {
 export function showEvent(e: Event): string {
   if (e[0] === 'timeout') return `timeout ${e[1]}`;
   const p = e[1];
-  const text = p.length > 40 ? `${p.length} bytes` : utf8Valid(p) ? JSON.stringify(Buffer.from(p).toString('utf8')) : `0x${Buffer.from(p).toString('hex')}`;
+  const text =
+    p.length > 40
+      ? `${p.length} bytes`
+      : utf8Valid(p)
+        ? JSON.stringify(Buffer.from(p).toString('utf8'))
+        : `0x${Buffer.from(p).toString('hex')}`;
   return e[0] === 'message' ? `${e[2] ? 'binary' : 'text'} ${text}` : `${e[0]} ${text}`;
 }
 
@@ -180,19 +196,31 @@ export class Fuzzer {
   // ------------------------------------------------------------------------------------------------ sending
 
   /** Any frame, valid or not, in any state but CLOSED (the fuzzer's raw sendFrame). */
-  sendFrame(f: { opcode: number; fin?: boolean; rsv?: number; payload?: Uint8Array | string; payloadLen?: number; chopsize?: number; sync?: boolean }): void {
+  sendFrame(f: {
+    opcode: number;
+    fin?: boolean;
+    rsv?: number;
+    payload?: Uint8Array | string;
+    payloadLen?: number;
+    chopsize?: number;
+    sync?: boolean;
+  }): void {
     if (this.state === 'CLOSED') return;
     let payload = typeof f.payload === 'string' ? Buffer.from(f.payload, 'utf8') : (f.payload ?? new Uint8Array(0));
     if (f.payloadLen !== undefined) payload = repeat(payload, f.payloadLen);
     this.txFrames.set(f.opcode, (this.txFrames.get(f.opcode) ?? 0) + 1);
-    this.sendData(encodeFrame({ opcode: f.opcode, fin: f.fin, rsv: f.rsv, payload }, !this.isServer), f.sync ?? false, f.chopsize);
+    this.sendData(
+      encodeFrame({ opcode: f.opcode, fin: f.fin, rsv: f.rsv, payload }, !this.isServer),
+      f.sync ?? false,
+      f.chopsize,
+    );
   }
 
   /** A whole message, fragmented at `fragmentSize` (or autoFragmentSize); only while OPEN. */
   sendMessage(payload: Uint8Array | string, binary: boolean, fragmentSize?: number, sync = false): void {
     if (this.state !== 'OPEN') return;
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    const size = fragmentSize ?? (this.autoFragmentSize > 0 ? this.autoFragmentSize : 0);
+    const size = fragmentSize ?? Math.max(this.autoFragmentSize, 0);
     const opcode = binary ? OP.BINARY : OP.TEXT;
     // RFC 7692 §6.1: compressed, RSV1 on the first frame only; the compressed bytes are what gets fragmented.
     const data = this.pmd ? this.pmd.compress(bytes) : bytes;
@@ -286,7 +314,8 @@ export class Fuzzer {
    */
   private sendData(data: Uint8Array, sync: boolean, chopsize?: number): void {
     if (chopsize && chopsize > 0) {
-      for (let i = 0; i < data.length; i += chopsize) this.queue.push({ data: data.subarray(i, i + chopsize), separate: true });
+      for (let i = 0; i < data.length; i += chopsize)
+        this.queue.push({ data: data.subarray(i, i + chopsize), separate: true });
     } else {
       this.queue.push({ data, separate: sync });
     }
@@ -346,7 +375,8 @@ export class Fuzzer {
 
   private onFrame(f: FrameIn): void {
     if (this.closeReceived) return this.violation(`frame (opcode ${f.opcode}) after the peer's close`);
-    if (f.masked !== this.isServer) return this.violation(this.isServer ? 'unmasked frame from the client' : 'masked frame from the server');
+    if (f.masked !== this.isServer)
+      return this.violation(this.isServer ? 'unmasked frame from the client' : 'masked frame from the server');
     // RFC 7692 §6.1: with permessage-deflate, RSV1 (rsv 4) may start a text or binary message, nothing else.
     const compressedStart = this.pmd !== null && f.rsv === 4 && (f.opcode === OP.TEXT || f.opcode === OP.BINARY);
     if (f.rsv !== 0 && !compressedStart) return this.violation(`RSV bits ${f.rsv} set`);
@@ -459,7 +489,8 @@ export class Fuzzer {
     let status: Status = 'OK';
     if (behavior === 'INFORMATIONAL') status = 'INFORMATIONAL';
     else if (behavior === 'FAILED' || behaviorClose === 'FAILED' || behaviorClose === 'UNCLEAN') status = 'FAILED';
-    else if (behavior === 'NON-STRICT' || behaviorClose === 'WRONG CODE' || behaviorClose === 'FAILED BY CLIENT') status = 'NON-STRICT';
+    else if (behavior === 'NON-STRICT' || behaviorClose === 'WRONG CODE' || behaviorClose === 'FAILED BY CLIENT')
+      status = 'NON-STRICT';
     return {
       id: this.def.id,
       description: this.def.description,

@@ -17,9 +17,17 @@ export async function startMutant(fault: Fault): Promise<{ port: number; close()
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    const connection = new Connection({ role: 'server', autoPong: fault !== 'no-pong', validateUtf8: fault !== 'no-utf8-validation' });
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    const connection = new Connection({
+      role: 'server',
+      autoPong: fault !== 'no-pong',
+      validateUtf8: fault !== 'no-utf8-validation',
+    });
     const onData = (chunk: Uint8Array): void => {
       let rawClose = false;
       for (const event of connection.receive(chunk)) {
@@ -27,7 +35,8 @@ export async function startMutant(fault: Fault): Promise<{ port: number; close()
         if (event.type === 'close' && event.code === 1005 && fault === 'sends-1005') rawClose = true;
       }
       const out = connection.bytesToSend();
-      if (rawClose) socket.write(Uint8Array.of(0x88, 0x02, 0x03, 0xed)); // "echo" 1005 — never allowed on the wire
+      if (rawClose)
+        socket.write(Uint8Array.of(0x88, 0x02, 0x03, 0xed)); // "echo" 1005 — never allowed on the wire
       else for (const bytes of out) socket.write(bytes);
       if (connection.state === 'CLOSED' && fault !== 'keeps-tcp-open') socket.end();
     };

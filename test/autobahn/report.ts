@@ -36,7 +36,10 @@ export function summarize(results: readonly CaseResult[]): Record<string, Partia
 /** One line per group: "6: 141 OK, 4 NON-STRICT". */
 export function summaryLines(results: readonly CaseResult[]): string[] {
   return Object.entries(summarize(results)).map(
-    ([group, counts]) => `${group}: ${STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ')}`,
+    ([group, counts]) =>
+      `${group}: ${STATUSES.filter((s) => counts[s])
+        .map((s) => `${counts[s]} ${s}`)
+        .join(', ')}`,
   );
 }
 
@@ -44,7 +47,11 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const observed = (r: CaseResult): string =>
   `${r.received.length ? r.received.join('; ') : 'nothing'}; close: ${r.closedByMe ? 'fuzzer first' : 'peer first'}, peer code ${r.remoteCloseCode ?? 'none'}, ${r.wasClean ? 'clean' : 'unclean'}${r.droppedByMe ? ', fuzzer dropped TCP' : ''}`;
 const expectedText = (r: CaseResult): string =>
-  `${Object.entries(r.expected).map(([k, v]) => `${k}: ${v.length ? v.join('; ') : 'nothing'}`).join(' / ') || r.expectation}; close: ${r.expectedClose.closedByMe ? 'fuzzer first' : 'peer first'}, code ${r.expectedClose.closeCode.join('/')}${r.expectedClose.requireClean ? ', clean' : ''}`;
+  `${
+    Object.entries(r.expected)
+      .map(([k, v]) => `${k}: ${v.length ? v.join('; ') : 'nothing'}`)
+      .join(' / ') || r.expectation
+  }; close: ${r.expectedClose.closedByMe ? 'fuzzer first' : 'peer first'}, code ${r.expectedClose.closeCode.join('/')}${r.expectedClose.requireClean ? ', clean' : ''}`;
 
 export function markdown(report: AgentReport): string {
   const { results } = report;
@@ -55,18 +62,30 @@ export function markdown(report: AgentReport): string {
     '',
     '| group | OK | NON-STRICT | INFORMATIONAL | FAILED |',
     '|---|---|---|---|---|',
-    ...Object.entries(summarize(results)).map(([g, c]) => `| ${g} | ${c.OK ?? 0} | ${c['NON-STRICT'] ?? 0} | ${c.INFORMATIONAL ?? 0} | ${c.FAILED ?? 0} |`),
+    ...Object.entries(summarize(results)).map(
+      ([g, c]) => `| ${g} | ${c.OK ?? 0} | ${c['NON-STRICT'] ?? 0} | ${c.INFORMATIONAL ?? 0} | ${c.FAILED ?? 0} |`,
+    ),
     '',
   ];
   const notOk = results.filter((r) => r.status !== 'OK');
   if (notOk.length) {
     lines.push('## Not OK', '');
-    for (const r of notOk) lines.push(`- **${r.id}** ${r.status} (behaviour ${r.behavior}, close ${r.behaviorClose}): ${r.result} ${r.resultClose}.${r.violations.length ? ` Violations: ${r.violations.join('; ')}.` : ''}`);
+    for (const r of notOk)
+      lines.push(
+        `- **${r.id}** ${r.status} (behaviour ${r.behavior}, close ${r.behaviorClose}): ${r.result} ${r.resultClose}.${r.violations.length ? ` Violations: ${r.violations.join('; ')}.` : ''}`,
+      );
     lines.push('');
   }
-  lines.push('## All cases', '', '| case | description | expected | observed | behaviour | close | status | ms |', '|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '## All cases',
+    '',
+    '| case | description | expected | observed | behaviour | close | status | ms |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const r of results) {
-    lines.push(`| ${r.id} | ${cell(r.description)} | ${cell(expectedText(r))} | ${cell(observed(r))} | ${r.behavior} | ${r.behaviorClose} | ${r.status} | ${r.durationMs} |`);
+    lines.push(
+      `| ${r.id} | ${cell(r.description)} | ${cell(expectedText(r))} | ${cell(observed(r))} | ${r.behavior} | ${r.behaviorClose} | ${r.status} | ${r.durationMs} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -22,7 +22,8 @@ export function repeat(pattern: Uint8Array | string, length: number): Uint8Array
   const out = Buffer.allocUnsafe(length);
   if (length === 0) return out;
   out.set(p.subarray(0, Math.min(p.length, length)));
-  for (let have = Math.min(p.length, length); have < length; have *= 2) out.copyWithin(have, 0, Math.min(have, length - have));
+  for (let have = Math.min(p.length, length); have < length; have *= 2)
+    out.copyWithin(have, 0, Math.min(have, length - have));
   return out;
 }
 
@@ -30,7 +31,13 @@ export const bytes = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 export const hexBytes = (h: string): Uint8Array => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 
 /** Header bytes for a frame (minimal length form), with the mask key appended when `mask` is given. */
-export function frameHeader(opcode: number, length: number, fin: boolean, rsv: number, mask: Uint8Array | null): Uint8Array {
+export function frameHeader(
+  opcode: number,
+  length: number,
+  fin: boolean,
+  rsv: number,
+  mask: Uint8Array | null,
+): Uint8Array {
   const head: number[] = [(fin ? 0x80 : 0) | ((rsv % 8) << 4) | (opcode & 0x0f)];
   const maskBit = mask ? 0x80 : 0;
   if (length <= 125) head.push(maskBit | length);
@@ -134,7 +141,8 @@ export class FrameReader {
   private next(): FrameIn | null {
     if (this.available < 2) return null;
     const h = this.peek(Math.min(14, this.available));
-    const b0 = h[0]!, b1 = h[1]!;
+    const b0 = h[0]!,
+      b1 = h[1]!;
     const masked = (b1 & 0x80) !== 0;
     let length = b1 & 0x7f;
     let headerLength = 2;

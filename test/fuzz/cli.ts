@@ -44,16 +44,29 @@ interface HeapReport {
 }
 
 const FLAGS: Record<string, keyof Options> = {
-  '--seed': 'seed', '--from': 'from', '--count': 'count', '--jobs': 'jobs', '--slow-ms': 'slowMs',
-  '--slow-us-per-byte': 'slowUsPerByte', '--hang-ms': 'hangMs', '--heap-mb': 'heapMb',
+  '--seed': 'seed',
+  '--from': 'from',
+  '--count': 'count',
+  '--jobs': 'jobs',
+  '--slow-ms': 'slowMs',
+  '--slow-us-per-byte': 'slowUsPerByte',
+  '--hang-ms': 'hangMs',
+  '--heap-mb': 'heapMb',
 };
 const MiB = 1024 * 1024;
 const HEAP_LIMIT_MB = 1024;
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
-    seed: randomInt(2 ** 32), from: 0, count: 10_000_000, jobs: 1, slowMs: 100, slowUsPerByte: 20, hangMs: 30_000,
-    heapMb: 64, print: false,
+    seed: randomInt(2 ** 32),
+    from: 0,
+    count: 10_000_000,
+    jobs: 1,
+    slowMs: 100,
+    slowUsPerByte: 20,
+    hangMs: 30_000,
+    heapMb: 64,
+    print: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -135,13 +148,18 @@ function merge(results: PlainResult[]): PlainResult {
       else findings.set(key, { ...f });
     }
   }
-  const slowest = results.flatMap((r) => r.slowest).sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const slowest = results
+    .flatMap((r) => r.slowest)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
   return { inputs, kinds, outcomes: [...outcomes], findings: [...findings.values()], slowest };
 }
 
 /** Run one slice in a worker; resolves with its result, or with a hang/crash finding and the part left to do. */
 function runSlice(
-  options: Options, slice: Slice, onProgress: (delta: number) => void,
+  options: Options,
+  slice: Slice,
+  onProgress: (delta: number) => void,
 ): Promise<{ result: PlainResult; heap?: HeapReport; rest?: Slice }> {
   const progress = new SharedArrayBuffer(8);
   const current = new Int32Array(progress);
@@ -213,9 +231,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   const options = parseArgs(process.argv.slice(2));
   const { seed, from, count, jobs } = options;
-  console.log(`fuzz: seed ${hex32(seed)}, inputs ${from}…${from + count - 1}, ${jobs} worker(s), `
-    + `slow > ${options.slowMs} ms and ${options.slowUsPerByte} µs/byte, hang > ${options.hangMs} ms`
-    + `${gc ? '' : ' (no --expose-gc: heap figures without a full GC)'}`);
+  console.log(
+    `fuzz: seed ${hex32(seed)}, inputs ${from}…${from + count - 1}, ${jobs} worker(s), ` +
+      `slow > ${options.slowMs} ms and ${options.slowUsPerByte} µs/byte, hang > ${options.hangMs} ms` +
+      `${gc ? '' : ' (no --expose-gc: heap figures without a full GC)'}`,
+  );
   const started = Date.now();
   let done = 0;
   let lastReport = started;
@@ -235,16 +255,18 @@ async function main(): Promise<void> {
   const heaps: HeapReport[] = [];
   /** Index ranges run, to resume a stopped run with --from/--count. */
   const ran: string[] = [];
-  await Promise.all(slices.map(async (first) => {
-    let slice: Slice | undefined = first;
-    while (slice) {
-      const { result, heap, rest } = await runSlice(options, slice, onProgress);
-      results.push(result);
-      if (result.inputs > 0) ran.push(`${slice.from}…${slice.from + result.inputs - 1}`);
-      if (heap) heaps.push(heap);
-      slice = stopping ? undefined : rest;
-    }
-  }));
+  await Promise.all(
+    slices.map(async (first) => {
+      let slice: Slice | undefined = first;
+      while (slice) {
+        const { result, heap, rest } = await runSlice(options, slice, onProgress);
+        results.push(result);
+        if (result.inputs > 0) ran.push(`${slice.from}…${slice.from + result.inputs - 1}`);
+        if (heap) heaps.push(heap);
+        slice = stopping ? undefined : rest;
+      }
+    }),
+  );
   const total = merge(results);
   const seconds = (Date.now() - started) / 1000;
   for (const heap of heaps) {
@@ -263,12 +285,18 @@ function report(options: Options, total: PlainResult, heaps: HeapReport[], secon
   const f1 = (n: number): string => n.toFixed(1);
   const rate = Math.round(total.inputs / seconds);
   console.log(`fuzz: ${n(total.inputs)} inputs in ${f1(seconds)} s (${n(rate)} inputs/s), seed ${hex32(options.seed)}`);
-  console.log(`  by target: ${Object.entries(total.kinds).map(([kind, count]) => `${kind} ${n(count)}`).join(', ')}`);
+  console.log(
+    `  by target: ${Object.entries(total.kinds)
+      .map(([kind, count]) => `${kind} ${n(count)}`)
+      .join(', ')}`,
+  );
   const outcomes = [...total.outcomes].sort((a, b) => a[0].localeCompare(b[0]));
   console.log(`  outcomes (${outcomes.length}): ${outcomes.map(([k, n]) => `${k} ×${n}`).join('; ')}`);
   for (const h of heaps) {
-    console.log(`  heap: ${f1(h.baselineMiB)} MiB after warm-up, ${f1(h.endMiB)} MiB at the end `
-      + `(peak ${f1(h.peakMiB)}); WASM memory ${f1(h.wasmMiB)} MiB`);
+    console.log(
+      `  heap: ${f1(h.baselineMiB)} MiB after warm-up, ${f1(h.endMiB)} MiB at the end ` +
+        `(peak ${f1(h.peakMiB)}); WASM memory ${f1(h.wasmMiB)} MiB`,
+    );
   }
   console.log(`  slowest inputs: ${total.slowest.map((s) => `#${s.index} ${s.kind} ${f1(s.ms)} ms`).join(', ')}`);
   if (total.findings.length === 0) {

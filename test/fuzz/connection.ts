@@ -7,13 +7,18 @@
  * one), the output must decode as a clean frame stream for the other role, with nothing after our close frame.
  */
 import {
-  Connection, HandshakeError, MessageDecoder, WebSocketError, parseHttpHead, type ConnectionEvent,
+  Connection,
+  HandshakeError,
+  MessageDecoder,
+  WebSocketError,
+  parseHttpHead,
+  type ConnectionEvent,
 } from '../../src/index.js';
 import type { ConnectionOptions } from '../../src/connection.js';
 import { KEY, type Corpus } from './corpus.js';
 import { describeError } from './decoders.js';
 import { Finding, hexOf, type Outcomes } from './finding.js';
-import { Rand, chunksOf, mutate, randomFrames, splitPoints } from './mutate.js';
+import { type Rand, chunksOf, mutate, randomFrames, splitPoints } from './mutate.js';
 
 type Role = 'server' | 'client';
 /** Between two chunks: nothing, or one of our own calls. */
@@ -33,7 +38,18 @@ export interface ConnectionCase {
 }
 
 const ACTIONS: Action[] = [
-  null, null, null, null, 'text', 'binary', 'ping', 'pong', 'close', 'close-empty', 'tick', 'eof',
+  null,
+  null,
+  null,
+  null,
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'close',
+  'close-empty',
+  'tick',
+  'eof',
 ];
 const STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
 
@@ -67,14 +83,29 @@ export function connectionCase(r: Rand, corpus: Corpus, stream: (role: Role, r: 
 
 function act(connection: Connection, action: Action, now: number): void {
   switch (action) {
-    case 'text': connection.send('héllo 𝄞'); break;
-    case 'binary': connection.send(new Uint8Array(300).fill(7)); break;
-    case 'ping': connection.ping('p'); break;
-    case 'pong': connection.pong(new Uint8Array(125)); break;
-    case 'close': connection.close(4000, 'bye'); break;
-    case 'close-empty': connection.close(null); break;
-    case 'tick': connection.tick(now); break;
-    default: break;
+    case 'text':
+      connection.send('héllo 𝄞');
+      break;
+    case 'binary':
+      connection.send(new Uint8Array(300).fill(7));
+      break;
+    case 'ping':
+      connection.ping('p');
+      break;
+    case 'pong':
+      connection.pong(new Uint8Array(125));
+      break;
+    case 'close':
+      connection.close(4000, 'bye');
+      break;
+    case 'close-empty':
+      connection.close(null);
+      break;
+    case 'tick':
+      connection.tick(now);
+      break;
+    default:
+      break;
   }
 }
 
@@ -148,8 +179,12 @@ function closeFrameEnd(bytes: Uint8Array): number {
 
 export function runConnectionCase(c: ConnectionCase, outcomes: Outcomes): void {
   const options: ConnectionOptions = {
-    role: c.role, backend: c.backend, fragmentSize: c.fragmentSize, autoPong: c.autoPong,
-    maxMessageSize: c.maxMessageSize, heartbeat: { interval: 10, timeout: 10 },
+    role: c.role,
+    backend: c.backend,
+    fragmentSize: c.fragmentSize,
+    autoPong: c.autoPong,
+    maxMessageSize: c.maxMessageSize,
+    heartbeat: { interval: 10, timeout: 10 },
   };
   if (c.handshake) {
     const client = { host: 'example.com', key: KEY, protocols: ['chat'] };
@@ -170,7 +205,11 @@ export function runConnectionCase(c: ConnectionCase, outcomes: Outcomes): void {
     if (before === 'CLOSED' && events.length > 0) throw new Finding('contract', `${what}: events after CLOSED`);
     for (const e of events) outcomes.add(`Connection ${e.type === 'error' ? `error ${e.error.code}` : e.type}`);
     const action = c.actions[i];
-    if (action === 'eof') checkEvents(never(`${what} receiveEof`, () => connection.receiveEof()), what);
+    if (action === 'eof')
+      checkEvents(
+        never(`${what} receiveEof`, () => connection.receiveEof()),
+        what,
+      );
     else if (action && connection.state !== 'CONNECTING') {
       never(`${what} ${action}`, () => act(connection, action, i * 4 + 2));
     }
@@ -202,6 +241,8 @@ function never<T>(what: string, call: () => T): T {
 
 export function printConnectionCase(c: ConnectionCase): string {
   const { bytes, cuts, actions, ...rest } = c;
-  return `${JSON.stringify(rest)}\n  actions ${JSON.stringify(actions)}\n`
-    + `  receives at ${JSON.stringify(cuts)} of ${bytes.length} bytes: ${hexOf(bytes)}`;
+  return (
+    `${JSON.stringify(rest)}\n  actions ${JSON.stringify(actions)}\n` +
+    `  receives at ${JSON.stringify(cuts)} of ${bytes.length} bytes: ${hexOf(bytes)}`
+  );
 }

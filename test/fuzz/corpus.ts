@@ -35,7 +35,7 @@ function frameStreams(cases: readonly CatalogueCase[], role: 'server' | 'client'
     if (c.roles && !c.roles.includes(role)) return;
     const masked = role === 'server';
     const withKey = (spec: CatalogueCase['frames'][number], f: number): typeof spec =>
-      (spec.mask === undefined && masked ? { ...spec, mask: maskFor(i, f) } : spec);
+      spec.mask === undefined && masked ? { ...spec, mask: maskFor(i, f) } : spec;
     const specs = c.frames.map(withKey);
     out.push(build(specs, masked).bytes);
   });
@@ -53,7 +53,12 @@ const EXTENSIONS = [
   '',
 ];
 const PROTOCOLS = [
-  'chat', 'chat, superchat', 'v10.stomp, v11.stomp, v12.stomp', ' a ,, b ', 'graphql-transport-ws', '',
+  'chat',
+  'chat, superchat',
+  'v10.stomp, v11.stomp, v12.stomp',
+  ' a ,, b ',
+  'graphql-transport-ws',
+  '',
 ];
 
 function requests(): string[] {
@@ -66,9 +71,16 @@ function requests(): string[] {
     headers: { 'Sec-WebSocket-Extensions': EXTENSIONS[2]!, 'User-Agent': 'fuzz/1.0' },
   }).request;
   const hand = [
-    'GET / HTTP/1.1', 'host: a', 'upgrade: WebSocket', 'connection: keep-alive, Upgrade',
+    'GET / HTTP/1.1',
+    'host: a',
+    'upgrade: WebSocket',
+    'connection: keep-alive, Upgrade',
     `sec-websocket-key:  ${KEY}\t`,
-    'sec-websocket-version: 13', 'Sec-WebSocket-Protocol: chat', 'Sec-WebSocket-Protocol: superchat', '', '',
+    'sec-websocket-version: 13',
+    'Sec-WebSocket-Protocol: chat',
+    'Sec-WebSocket-Protocol: superchat',
+    '',
+    '',
   ].join('\r\n');
   return [base, full, hand, 'POST /x HTTP/1.0\r\nHost: a\r\n\r\n'];
 }
@@ -78,8 +90,8 @@ function responses(): string[] {
   return [
     buildUpgradeResponse({ accept, protocol: undefined }),
     buildUpgradeResponse({ accept, protocol: 'chat' }, { 'Sec-WebSocket-Extensions': 'permessage-deflate' }),
-    'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n'
-      + `sec-websocket-accept: ${accept}\r\n\r\n`,
+    'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n' +
+      `sec-websocket-accept: ${accept}\r\n\r\n`,
     buildRejectResponse({ status: 426, reason: 'Upgrade Required', headers: { 'Sec-WebSocket-Version': '13' } }),
   ];
 }

@@ -7,7 +7,7 @@
 import { FrameDecoder, MessageDecoder, WebSocketError, type Frame, type Message } from '../../src/index.js';
 import type { MessageDecoderOptions } from '../../src/types.js';
 import { Finding, hexOf, type Outcomes } from './finding.js';
-import { Rand, chunksOf, mutate, randomFrames, splitPoints } from './mutate.js';
+import { type Rand, chunksOf, mutate, randomFrames, splitPoints } from './mutate.js';
 
 type Backend = 'wasm' | 'js' | 'auto';
 type Role = 'server' | 'client';
@@ -72,8 +72,16 @@ export function sameMessage(a: Message, b: Message): boolean {
 }
 
 function sameFrame(a: Frame, b: Frame): boolean {
-  return a.fin === b.fin && a.rsv1 === b.rsv1 && a.rsv2 === b.rsv2 && a.rsv3 === b.rsv3 && a.opcode === b.opcode
-    && a.masked === b.masked && a.maskKey === b.maskKey && sameBytes(a.payload, b.payload);
+  return (
+    a.fin === b.fin &&
+    a.rsv1 === b.rsv1 &&
+    a.rsv2 === b.rsv2 &&
+    a.rsv3 === b.rsv3 &&
+    a.opcode === b.opcode &&
+    a.masked === b.masked &&
+    a.maskKey === b.maskKey &&
+    sameBytes(a.payload, b.payload)
+  );
 }
 
 /** What one push did: the items it returned, or the error it threw (with what it decoded before). */
@@ -159,8 +167,11 @@ export function compare<T>(
     for (let b = 1; b < steps.length; b++) {
       const difference = stepDifference(steps[0]!, steps[b]!, same);
       if (difference) {
-        throw new Finding('disagreement', `${name} ${c.role}, push ${i} of ${chunks.length}: ${c.backends[0]} `
-          + `${describeStep(steps[0]!)}, ${c.backends[b]} ${describeStep(steps[b]!)}; ${difference}`);
+        throw new Finding(
+          'disagreement',
+          `${name} ${c.role}, push ${i} of ${chunks.length}: ${c.backends[0]} ` +
+            `${describeStep(steps[0]!)}, ${c.backends[b]} ${describeStep(steps[b]!)}; ${difference}`,
+        );
       }
     }
     if (steps[0]!.error) failed = steps.map((s) => s.error!);
@@ -179,14 +190,19 @@ export function compare<T>(
   }
   outcomes.add(`${name} ok`);
   if (!c.end) return;
-  const ends = decoders.map(({ backend, decoder }) => step(() => {
-    decoder.end();
-    return [];
-  }, `${name} (${backend}) end()`));
+  const ends = decoders.map(({ backend, decoder }) =>
+    step(() => {
+      decoder.end();
+      return [];
+    }, `${name} (${backend}) end()`),
+  );
   for (let b = 1; b < ends.length; b++) {
     if (stepDifference(ends[0]!, ends[b]!, same)) {
-      throw new Finding('disagreement', `${name} ${c.role} end(): ${c.backends[0]} ${describeStep(ends[0]!)}, `
-        + `${c.backends[b]} ${describeStep(ends[b]!)}`);
+      throw new Finding(
+        'disagreement',
+        `${name} ${c.role} end(): ${c.backends[0]} ${describeStep(ends[0]!)}, ` +
+          `${c.backends[b]} ${describeStep(ends[b]!)}`,
+      );
     }
   }
   if (ends[0]!.error) outcomes.add(`${name} end ${ends[0]!.error.code}`);
@@ -202,7 +218,9 @@ export function runDecoderCase(c: DecoderCase, outcomes: Outcomes): void {
 }
 
 export function printDecoderCase(c: DecoderCase): string {
-  return `${c.role} decoders on ${c.backends.join('+')}, options ${JSON.stringify(c.options)}, end() ${c.end}, `
-    + `noise ${c.noise}\n`
-    + `  pushes at ${JSON.stringify(c.cuts)} of ${c.bytes.length} bytes: ${hexOf(c.bytes)}`;
+  return (
+    `${c.role} decoders on ${c.backends.join('+')}, options ${JSON.stringify(c.options)}, end() ${c.end}, ` +
+    `noise ${c.noise}\n` +
+    `  pushes at ${JSON.stringify(c.cuts)} of ${c.bytes.length} bytes: ${hexOf(c.bytes)}`
+  );
 }

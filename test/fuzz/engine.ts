@@ -8,7 +8,13 @@ import { corpus } from './corpus.js';
 import { decoderCase, describeError, printDecoderCase, runDecoderCase, type DecoderCase } from './decoders.js';
 import { Finding, Outcomes } from './finding.js';
 import {
-  headerValueCase, httpCase, printHttpCase, runHeaderValueCase, runHttpCase, type HeaderValueCase, type HttpCase,
+  headerValueCase,
+  httpCase,
+  printHttpCase,
+  runHeaderValueCase,
+  runHttpCase,
+  type HeaderValueCase,
+  type HttpCase,
 } from './handshake.js';
 import { Rand, inputSeed } from './mutate.js';
 
@@ -22,8 +28,10 @@ let streams: { small: Record<Role, Uint8Array[]>; large: Record<Role, Uint8Array
 function stream(role: Role, r: Rand): Uint8Array {
   if (!streams) {
     const { frames } = corpus();
-    const by = (keep: (b: Uint8Array) => boolean): Record<Role, Uint8Array[]> =>
-      ({ server: frames.server.filter(keep), client: frames.client.filter(keep) });
+    const by = (keep: (b: Uint8Array) => boolean): Record<Role, Uint8Array[]> => ({
+      server: frames.server.filter(keep),
+      client: frames.client.filter(keep),
+    });
     streams = { small: by((b) => b.length <= SMALL_STREAM), large: by((b) => b.length > SMALL_STREAM) };
   }
   return r.pick(r.chance(0.03) ? streams.large[role] : streams.small[role]);
@@ -81,7 +89,7 @@ export interface FuzzOptions {
   slowMs?: number;
   slowUsPerByte?: number;
   /** Called before each input (the CLI's watchdog reads it); returning false stops the run there. */
-  onInput?(index: number): boolean | void;
+  onInput?(index: number): boolean | undefined;
   /** Called with each case before it runs (`--print`). */
   onCase?(index: number, c: FuzzCase): void;
 }

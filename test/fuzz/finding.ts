@@ -2,7 +2,10 @@
 
 /** A crash, hang, contract break or backend disagreement; `kind` groups them in the report. */
 export class Finding extends Error {
-  constructor(readonly kind: string, message: string) {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'Finding';
   }

@@ -6,13 +6,22 @@
  * (HandshakeError only; what they return must survive `formatExtensions` / a join and parse back the same).
  */
 import {
-  HandshakeError, acceptKey, buildUpgradeResponse, checkUpgradeRequest, formatExtensions, parseExtensions,
-  parseHttpHead, parseProtocols, verifyUpgradeResponse, type HeaderInput, type ServerHandshakeOptions,
+  HandshakeError,
+  acceptKey,
+  buildUpgradeResponse,
+  checkUpgradeRequest,
+  formatExtensions,
+  parseExtensions,
+  parseHttpHead,
+  parseProtocols,
+  verifyUpgradeResponse,
+  type HeaderInput,
+  type ServerHandshakeOptions,
 } from '../../src/index.js';
 import { KEY, type Corpus } from './corpus.js';
 import { describeError } from './decoders.js';
 import { Finding, hexOf, type Outcomes } from './finding.js';
-import { Rand, mutate, mutateText } from './mutate.js';
+import { type Rand, mutate, mutateText } from './mutate.js';
 
 export interface HttpCase {
   kind: 'http';
@@ -155,10 +164,14 @@ export function runHeaderValueCase(c: HeaderValueCase, outcomes: Outcomes): void
   if (offers && !offers.every(writable)) {
     try {
       formatExtensions(offers);
-      throw new Finding('contract', `formatExtensions wrote a value outside HTAB/SP/VCHAR: ${JSON.stringify(c.extensions)}`);
+      throw new Finding(
+        'contract',
+        `formatExtensions wrote a value outside HTAB/SP/VCHAR: ${JSON.stringify(c.extensions)}`,
+      );
     } catch (error) {
       if (error instanceof Finding) throw error;
-      if (!(error instanceof TypeError)) throw new Finding('exception', `formatExtensions threw ${describeError(error)}`);
+      if (!(error instanceof TypeError))
+        throw new Finding('exception', `formatExtensions threw ${describeError(error)}`);
       outcomes.add('formatExtensions refuses obs-text');
     }
   } else if (offers) {
@@ -179,7 +192,9 @@ export function runHeaderValueCase(c: HeaderValueCase, outcomes: Outcomes): void
 
 export function printHttpCase(c: HttpCase): string {
   const text = JSON.stringify(String.fromCharCode(...c.bytes.subarray(0, 2000)));
-  return `parseHttpHead(maxBytes ${c.maxBytes ?? 'default'}), header shape ${c.shape}, `
-    + `server ${JSON.stringify(c.server)}, client offered ${JSON.stringify(c.offered)}\n  ${text}`
-    + (c.bytes.length > 2000 ? ` … (${c.bytes.length} bytes: ${hexOf(c.bytes.subarray(2000), 64)})` : '');
+  return (
+    `parseHttpHead(maxBytes ${c.maxBytes ?? 'default'}), header shape ${c.shape}, ` +
+    `server ${JSON.stringify(c.server)}, client offered ${JSON.stringify(c.offered)}\n  ${text}` +
+    (c.bytes.length > 2000 ? ` … (${c.bytes.length} bytes: ${hexOf(c.bytes.subarray(2000), 64)})` : '')
+  );
 }

@@ -41,7 +41,19 @@ const INTERESTING = [
 ];
 /** Lengths on the edges of the three length forms and of 2^53 / 2^63 (RFC 6455 §5.2), as 8 big-endian bytes. */
 const LENGTHS = [
-  0n, 1n, 125n, 126n, 127n, 65535n, 65536n, 2n ** 31n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n,
+  0n,
+  1n,
+  125n,
+  126n,
+  127n,
+  65535n,
+  65536n,
+  2n ** 31n,
+  2n ** 32n,
+  2n ** 53n - 1n,
+  2n ** 53n,
+  2n ** 63n,
+  2n ** 64n - 1n,
 ];
 
 function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
@@ -58,17 +70,20 @@ export function mutateOnce(r: Rand, bytes: Uint8Array, other: Uint8Array): Uint8
   const at = r.int(n + 1);
   const op = n === 0 ? 3 : r.int(11);
   switch (op) {
-    case 0: { // flip a bit
+    case 0: {
+      // flip a bit
       const out = bytes.slice();
       out[Math.min(at, n - 1)]! ^= 1 << r.int(8);
       return out;
     }
-    case 1: { // an interesting byte
+    case 1: {
+      // an interesting byte
       const out = bytes.slice();
       out[Math.min(at, n - 1)] = r.pick(INTERESTING);
       return out;
     }
-    case 2: { // a random byte
+    case 2: {
+      // a random byte
       const out = bytes.slice();
       out[Math.min(at, n - 1)] = r.int(256);
       return out;
@@ -77,28 +92,33 @@ export function mutateOnce(r: Rand, bytes: Uint8Array, other: Uint8Array): Uint8
       return splice(bytes, at, 0, r.bytes(1 + r.int(8)));
     case 4: // delete a run
       return splice(bytes, at, Math.min(n - at, 1 + r.int(16)), new Uint8Array(0));
-    case 5: { // duplicate a run somewhere else
+    case 5: {
+      // duplicate a run somewhere else
       const from = r.int(n);
       return splice(bytes, at, 0, bytes.slice(from, from + 1 + r.int(64)));
     }
-    case 6: { // a long run of one byte: finds work that grows faster than the input
+    case 6: {
+      // a long run of one byte: finds work that grows faster than the input
       const length = r.chance(0.1) ? 1 + r.int(12000) : 1 + r.int(300);
       return splice(bytes, at, 0, new Uint8Array(length).fill(r.chance(0.5) ? r.pick(INTERESTING) : r.int(256)));
     }
     case 7: // truncate
       return bytes.slice(0, at);
-    case 8: { // cross-over: a prefix of this one, a suffix of the other
+    case 8: {
+      // cross-over: a prefix of this one, a suffix of the other
       const cut = r.int(other.length + 1);
       return splice(bytes, at, n - at, other.subarray(cut));
     }
-    case 9: { // a 16- or 64-bit big-endian length from the edge list
+    case 9: {
+      // a 16- or 64-bit big-endian length from the edge list
       const wide = r.chance(0.5);
       const value = r.pick(LENGTHS);
       const field = new Uint8Array(wide ? 8 : 2);
       for (let i = 0; i < field.length; i++) field[field.length - 1 - i] = Number((value >> BigInt(8 * i)) & 0xffn);
       return splice(bytes, Math.min(at, n - 1), Math.min(field.length, n - Math.min(at, n - 1)), field);
     }
-    default: { // swap two bytes
+    default: {
+      // swap two bytes
       const out = bytes.slice();
       const a = Math.min(at, n - 1);
       const b = r.int(n);

@@ -8,7 +8,9 @@ const options = JSON.parse(json ?? '{}');
 if (globalThis.Bun && options.ping) {
   options.ping = (ws) =>
     new Promise((resolve) => {
-      ws.addEventListener('pong', (e) => resolve(new TextDecoder().decode(e.data) === 'are you there?'), { once: true });
+      ws.addEventListener('pong', (e) => resolve(new TextDecoder().decode(e.data) === 'are you there?'), {
+        once: true,
+      });
       ws.ping('are you there?');
     });
 } else delete options.ping;

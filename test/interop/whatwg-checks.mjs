@@ -7,22 +7,33 @@
 export async function runChecks(WebSocketImpl, url, options) {
   const { textSizes = [], binarySizes = [], ping, timeoutMs = 30000 } = options ?? {};
   const results = [];
-  const check = (name, ok, detail) => results.push({ name, ok: Boolean(ok), detail: detail === undefined ? '' : String(detail) });
+  const check = (name, ok, detail) =>
+    results.push({ name, ok: Boolean(ok), detail: detail === undefined ? '' : String(detail) });
   const within = (promise, what) =>
-    Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), timeoutMs))]);
+    Promise.race([
+      promise,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), timeoutMs)),
+    ]);
   const open = (target) =>
-    within(new Promise((resolve, reject) => {
-      const ws = new WebSocketImpl(target);
-      ws.binaryType = 'arraybuffer';
-      ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error(`could not open ${target}`));
-    }), `open ${target}`);
+    within(
+      new Promise((resolve, reject) => {
+        const ws = new WebSocketImpl(target);
+        ws.binaryType = 'arraybuffer';
+        ws.onopen = () => resolve(ws);
+        ws.onerror = () => reject(new Error(`could not open ${target}`));
+      }),
+      `open ${target}`,
+    );
   const reply = (ws, send) =>
-    within(new Promise((resolve) => {
-      ws.onmessage = (event) => resolve(event.data);
-      send();
-    }), 'echo');
-  const closed = (ws) => new Promise((resolve) => (ws.onclose = (e) => resolve({ code: e.code, reason: e.reason, wasClean: e.wasClean })));
+    within(
+      new Promise((resolve) => {
+        ws.onmessage = (event) => resolve(event.data);
+        send();
+      }),
+      'echo',
+    );
+  const closed = (ws) =>
+    new Promise((resolve) => (ws.onclose = (e) => resolve({ code: e.code, reason: e.reason, wasClean: e.wasClean })));
   // Text of about n UTF-8 bytes, mixing 1-, 2-, 3- and 4-byte characters (never splitting a surrogate pair).
   const text = (n) => {
     const unit = 'wsframe Grüße κόσμε — 𝄞 ';
@@ -58,13 +69,21 @@ export async function runChecks(WebSocketImpl, url, options) {
     const done = closed(ws);
     ws.close(4000, 'client bye');
     const info = await within(done, 'close from the client');
-    check('client closes 4000', info.code === 4000 && info.wasClean, `${info.code} ${info.reason} clean=${info.wasClean}`);
+    check(
+      'client closes 4000',
+      info.code === 4000 && info.wasClean,
+      `${info.code} ${info.reason} clean=${info.wasClean}`,
+    );
 
     const other = await open(`${url}${url.includes('?') ? '&' : '?'}close=4001`);
     const info2 = await within(closed(other), 'close from the server');
-    check('server closes 4001', info2.code === 4001 && info2.reason === 'closed by the server' && info2.wasClean, `${info2.code} ${info2.reason} clean=${info2.wasClean}`);
+    check(
+      'server closes 4001',
+      info2.code === 4001 && info2.reason === 'closed by the server' && info2.wasClean,
+      `${info2.code} ${info2.reason} clean=${info2.wasClean}`,
+    );
   } catch (error) {
-    check('no errors', false, error && error.message);
+    check('no errors', false, error?.message);
   }
   return results;
 }

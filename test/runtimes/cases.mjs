@@ -10,8 +10,26 @@
 // sweep, DecoderStream/EncoderStream/decodeMessages, acceptKey. The vectors live in catalogue.mjs.
 
 import {
-  FEEDS, KOSME, TEXT, X1000, bigCases, binary, build, catalogue, chop, closed, concat, fill, hex, ping, pong,
-  randomSplit, repeatBytes, repeatText, text, utf8Cases,
+  FEEDS,
+  KOSME,
+  TEXT,
+  X1000,
+  bigCases,
+  binary,
+  build,
+  catalogue,
+  chop,
+  closed,
+  concat,
+  fill,
+  hex,
+  ping,
+  pong,
+  randomSplit,
+  repeatBytes,
+  repeatText,
+  text,
+  utf8Cases,
 } from './catalogue.mjs';
 
 // ---- running and comparing ---------------------------------------------------------------------------------------
@@ -29,7 +47,8 @@ function mismatch(got, want) {
     const w = want[i];
     if (g.type !== w.type) return `message ${i}: expected ${w.type}, got ${g.type}`;
     if (w.type === 'close') {
-      if (('code' in g) !== ('code' in w) || g.code !== w.code || g.reason !== w.reason) return `message ${i}: expected ${JSON.stringify(w)}, got ${JSON.stringify(g)}`;
+      if ('code' in g !== 'code' in w || g.code !== w.code || g.reason !== w.reason)
+        return `message ${i}: expected ${JSON.stringify(w)}, got ${JSON.stringify(g)}`;
     } else if (typeof w.data === 'string') {
       if (typeof g.data !== 'string' || g.data !== w.data) return `message ${i}: text differs`;
     } else if (!(g.data instanceof Uint8Array) || !sameBytes(g.data, w.data)) {
@@ -87,7 +106,8 @@ function check(wsframe, c, built, pieces, opts) {
   const [lo, hi] = failRange(c.error, built);
   const first = pieceAt(pieces, lo);
   const last = pieceAt(pieces, hi);
-  if (outcome.at < first || outcome.at > last) return `thrown by push ${outcome.at}, expected ${first}..${last} (fail fast)`;
+  if (outcome.at < first || outcome.at > last)
+    return `thrown by push ${outcome.at}, expected ${first}..${last} (fail fast)`;
   return null;
 }
 
@@ -112,14 +132,14 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
     try {
       record(name, fn());
     } catch (e) {
-      record(name, `threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
+      record(name, `threw ${e?.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
     }
   };
   const attemptAsync = async (name, fn) => {
     try {
       record(name, await fn());
     } catch (e) {
-      record(name, `threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
+      record(name, `threw ${e?.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
     }
   };
 
@@ -132,22 +152,27 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
       for (const [feed, split] of Object.entries(FEEDS)) {
         if (feed === 'bytewise' && built.bytes.length > 16384) continue; // header splits are covered by the small cases
         const pieces = split(built.bytes);
-        for (const backend of backends) attempt(`${c.id} ${role} ${feed} ${backend}`, () => check(wsframe, c, built, pieces, { role, backend }));
+        for (const backend of backends)
+          attempt(`${c.id} ${role} ${feed} ${backend}`, () => check(wsframe, c, built, pieces, { role, backend }));
       }
     }
     for (const c of bigCases()) {
       const built = build(c.frames, masked);
       const feeds = { whole: FEEDS.whole, chop997: FEEDS.chop997 };
-      if (built.bytes.length <= 300000) Object.assign(feeds, { '64-byte chops': (b) => chop(b, 64), 'random (seed 1)': FEEDS['random (seed 1)'] });
+      if (built.bytes.length <= 300000)
+        Object.assign(feeds, { '64-byte chops': (b) => chop(b, 64), 'random (seed 1)': FEEDS['random (seed 1)'] });
       for (const [feed, split] of Object.entries(feeds)) {
         const pieces = split(built.bytes);
-        for (const backend of backends) attempt(`${c.id} ${role} ${feed} ${backend}`, () => check(wsframe, c, built, pieces, { role, backend }));
+        for (const backend of backends)
+          attempt(`${c.id} ${role} ${feed} ${backend}`, () => check(wsframe, c, built, pieces, { role, backend }));
       }
     }
   }
 
   // Encoder → decoder round trips over a length sweep (RFC 6455 §5.2 length forms), both roles, fragmented too.
-  const LENGTHS = [0, 1, 3, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 125, 126, 127, 128, 1023, 1024, 1025, 65535, 65536, 65537, 200000];
+  const LENGTHS = [
+    0, 1, 3, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 125, 126, 127, 128, 1023, 1024, 1025, 65535, 65536, 65537, 200000,
+  ];
   for (const backend of backends) {
     for (const role of ['client', 'server']) {
       for (const fragmentSize of [0, 1000]) {
@@ -156,12 +181,19 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
             const enc = new wsframe.MessageEncoder({ role, fragmentSize, backend });
             const payload = repeatBytes(hex('00 fe 23 fa f0 7f'), n);
             const s = repeatText('κόσμε-ascii-𝄞-', n);
-            const wire = concat([...enc.text(s), ...enc.binary(payload), ...enc.ping(payload.subarray(0, 125)), ...enc.close(1000, 'bye')]);
+            const wire = concat([
+              ...enc.text(s),
+              ...enc.binary(payload),
+              ...enc.ping(payload.subarray(0, 125)),
+              ...enc.close(1000, 'bye'),
+            ]);
             const want = [text(s), binary(payload), ping(payload.subarray(0, 125)), closed(1000, 'bye')];
             const peer = role === 'client' ? 'server' : 'client';
             const pieces = n <= 70000 ? randomSplit(wire, n + 7) : chop(wire, 4093);
-            return mismatch(decode(wsframe, pieces, { role: peer, backend }).messages, want)
-              ?? mismatch(decode(wsframe, [wire], { role: peer, backend }).messages, want);
+            return (
+              mismatch(decode(wsframe, pieces, { role: peer, backend }).messages, want) ??
+              mismatch(decode(wsframe, [wire], { role: peer, backend }).messages, want)
+            );
           });
         }
       }
@@ -172,15 +204,30 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
   for (const backend of backends) {
     await attemptAsync(`EncoderStream → DecoderStream ${backend}`, async () => {
       const outgoing = [
-        { type: 'text', data: 'hello' }, { type: 'binary', data: fill(70000, 7) }, { type: 'ping', data: 'p' },
-        { type: 'pong' }, { type: 'text', data: KOSME }, { type: 'close', code: 1000, reason: 'done' },
+        { type: 'text', data: 'hello' },
+        { type: 'binary', data: fill(70000, 7) },
+        { type: 'ping', data: 'p' },
+        { type: 'pong' },
+        { type: 'text', data: KOSME },
+        { type: 'close', code: 1000, reason: 'done' },
       ];
       const want = [text('hello'), binary(fill(70000, 7)), ping('p'), pong(), text(KOSME), closed(1000, 'done')];
       let i = 0;
-      const source = new ReadableStream({ pull(ctl) { if (i < outgoing.length) ctl.enqueue(outgoing[i++]); else ctl.close(); } });
-      const rechunk = new TransformStream({ transform(chunk, ctl) { for (const p of randomSplit(chunk, chunk.length)) ctl.enqueue(p.slice()); } });
-      const readable = source.pipeThrough(new wsframe.EncoderStream({ role: 'client', backend }))
-        .pipeThrough(rechunk).pipeThrough(new wsframe.DecoderStream({ role: 'server', backend }));
+      const source = new ReadableStream({
+        pull(ctl) {
+          if (i < outgoing.length) ctl.enqueue(outgoing[i++]);
+          else ctl.close();
+        },
+      });
+      const rechunk = new TransformStream({
+        transform(chunk, ctl) {
+          for (const p of randomSplit(chunk, chunk.length)) ctl.enqueue(p.slice());
+        },
+      });
+      const readable = source
+        .pipeThrough(new wsframe.EncoderStream({ role: 'client', backend }))
+        .pipeThrough(rechunk)
+        .pipeThrough(new wsframe.DecoderStream({ role: 'server', backend }));
       const got = [];
       const reader = readable.getReader();
       for (;;) {
@@ -191,10 +238,20 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
       return mismatch(got, want);
     });
     await attemptAsync(`DecoderStream delivers queued messages, then the WebSocketError ${backend}`, async () => {
-      const bytes = build([{ opcode: TEXT, payload: 'a' }, { opcode: TEXT, payload: 'b' }, { opcode: TEXT, payload: 'c', rsv: 4 }], false).bytes;
+      const bytes = build(
+        [
+          { opcode: TEXT, payload: 'a' },
+          { opcode: TEXT, payload: 'b' },
+          { opcode: TEXT, payload: 'c', rsv: 4 },
+        ],
+        false,
+      ).bytes;
       const stream = new wsframe.DecoderStream({ role: 'client', backend });
       const writer = stream.writable.getWriter();
-      const writeError = await writer.write(bytes).then(() => null, (e) => e);
+      const writeError = await writer.write(bytes).then(
+        () => null,
+        (e) => e,
+      );
       const reader = stream.readable.getReader();
       const got = [];
       let error = null;
@@ -208,7 +265,12 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
         error = e;
       }
       if (!(writeError instanceof wsframe.WebSocketError)) return 'write() did not reject with the WebSocketError';
-      if (!(error instanceof wsframe.WebSocketError) || error.code !== 'WS_ERR_UNEXPECTED_RSV_1' || error.closeCode !== 1002) return `read error ${error}`;
+      if (
+        !(error instanceof wsframe.WebSocketError) ||
+        error.code !== 'WS_ERR_UNEXPECTED_RSV_1' ||
+        error.closeCode !== 1002
+      )
+        return `read error ${error}`;
       return mismatch(got, [text('a'), text('b')]);
     });
     await attemptAsync(`decodeMessages ${backend}`, async () => {
@@ -220,8 +282,11 @@ export async function runCases(wsframe, { backends = ['wasm', 'js'], utf8Vectors
   }
 
   attempt('acceptKey (RFC 6455 §1.3 sample)', () =>
-    (wsframe.acceptKey('dGhlIHNhbXBsZSBub25jZQ==') === 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=' ? null : 'wrong accept key'));
-  attempt('Opcode and CloseCode are frozen', () => (Object.isFrozen(wsframe.Opcode) && Object.isFrozen(wsframe.CloseCode) ? null : 'not frozen'));
+    wsframe.acceptKey('dGhlIHNhbXBsZSBub25jZQ==') === 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=' ? null : 'wrong accept key',
+  );
+  attempt('Opcode and CloseCode are frozen', () =>
+    Object.isFrozen(wsframe.Opcode) && Object.isFrozen(wsframe.CloseCode) ? null : 'not frozen',
+  );
 
   return { passed, failed, failures };
 }
@@ -237,7 +302,8 @@ export async function checkBackend(wsframe, { expect }) {
   if (sync !== expect) problems.push(`initSync() returned ${sync}, expected ${expect}`);
   const async = await wsframe.init();
   if (async !== expect) problems.push(`init() resolved ${async}, expected ${expect}`);
-  if (wsframe.activeBackend() !== expect) problems.push(`activeBackend() is ${wsframe.activeBackend()}, expected ${expect}`);
+  if (wsframe.activeBackend() !== expect)
+    problems.push(`activeBackend() is ${wsframe.activeBackend()}, expected ${expect}`);
   let threw = false;
   try {
     new wsframe.MessageDecoder({ role: 'server', backend: 'wasm' });
@@ -286,7 +352,10 @@ export async function runAdapter(adapter) {
       ws.send(new Uint8Array(n).map((_, i) => i % 251));
     }
     ws.ping('are you there?');
-    await Promise.race([echoed, new Promise((_, reject) => setTimeout(() => reject(new Error('no echo in 20 s')), 20_000))]);
+    await Promise.race([
+      echoed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no echo in 20 s')), 20_000)),
+    ]);
     sizes.forEach((n, k) => {
       const [text, textBinary] = got[2 * k];
       const [bytes, binary] = got[2 * k + 1];

@@ -12,7 +12,7 @@ const PONG = 0xa;
 
 const encoder = new TextEncoder();
 const utf8 = (s) => encoder.encode(s);
-const bytesOf = (d) => (typeof d === 'string' ? utf8(d) : d ?? new Uint8Array(0));
+const bytesOf = (d) => (typeof d === 'string' ? utf8(d) : (d ?? new Uint8Array(0)));
 
 export function hex(s) {
   const clean = s.replace(/[^0-9a-f]/gi, '');
@@ -112,7 +112,7 @@ export function chop(bytes, size) {
 export function randomSplit(bytes, seed) {
   const next = rng(seed);
   const out = [];
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const n = 1 + Math.floor(next() * Math.min(64, bytes.length - i + 1));
     out.push(bytes.subarray(i, i + n));
     i += n;
@@ -134,7 +134,8 @@ export const text = (data) => ({ type: 'text', data });
 export const binary = (data) => ({ type: 'binary', data });
 export const ping = (data) => ({ type: 'ping', data: bytesOf(data) });
 export const pong = (data) => ({ type: 'pong', data: bytesOf(data) });
-export const closed = (code, reason = '') => (code === undefined ? { type: 'close', reason } : { type: 'close', code, reason });
+export const closed = (code, reason = '') =>
+  code === undefined ? { type: 'close', reason } : { type: 'close', code, reason };
 const closeBody = (code, reason = '') => concat([new Uint8Array([code >> 8, code & 0xff]), bytesOf(reason)]);
 
 const ERR = {
@@ -167,16 +168,30 @@ const UTF8_29_TEXT = 'Hello-\u00b5@\u00df\u00f6\u00e4\u00fc\u00e0\u00e1-UTF-8!!'
 const SURROGATE_20 = concat([KOSME_BYTES, hex('ed a0 80'), utf8('edited')]);
 const BEYOND_21 = concat([KOSME_BYTES, hex('f4 90 80 80'), utf8('edited')]);
 const F = (n) => `fragment${n}`;
-const perByte = (bytes) => Array.from(bytes, (_, i) => ({ opcode: i === 0 ? TEXT : CONT, fin: i === bytes.length - 1, payload: bytes.subarray(i, i + 1) }));
+const perByte = (bytes) =>
+  Array.from(bytes, (_, i) => ({
+    opcode: i === 0 ? TEXT : CONT,
+    fin: i === bytes.length - 1,
+    payload: bytes.subarray(i, i + 1),
+  }));
 function fragments(opcode, payload, size) {
   const bytes = bytesOf(payload);
   const specs = [];
-  for (let i = 0; i < bytes.length; i += size) specs.push({ opcode: i === 0 ? opcode : CONT, fin: i + size >= bytes.length, payload: bytes.subarray(i, i + size) });
+  for (let i = 0; i < bytes.length; i += size)
+    specs.push({
+      opcode: i === 0 ? opcode : CONT,
+      fin: i + size >= bytes.length,
+      payload: bytes.subarray(i, i + size),
+    });
   return specs;
 }
 
 const TEN_PINGS = Array.from({ length: 10 }, (_, i) => `payload-${i}`);
-const pingBetween = [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: PING, payload: 'ping payload' }, { opcode: CONT, payload: F(2) }];
+const pingBetween = [
+  { opcode: TEXT, fin: false, payload: F(1) },
+  { opcode: PING, payload: 'ping payload' },
+  { opcode: CONT, payload: F(2) },
+];
 /** Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments (also used by conformance.test.ts). */
 export const PONGME = [
   { opcode: TEXT, fin: false, payload: F(1) },
@@ -188,8 +203,16 @@ export const PONGME = [
   { opcode: CONT, payload: F(5) },
 ];
 export const X1000 = { opcode: CLOSE, payload: closeBody(1000) };
-const rsvThenPing = (rsv) => [{ opcode: TEXT, payload: HELLO }, { opcode: TEXT, payload: HELLO, rsv }, { opcode: PING }];
-const reservedAfterText = (opcode, payload) => [{ opcode: TEXT, payload: HELLO }, { opcode, payload }, { opcode: PING }];
+const rsvThenPing = (rsv) => [
+  { opcode: TEXT, payload: HELLO },
+  { opcode: TEXT, payload: HELLO, rsv },
+  { opcode: PING },
+];
+const reservedAfterText = (opcode, payload) => [
+  { opcode: TEXT, payload: HELLO },
+  { opcode, payload },
+  { opcode: PING },
+];
 
 export function catalogue() {
   const c = (id, frames, messages, error, roles) => ({ id, frames, messages, error, roles });
@@ -207,9 +230,24 @@ export function catalogue() {
     c('2.4', [{ opcode: PING, payload: fill(125, 0xfe) }], [ping(fill(125, 0xfe))]),
     c('2.5', [{ opcode: PING, payload: fill(126, 0xfe) }], [], fail('controlLength', 0)),
     c('2.7', [{ opcode: PONG }, X1000], [pong(), closed(1000)]),
-    c('2.8', [{ opcode: PONG, payload: 'unsolicited pong payload' }, X1000], [pong('unsolicited pong payload'), closed(1000)]),
-    c('2.9', [{ opcode: PONG, payload: 'unsolicited pong payload' }, { opcode: PING, payload: 'ping payload' }], [pong('unsolicited pong payload'), ping('ping payload')]),
-    c('2.10', TEN_PINGS.map((p) => ({ opcode: PING, payload: p })), TEN_PINGS.map((p) => ping(p))),
+    c(
+      '2.8',
+      [{ opcode: PONG, payload: 'unsolicited pong payload' }, X1000],
+      [pong('unsolicited pong payload'), closed(1000)],
+    ),
+    c(
+      '2.9',
+      [
+        { opcode: PONG, payload: 'unsolicited pong payload' },
+        { opcode: PING, payload: 'ping payload' },
+      ],
+      [pong('unsolicited pong payload'), ping('ping payload')],
+    ),
+    c(
+      '2.10',
+      TEN_PINGS.map((p) => ({ opcode: PING, payload: p })),
+      TEN_PINGS.map((p) => ping(p)),
+    ),
   );
   // Group 3: reserved bits (§5.2).
   cases.push(
@@ -223,41 +261,118 @@ export function catalogue() {
   );
   // Group 4: reserved opcodes (§5.2).
   for (const [i, op] of [3, 4, 5, 6, 7].entries()) {
-    cases.push(i < 2 ? c(`4.1.${i + 1}`, [{ opcode: op, payload: i ? 'reserved opcode payload' : undefined }], [], fail('opcode', 0))
-      : c(`4.1.${i + 1}`, reservedAfterText(op, i > 2 ? HELLO : undefined), [text(HELLO)], fail('opcode', 1)));
+    cases.push(
+      i < 2
+        ? c(`4.1.${i + 1}`, [{ opcode: op, payload: i ? 'reserved opcode payload' : undefined }], [], fail('opcode', 0))
+        : c(`4.1.${i + 1}`, reservedAfterText(op, i > 2 ? HELLO : undefined), [text(HELLO)], fail('opcode', 1)),
+    );
   }
   for (const [i, op] of [11, 12, 13, 14, 15].entries()) {
-    cases.push(i < 2 ? c(`4.2.${i + 1}`, [{ opcode: op, payload: i ? 'reserved opcode payload' : undefined }], [], fail('opcode', 0))
-      : c(`4.2.${i + 1}`, reservedAfterText(op, i > 2 ? HELLO : undefined), [text(HELLO)], fail('opcode', 1)));
+    cases.push(
+      i < 2
+        ? c(`4.2.${i + 1}`, [{ opcode: op, payload: i ? 'reserved opcode payload' : undefined }], [], fail('opcode', 0))
+        : c(`4.2.${i + 1}`, reservedAfterText(op, i > 2 ? HELLO : undefined), [text(HELLO)], fail('opcode', 1)),
+    );
   }
   // Group 5: fragmentation (§5.4) and control frames between fragments.
-  const contFirst = (fin) => [{ opcode: CONT, fin, payload: 'non-continuation payload' }, { opcode: TEXT, payload: HELLO }];
+  const contFirst = (fin) => [
+    { opcode: CONT, fin, payload: 'non-continuation payload' },
+    { opcode: TEXT, payload: HELLO },
+  ];
   cases.push(
-    c('5.1', [{ opcode: PING, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }], [], fail('fin', 0)),
-    c('5.2', [{ opcode: PONG, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }], [], fail('fin', 0)),
-    c('5.3', [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }], [text(F(1) + F(2))]),
+    c(
+      '5.1',
+      [
+        { opcode: PING, fin: false, payload: F(1) },
+        { opcode: CONT, payload: F(2) },
+      ],
+      [],
+      fail('fin', 0),
+    ),
+    c(
+      '5.2',
+      [
+        { opcode: PONG, fin: false, payload: F(1) },
+        { opcode: CONT, payload: F(2) },
+      ],
+      [],
+      fail('fin', 0),
+    ),
+    c(
+      '5.3',
+      [
+        { opcode: TEXT, fin: false, payload: F(1) },
+        { opcode: CONT, payload: F(2) },
+      ],
+      [text(F(1) + F(2))],
+    ),
     c('5.6', pingBetween, [ping('ping payload'), text(F(1) + F(2))]),
     c('5.9', contFirst(true), [], fail('unexpectedContinuation', 0)),
     c('5.12', contFirst(false), [], fail('unexpectedContinuation', 0)),
-    c('5.15', [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: CONT, payload: F(2) }, { opcode: CONT, fin: false, payload: F(3) }, { opcode: TEXT, payload: F(4) }],
-      [text(F(1) + F(2))], fail('unexpectedContinuation', 2)),
-    c('5.18', [{ opcode: TEXT, fin: false, payload: F(1) }, { opcode: TEXT, payload: F(2) }], [], fail('expectedContinuation', 1)),
+    c(
+      '5.15',
+      [
+        { opcode: TEXT, fin: false, payload: F(1) },
+        { opcode: CONT, payload: F(2) },
+        { opcode: CONT, fin: false, payload: F(3) },
+        { opcode: TEXT, payload: F(4) },
+      ],
+      [text(F(1) + F(2))],
+      fail('unexpectedContinuation', 2),
+    ),
+    c(
+      '5.18',
+      [
+        { opcode: TEXT, fin: false, payload: F(1) },
+        { opcode: TEXT, payload: F(2) },
+      ],
+      [],
+      fail('expectedContinuation', 1),
+    ),
     c('5.19', PONGME, [ping('pongme 1!'), ping('pongme 2!'), text(F(1) + F(2) + F(3) + F(4) + F(5))]),
   );
   // Group 6: UTF-8 handling (§5.6, §8.1) — 6.1–6.4 here, 6.5–6.23 from the vectors below.
   cases.push(
     c('6.1.1', [{ opcode: TEXT }], [text('')]),
     c('6.1.2', [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false }, { opcode: CONT }], [text('')]),
-    c('6.1.3', [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false, payload: 'middle frame payload' }, { opcode: CONT }], [text('middle frame payload')]),
+    c(
+      '6.1.3',
+      [{ opcode: TEXT, fin: false }, { opcode: CONT, fin: false, payload: 'middle frame payload' }, { opcode: CONT }],
+      [text('middle frame payload')],
+    ),
     c('6.2.1', [{ opcode: TEXT, payload: UTF8_29 }], [text(UTF8_29_TEXT)]),
-    c('6.2.2', [{ opcode: TEXT, fin: false, payload: UTF8_29.subarray(0, 15) }, { opcode: CONT, payload: UTF8_29.subarray(15) }], [text(UTF8_29_TEXT)]),
+    c(
+      '6.2.2',
+      [
+        { opcode: TEXT, fin: false, payload: UTF8_29.subarray(0, 15) },
+        { opcode: CONT, payload: UTF8_29.subarray(15) },
+      ],
+      [text(UTF8_29_TEXT)],
+    ),
     c('6.2.3', perByte(UTF8_29), [text(UTF8_29_TEXT)]),
     c('6.2.4', perByte(KOSME_BYTES), [text(KOSME)]),
     c('6.3.1', [{ opcode: TEXT, payload: SURROGATE_20 }], [], fail('utf8', 0, 12)),
     c('6.3.2', perByte(SURROGATE_20), [], fail('utf8', 12, 0)),
-    c('6.4.1', [{ opcode: TEXT, fin: false, payload: KOSME_BYTES }, { opcode: CONT, fin: false, payload: hex('f4 90 80 80') }, { opcode: CONT, payload: 'edited' }], [], fail('utf8', 1, 1)),
-    c('6.4.2', [{ opcode: TEXT, fin: false, payload: BEYOND_21.subarray(0, 12) }, { opcode: CONT, fin: false, payload: BEYOND_21.subarray(12, 13) }, { opcode: CONT, payload: BEYOND_21.subarray(13) }],
-      [], fail('utf8', 1, 0)),
+    c(
+      '6.4.1',
+      [
+        { opcode: TEXT, fin: false, payload: KOSME_BYTES },
+        { opcode: CONT, fin: false, payload: hex('f4 90 80 80') },
+        { opcode: CONT, payload: 'edited' },
+      ],
+      [],
+      fail('utf8', 1, 1),
+    ),
+    c(
+      '6.4.2',
+      [
+        { opcode: TEXT, fin: false, payload: BEYOND_21.subarray(0, 12) },
+        { opcode: CONT, fin: false, payload: BEYOND_21.subarray(12, 13) },
+        { opcode: CONT, payload: BEYOND_21.subarray(13) },
+      ],
+      [],
+      fail('utf8', 1, 0),
+    ),
     c('6.4.3', [{ opcode: TEXT, payload: BEYOND_21 }], [], fail('utf8', 0, 12)),
   );
   // Group 7: close handling (§5.5.1, §7.4).
@@ -267,8 +382,16 @@ export function catalogue() {
     c('7.1.3', [X1000, { opcode: PING }], [closed(1000)]),
     c('7.1.4', [X1000, { opcode: TEXT, payload: 'Hello World!' }], [closed(1000)]),
     c('7.1.5', [{ opcode: TEXT, fin: false, payload: F(1) }, X1000, { opcode: CONT, payload: F(2) }], [closed(1000)]),
-    c('7.1.6', [{ opcode: TEXT, payload: repeatText('BAsd7&jh23', 65536) }, { opcode: TEXT, payload: 'Hello World!' }, X1000, { opcode: PING }],
-      [text(repeatText('BAsd7&jh23', 65536)), text('Hello World!'), closed(1000)]),
+    c(
+      '7.1.6',
+      [
+        { opcode: TEXT, payload: repeatText('BAsd7&jh23', 65536) },
+        { opcode: TEXT, payload: 'Hello World!' },
+        X1000,
+        { opcode: PING },
+      ],
+      [text(repeatText('BAsd7&jh23', 65536)), text('Hello World!'), closed(1000)],
+    ),
     c('§2.7', [X1000, { opcode: 3, rsv: 7, payload: HELLO }], [closed(1000)]),
     c('7.3.1', [{ opcode: CLOSE }], [closed()]),
     c('7.3.2', [{ opcode: CLOSE, payload: 'a' }], [], fail('controlLength', 0)),
@@ -278,30 +401,62 @@ export function catalogue() {
     c('7.3.6', [{ opcode: CLOSE, payload: closeBody(1000, star(124)) }], [], fail('controlLength', 0)),
     c('7.5.1', [{ opcode: CLOSE, payload: closeBody(1000, SURROGATE_20) }], [], fail('utf8', 0, 'end')),
   );
-  [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999].forEach((code, i) =>
-    void cases.push(c(`7.7.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [closed(code)])));
-  [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999].forEach((code, i) =>
-    void cases.push(c(`7.9.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
-  [5000, 65535].forEach((code, i) => void cases.push(c(`7.13.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end'))));
+  [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999].forEach(
+    (code, i) => void cases.push(c(`7.7.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [closed(code)])),
+  );
+  [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999].forEach(
+    (code, i) =>
+      void cases.push(
+        c(`7.9.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end')),
+      ),
+  );
+  [5000, 65535].forEach(
+    (code, i) =>
+      void cases.push(
+        c(`7.13.${i + 1}`, [{ opcode: CLOSE, payload: closeBody(code) }], [], fail('closeCode', 0, 'end')),
+      ),
+  );
   // Group 10: auto-fragmentation.
   cases.push(c('10.1.1', fragments(TEXT, star(65536), 1300), [text(star(65536))]));
   // CONFORMANCE.md §4: what Autobahn does not test.
   const ZERO = new Uint8Array(4);
   cases.push(
     c('§4 16-bit length 3', [{ opcode: TEXT, payload: 'abc', lengthForm: 16 }], [], fail('nonMinimal', 0)),
-    c('§4 64-bit length 126', [{ opcode: BINARY, payload: fill(126, 0xfe), lengthForm: 64 }], [], fail('nonMinimal', 0)),
+    c(
+      '§4 64-bit length 126',
+      [{ opcode: BINARY, payload: fill(126, 0xfe), lengthForm: 64 }],
+      [],
+      fail('nonMinimal', 0),
+    ),
     c('§4 64-bit length 65535', [{ opcode: TEXT, payload: star(65535), lengthForm: 64 }], [], fail('nonMinimal', 0)),
     c('§4 64-bit MSB set', [{ opcode: BINARY, announce: 0x8000000000000000n }], [], fail('msb', 0)),
     c('§4 64-bit 2^53', [{ opcode: BINARY, announce: 2n ** 53n }], [], fail('tooLong', 0)),
-    c('§4 unmasked to a server', [{ opcode: TEXT, payload: HELLO, mask: null }], [], fail('expectedMask', 0), ['server']),
-    c('§4 masked to a client', [{ opcode: TEXT, payload: HELLO }, { opcode: PING, payload: 'p', mask: hex('01020304') }], [text(HELLO)], fail('unexpectedMask', 1), ['client']),
-    c('§4 all-zero mask key', [
-      { opcode: TEXT, payload: HELLO, mask: ZERO },
-      { opcode: BINARY, fin: false, payload: NON_UTF8, mask: ZERO },
-      { opcode: PING, payload: 'zero', mask: ZERO },
-      { opcode: CONT, payload: fill(300, 0xfe) },
-      { opcode: CLOSE, payload: closeBody(1001, 'bye'), mask: ZERO },
-    ], [text(HELLO), ping('zero'), binary(concat([NON_UTF8, fill(300, 0xfe)])), closed(1001, 'bye')], undefined, ['server']),
+    c('§4 unmasked to a server', [{ opcode: TEXT, payload: HELLO, mask: null }], [], fail('expectedMask', 0), [
+      'server',
+    ]),
+    c(
+      '§4 masked to a client',
+      [
+        { opcode: TEXT, payload: HELLO },
+        { opcode: PING, payload: 'p', mask: hex('01020304') },
+      ],
+      [text(HELLO)],
+      fail('unexpectedMask', 1),
+      ['client'],
+    ),
+    c(
+      '§4 all-zero mask key',
+      [
+        { opcode: TEXT, payload: HELLO, mask: ZERO },
+        { opcode: BINARY, fin: false, payload: NON_UTF8, mask: ZERO },
+        { opcode: PING, payload: 'zero', mask: ZERO },
+        { opcode: CONT, payload: fill(300, 0xfe) },
+        { opcode: CLOSE, payload: closeBody(1001, 'bye'), mask: ZERO },
+      ],
+      [text(HELLO), ping('zero'), binary(concat([NON_UTF8, fill(300, 0xfe)])), closed(1001, 'bye')],
+      undefined,
+      ['server'],
+    ),
     c('§4 close with FIN clear', [{ opcode: CLOSE, fin: false, payload: closeBody(1000) }], [], fail('fin', 0)),
     c('§4 close code 1015', [{ opcode: CLOSE, payload: closeBody(1015) }], [], fail('closeCode', 0, 'end')),
   );
@@ -319,7 +474,12 @@ export function utf8Cases(vectors) {
     cases.push({ id: `${v.case} (one frame)`, frames: [{ opcode: TEXT, payload: bytes }], messages: expect, error });
     if (bytes.length > 1) {
       const perFrame = perByte(bytes);
-      cases.push({ id: `${v.case} (a frame per byte)`, frames: perFrame, messages: expect, error: error && { ...error, frame: 'any' } });
+      cases.push({
+        id: `${v.case} (a frame per byte)`,
+        frames: perFrame,
+        messages: expect,
+        error: error && { ...error, frame: 'any' },
+      });
     }
   }
   return cases;
@@ -337,12 +497,28 @@ export function bigCases() {
     cases.push({ id: `9.2.${[1, 3][i]}`, frames: [{ opcode: BINARY, payload: b }], messages: [binary(b)] });
   });
   cases.push(
-    { id: '9.3.1 (256 KiB in 64-byte fragments)', frames: fragments(TEXT, fill(256 * KiB, 0x2a), 64), messages: [text(star(256 * KiB))] },
-    { id: '9.4.6 (1 MiB in 64 KiB fragments)', frames: fragments(BINARY, fill(MiB, 0xfe), 65536), messages: [binary(fill(MiB, 0xfe))] },
+    {
+      id: '9.3.1 (256 KiB in 64-byte fragments)',
+      frames: fragments(TEXT, fill(256 * KiB, 0x2a), 64),
+      messages: [text(star(256 * KiB))],
+    },
+    {
+      id: '9.4.6 (1 MiB in 64 KiB fragments)',
+      frames: fragments(BINARY, fill(MiB, 0xfe), 65536),
+      messages: [binary(fill(MiB, 0xfe))],
+    },
   );
   [0, 64, 1024].forEach((n) => {
-    cases.push({ id: `9.7.x (1000 × ${n}-byte text)`, frames: Array.from({ length: 1000 }, () => ({ opcode: TEXT, payload: star(n) })), messages: Array.from({ length: 1000 }, () => text(star(n))) });
-    cases.push({ id: `9.8.x (1000 × ${n}-byte binary)`, frames: Array.from({ length: 1000 }, () => ({ opcode: BINARY, payload: fill(n, 0xfe) })), messages: Array.from({ length: 1000 }, () => binary(fill(n, 0xfe))) });
+    cases.push({
+      id: `9.7.x (1000 × ${n}-byte text)`,
+      frames: Array.from({ length: 1000 }, () => ({ opcode: TEXT, payload: star(n) })),
+      messages: Array.from({ length: 1000 }, () => text(star(n))),
+    });
+    cases.push({
+      id: `9.8.x (1000 × ${n}-byte binary)`,
+      frames: Array.from({ length: 1000 }, () => ({ opcode: BINARY, payload: fill(n, 0xfe) })),
+      messages: Array.from({ length: 1000 }, () => binary(fill(n, 0xfe))),
+    });
   });
   return cases;
 }

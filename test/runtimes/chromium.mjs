@@ -24,7 +24,10 @@ const { server, origin } = await startServer(
     '/': appDir,
     '/examples/service-worker/vendor/wsframe/': join(appDir, 'node_modules', 'wsframe', 'dist'),
   },
-  { headersFor: (path) => (path.endsWith('/csp.html') ? { 'content-security-policy': "default-src 'self'; script-src 'self'" } : {}) },
+  {
+    headersFor: (path) =>
+      path.endsWith('/csp.html') ? { 'content-security-policy': "default-src 'self'; script-src 'self'" } : {},
+  },
 );
 
 let failed = false;
@@ -82,18 +85,37 @@ const example = await open('/examples/service-worker/', async (page) => {
   expectThat(got.pageBackend === 'wasm', `page backend ${got.pageBackend}`);
   expectThat(got.swBackend === 'wasm', `service worker backend ${got.swBackend}`);
   const texts = got.received.filter((m) => m.type === 'text').map((m) => m.data);
-  expectThat(texts.length === 5 && texts[4] === 'message 5 of 5 from the service worker', `stream texts ${JSON.stringify(texts)}`);
-  expectThat(JSON.stringify(got.received.slice(5)) === JSON.stringify([
-    { type: 'binary', data: [0xde, 0xad, 0xbe, 0xef] },
-    { type: 'ping', data: Array.from(new TextEncoder().encode('still there?')) },
-    { type: 'close', code: 1000, reason: 'done' },
-  ]), `stream tail ${JSON.stringify(got.received.slice(5))}`);
+  expectThat(
+    texts.length === 5 && texts[4] === 'message 5 of 5 from the service worker',
+    `stream texts ${JSON.stringify(texts)}`,
+  );
+  expectThat(
+    JSON.stringify(got.received.slice(5)) ===
+      JSON.stringify([
+        { type: 'binary', data: [0xde, 0xad, 0xbe, 0xef] },
+        { type: 'ping', data: Array.from(new TextEncoder().encode('still there?')) },
+        { type: 'close', code: 1000, reason: 'done' },
+      ]),
+    `stream tail ${JSON.stringify(got.received.slice(5))}`,
+  );
   const echoed = got.echoed;
   expectThat(echoed.length === 4, `echo: ${echoed.length} messages`);
-  expectThat(echoed[0]?.type === 'text' && echoed[0].data === 'hello, service worker', `echo text ${JSON.stringify(echoed[0])}`);
-  expectThat(echoed[1]?.type === 'binary' && echoed[1].data.length === 3000 && echoed[1].data.every((b, i) => b === (i & 0xff)), 'echo binary differs');
-  expectThat(echoed[2]?.type === 'pong' && String.fromCharCode(...echoed[2].data) === 'ping!', `echo pong ${JSON.stringify(echoed[2])}`);
-  expectThat(echoed[3]?.type === 'close' && echoed[3].code === 1000 && echoed[3].reason === 'bye', `echo close ${JSON.stringify(echoed[3])}`);
+  expectThat(
+    echoed[0]?.type === 'text' && echoed[0].data === 'hello, service worker',
+    `echo text ${JSON.stringify(echoed[0])}`,
+  );
+  expectThat(
+    echoed[1]?.type === 'binary' && echoed[1].data.length === 3000 && echoed[1].data.every((b, i) => b === (i & 0xff)),
+    'echo binary differs',
+  );
+  expectThat(
+    echoed[2]?.type === 'pong' && String.fromCharCode(...echoed[2].data) === 'ping!',
+    `echo pong ${JSON.stringify(echoed[2])}`,
+  );
+  expectThat(
+    echoed[3]?.type === 'close' && echoed[3].code === 1000 && echoed[3].reason === 'bye',
+    `echo close ${JSON.stringify(echoed[3])}`,
+  );
   // The page stays readable: its log (a 3000-byte binary message among it) does not widen it past the viewport.
   const width = await page.evaluate(() => ({
     page: document.documentElement.scrollWidth,
@@ -102,7 +124,13 @@ const example = await open('/examples/service-worker/', async (page) => {
   expectThat(width.page <= width.viewport, `example page is ${width.page} px wide in a ${width.viewport} px viewport`);
   return { passed: 10 - problems.length, failed: problems.length, failures: problems, backend: got.pageBackend };
 });
-report({ context: 'service-worker example', variant: 'main', backends: ['auto'], ms: Date.now() - started, ...example });
+report({
+  context: 'service-worker example',
+  variant: 'main',
+  backends: ['auto'],
+  ms: Date.now() - started,
+  ...example,
+});
 
 await browser.close();
 server.close();

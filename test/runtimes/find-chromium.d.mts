@@ -4,4 +4,8 @@ export function findChromium(env?: Record<string, string | undefined>): { path: 
 export function requireAllRuntimes(env?: Record<string, string | undefined>): boolean;
 export function missingChromiumLine(what: string, tried: string[]): string;
 export function requiredChromiumMessage(what: string, tried: string[]): string;
-export function chromiumOrSkip(what: string, skip: (note: string) => never, env?: Record<string, string | undefined>): string;
+export function chromiumOrSkip(
+  what: string,
+  skip: (note: string) => never,
+  env?: Record<string, string | undefined>,
+): string;

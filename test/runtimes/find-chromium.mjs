@@ -13,13 +13,22 @@ import { delimiter, join } from 'node:path';
 
 /** Flags for a headless Chromium on a machine without network: no sandbox (root), no calls home. */
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 /** Inside ms-playwright/chromium-<revision>/: Chrome for Testing builds, then the older Chromium builds. */
-const PLAYWRIGHT_LAYOUTS = [['chrome-linux64', 'chrome'], ['chrome-linux', 'chrome']];
+const PLAYWRIGHT_LAYOUTS = [
+  ['chrome-linux64', 'chrome'],
+  ['chrome-linux', 'chrome'],
+];
 
 const executable = (path) => {
   try {
@@ -31,9 +40,10 @@ const executable = (path) => {
 };
 
 function playwrightCandidates(env) {
-  const base = env.PLAYWRIGHT_BROWSERS_PATH && env.PLAYWRIGHT_BROWSERS_PATH !== '0'
-    ? env.PLAYWRIGHT_BROWSERS_PATH
-    : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright');
+  const base =
+    env.PLAYWRIGHT_BROWSERS_PATH && env.PLAYWRIGHT_BROWSERS_PATH !== '0'
+      ? env.PLAYWRIGHT_BROWSERS_PATH
+      : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright');
   let dirs = [];
   try {
     dirs = readdirSync(base).filter((d) => /^chromium-\d+$/.test(d));
@@ -81,8 +91,10 @@ const HOW = 'apt-get install chromium, or set CHROMIUM_PATH to a Chrome/Chromium
 
 /** The one line that says what was skipped, why, and how to run it. */
 export function missingChromiumLine(what, tried) {
-  return `skipped: ${what} — no Chromium found (looked at ${tried.join('; ')}). To run it: ${HOW}. `
-    + 'WSFRAME_REQUIRE_ALL_RUNTIMES=1 turns this skip into a failure.';
+  return (
+    `skipped: ${what} — no Chromium found (looked at ${tried.join('; ')}). To run it: ${HOW}. ` +
+    'WSFRAME_REQUIRE_ALL_RUNTIMES=1 turns this skip into a failure.'
+  );
 }
 
 /** The failure when WSFRAME_REQUIRE_ALL_RUNTIMES=1 and there is no browser. */

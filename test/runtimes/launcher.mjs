@@ -15,13 +15,19 @@ import utf8Vectors from './utf8-vectors.mjs';
 const g = globalThis;
 const args = g.Deno ? g.Deno.args : g.process.argv.slice(2);
 const variant = args[0] ?? 'main';
-const runtime = g.Deno ? `deno ${g.Deno.version.deno}` : g.Bun ? `bun ${g.Bun.version}` : `node ${g.process.versions.node}`;
+const runtime = g.Deno
+  ? `deno ${g.Deno.version.deno}`
+  : g.Bun
+    ? `bun ${g.Bun.version}`
+    : `node ${g.process.versions.node}`;
 
 if (variant === 'adapter') {
   const name = g.Deno ? 'deno' : g.Bun ? 'bun' : 'node';
   const started = Date.now();
   const result = await runAdapter(await import(`wsframe/${name}`));
-  console.log(`WSFRAME-RESULT ${JSON.stringify({ runtime, variant, backend: 'auto', backends: [], ...result, ms: Date.now() - started })}`);
+  console.log(
+    `WSFRAME-RESULT ${JSON.stringify({ runtime, variant, backend: 'auto', backends: [], ...result, ms: Date.now() - started })}`,
+  );
   if (g.Deno) g.Deno.exit(result.failed === 0 ? 0 : 1);
   else g.process.exit(result.failed === 0 ? 0 : 1);
 }

@@ -8,7 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from './find-chromium.mjs';
-import { PACKAGE_CHECKS, RUNTIMES, cleanUp, describeReport, pack, problemsOf, runVariant, type Packed } from './run.mjs';
+import {
+  PACKAGE_CHECKS,
+  RUNTIMES,
+  cleanUp,
+  describeReport,
+  pack,
+  problemsOf,
+  runVariant,
+  type Packed,
+} from './run.mjs';
 
 let packed: Packed;
 
@@ -16,16 +25,20 @@ beforeAll(async () => {
   packed = await pack();
   console.log(
     `packed ${packed.tarball.split('/').pop()}: ${packed.tarballSize} bytes (${packed.unpackedSize} unpacked, ` +
-    `${packed.files.length} files: ${packed.files.join(' ')}); embedded WASM ${packed.wasmSize} bytes`,
+      `${packed.files.length} files: ${packed.files.join(' ')}); embedded WASM ${packed.wasmSize} bytes`,
   );
 }, 120_000);
 
 afterAll(cleanUp);
 
 describe('the packed package', () => {
-  it.each(Object.keys(PACKAGE_CHECKS))('%s', async (name) => {
-    expect(await PACKAGE_CHECKS[name]!(packed)).toBeNull();
-  }, 120_000);
+  it.each(Object.keys(PACKAGE_CHECKS))(
+    '%s',
+    async (name) => {
+      expect(await PACKAGE_CHECKS[name]!(packed)).toBeNull();
+    },
+    120_000,
+  );
 });
 
 describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('runtime matrix — %s', (_name, runtime) => {

@@ -45,14 +45,21 @@ export async function pack() {
   const pkgDir = join(appDir, 'node_modules', 'wsframe');
   mkdirSync(pkgDir, { recursive: true });
   await run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
-  writeFileSync(join(appDir, 'package.json'), `${JSON.stringify({ name: 'wsframe-runtime-matrix', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(appDir, 'package.json'),
+    `${JSON.stringify({ name: 'wsframe-runtime-matrix', private: true, type: 'module' }, null, 2)}\n`,
+  );
   const runtimes = join(appDir, 'runtimes');
   mkdirSync(runtimes, { recursive: true });
-  for (const file of ['cases.mjs', 'catalogue.mjs', 'launcher.mjs', 'require.cjs']) cpSync(join(here, file), join(runtimes, file));
+  for (const file of ['cases.mjs', 'catalogue.mjs', 'launcher.mjs', 'require.cjs'])
+    cpSync(join(here, file), join(runtimes, file));
   cpSync(join(here, 'browser'), join(runtimes, 'browser'), { recursive: true });
   cpSync(join(root, 'examples', 'service-worker'), join(appDir, 'examples', 'service-worker'), { recursive: true });
   const vectors = readFileSync(join(root, 'test', 'fixtures', 'utf8-cases.json'), 'utf8');
-  writeFileSync(join(runtimes, 'utf8-vectors.mjs'), `// Generated from test/fixtures/utf8-cases.json.\nexport default ${vectors.trim()};\n`);
+  writeFileSync(
+    join(runtimes, 'utf8-vectors.mjs'),
+    `// Generated from test/fixtures/utf8-cases.json.\nexport default ${vectors.trim()};\n`,
+  );
   const index = readFileSync(join(pkgDir, 'dist', 'index.js'), 'utf8');
   const base64 = index.match(/["'`](AGFzbQ[A-Za-z0-9+/=]+)["'`]/)?.[1] ?? '';
   const wasmSize = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
@@ -75,8 +82,11 @@ export function cleanUp() {
 
 const read = (packed, file) => readFileSync(join(packed.pkgDir, 'dist', file), 'utf8');
 /** The tarball's files under dist/ (relative to it) whose path starts with one of `prefixes`. */
-const distFiles = (packed, prefixes) => packed.files.filter((f) => f.startsWith('dist/')).map((f) => f.slice(5))
-  .filter((f) => prefixes.some((p) => f.startsWith(p)));
+const distFiles = (packed, prefixes) =>
+  packed.files
+    .filter((f) => f.startsWith('dist/'))
+    .map((f) => f.slice(5))
+    .filter((f) => prefixes.some((p) => f.startsWith(p)));
 
 /** Every check on the packed package (name → check); a check resolves null when fine, else the problem. */
 export const PACKAGE_CHECKS = {
@@ -94,21 +104,36 @@ export const PACKAGE_CHECKS = {
   },
   // wsframe/js: the bundled dist/js.{js,cjs} and the tree of modules for bundlers, dist/esm-js/.
   'wsframe/js bundles carry no WASM bytes or glue': async (packed) => {
-    const found = distFiles(packed, ['js.', 'esm-js/']).filter((f) => /WebAssembly\./.test(read(packed, f))
-      || read(packed, f).includes(WASM_BASE64_PREFIX));
+    const found = distFiles(packed, ['js.', 'esm-js/']).filter(
+      (f) => /WebAssembly\./.test(read(packed, f)) || read(packed, f).includes(WASM_BASE64_PREFIX),
+    );
     return found.length ? `WASM base64 or WebAssembly calls found in ${found.join(', ')}` : null;
   },
   'wsframe bundles embed the WASM': async (packed) => {
-    const missing = ['index.js', 'index.cjs', 'esm/generated/wasm.js']
-      .filter((f) => !read(packed, f).includes(WASM_BASE64_PREFIX));
+    const missing = ['index.js', 'index.cjs', 'esm/generated/wasm.js'].filter(
+      (f) => !read(packed, f).includes(WASM_BASE64_PREFIX),
+    );
     return missing.length ? `no WASM base64 in ${missing.join(', ')}` : null;
   },
   'the tarball holds only dist/, README.md and package.json': async (packed) => {
-    const extra = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json' && !/^LICEN[CS]E/i.test(f));
-    const expected = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'js.js', 'js.cjs', 'js.d.ts', 'js.d.cts',
-      'esm/index.js', 'esm-js/js.js'];
+    const extra = packed.files.filter(
+      (f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json' && !/^LICEN[CS]E/i.test(f),
+    );
+    const expected = [
+      'index.js',
+      'index.cjs',
+      'index.d.ts',
+      'index.d.cts',
+      'js.js',
+      'js.cjs',
+      'js.d.ts',
+      'js.d.cts',
+      'esm/index.js',
+      'esm-js/js.js',
+    ];
     const missing = expected.filter((f) => !packed.files.includes(`dist/${f}`));
-    if (extra.length || missing.length) return `unexpected: ${extra.join(', ') || '-'}; missing: ${missing.join(', ') || '-'}`;
+    if (extra.length || missing.length)
+      return `unexpected: ${extra.join(', ') || '-'}; missing: ${missing.join(', ') || '-'}`;
     return null;
   },
 };
@@ -120,7 +145,9 @@ export const PACKAGE_CHECKS = {
 let node24 = null;
 /** The Node 24 binary from the npm `node@24` package (downloaded once into the npx cache). */
 async function node24Path() {
-  node24 ??= run('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { cwd: work }).then(({ stdout }) => stdout.trim());
+  node24 ??= run('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { cwd: work }).then(({ stdout }) =>
+    stdout.trim(),
+  );
   return node24;
 }
 
@@ -129,10 +156,33 @@ async function node24Path() {
  * lines (Chromium: one per browser context). `browser`: needs a Chromium (skipped when there is none).
  */
 export const RUNTIMES = [
-  { name: 'node 20', expectVersion: /^20\./, command: async (variant) => [process.execPath, launcherArgs(variant)], variants: ['main', 'js', 'require', 'env', 'adapter'] },
-  { name: 'node 24', expectVersion: /^24\./, command: async (variant) => [await node24Path(), launcherArgs(variant)], variants: ['main'] },
-  { name: 'deno 2.9', expectVersion: /^2\.9\./, command: async (variant) => [bin('deno'), ['run', ...(variant === 'adapter' ? ['--allow-net=127.0.0.1'] : []), ...launcherArgs(variant)]], variants: ['main', 'js', 'nowasm', 'adapter'] },
-  { name: 'bun 1.4', expectVersion: /^1\.4\./, command: async (variant) => [bin('bun'), launcherArgs(variant)], variants: ['main', 'js', 'adapter'] },
+  {
+    name: 'node 20',
+    expectVersion: /^20\./,
+    command: async (variant) => [process.execPath, launcherArgs(variant)],
+    variants: ['main', 'js', 'require', 'env', 'adapter'],
+  },
+  {
+    name: 'node 24',
+    expectVersion: /^24\./,
+    command: async (variant) => [await node24Path(), launcherArgs(variant)],
+    variants: ['main'],
+  },
+  {
+    name: 'deno 2.9',
+    expectVersion: /^2\.9\./,
+    command: async (variant) => [
+      bin('deno'),
+      ['run', ...(variant === 'adapter' ? ['--allow-net=127.0.0.1'] : []), ...launcherArgs(variant)],
+    ],
+    variants: ['main', 'js', 'nowasm', 'adapter'],
+  },
+  {
+    name: 'bun 1.4',
+    expectVersion: /^1\.4\./,
+    command: async (variant) => [bin('bun'), launcherArgs(variant)],
+    variants: ['main', 'js', 'adapter'],
+  },
   {
     name: 'chromium',
     expectVersion: /^\d+\./,
@@ -143,7 +193,9 @@ export const RUNTIMES = [
 ];
 
 function launcherArgs(variant) {
-  return variant === 'require' ? [join(appDir, 'runtimes', 'require.cjs')] : [join(appDir, 'runtimes', 'launcher.mjs'), variant];
+  return variant === 'require'
+    ? [join(appDir, 'runtimes', 'require.cjs')]
+    : [join(appDir, 'runtimes', 'launcher.mjs'), variant];
 }
 
 /** Start one variant; resolve with its reports (parsed WSFRAME-RESULT lines), exit code and output. */
@@ -153,7 +205,13 @@ export async function runVariant(runtime, variant, { timeout = 240_000 } = {}) {
   try {
     [command, args] = await runtime.command(variant);
   } catch (error) {
-    return { runtime: runtime.name, variant, code: -1, output: `cannot start ${runtime.name}: ${error.message}`, reports: [] };
+    return {
+      runtime: runtime.name,
+      variant,
+      code: -1,
+      output: `cannot start ${runtime.name}: ${error.message}`,
+      reports: [],
+    };
   }
   const env = { ...process.env, NO_COLOR: '1' };
   delete env.WSFRAME_NO_WASM;
@@ -173,7 +231,10 @@ export async function runVariant(runtime, variant, { timeout = 240_000 } = {}) {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const reports = output.split('\n').filter((l) => l.startsWith('WSFRAME-RESULT ')).map((l) => JSON.parse(l.slice(15)));
+      const reports = output
+        .split('\n')
+        .filter((l) => l.startsWith('WSFRAME-RESULT '))
+        .map((l) => JSON.parse(l.slice(15)));
       done({ runtime: runtime.name, variant, code, output, reports });
     });
   });
@@ -184,11 +245,15 @@ export function problemsOf(runtime, result) {
   const problems = [];
   if (result.reports.length === 0) problems.push(`no result (exit ${result.code}):\n${result.output.slice(-3000)}`);
   for (const r of result.reports) {
-    const version = String(r.runtime ?? '').split(' ').pop();
+    const version = String(r.runtime ?? '')
+      .split(' ')
+      .pop();
     if (!runtime.expectVersion.test(version)) problems.push(`ran on ${r.runtime}, expected ${runtime.name}`);
-    if (r.failed > 0 || r.passed === 0) problems.push(`${r.context ?? r.variant}: ${r.failed} failed, ${r.passed} passed\n  ${r.failures.join('\n  ')}`);
+    if (r.failed > 0 || r.passed === 0)
+      problems.push(`${r.context ?? r.variant}: ${r.failed} failed, ${r.passed} passed\n  ${r.failures.join('\n  ')}`);
   }
-  if (result.code !== 0 && result.reports.length > 0) problems.push(`exit code ${result.code}:\n${result.output.slice(-2000)}`);
+  if (result.code !== 0 && result.reports.length > 0)
+    problems.push(`exit code ${result.code}:\n${result.output.slice(-2000)}`);
   return problems;
 }
 
@@ -218,7 +283,9 @@ export async function pool(tasks, limit) {
 async function main() {
   const started = Date.now();
   const packed = await pack();
-  console.log(`packed ${packed.tarball.split('/').pop()}: ${packed.tarballSize} bytes (${packed.unpackedSize} unpacked, ${packed.files.length} files); embedded WASM ${packed.wasmSize} bytes`);
+  console.log(
+    `packed ${packed.tarball.split('/').pop()}: ${packed.tarballSize} bytes (${packed.unpackedSize} unpacked, ${packed.files.length} files); embedded WASM ${packed.wasmSize} bytes`,
+  );
   let failures = 0;
   for (const [name, check] of Object.entries(PACKAGE_CHECKS)) {
     const problem = await check(packed);

@@ -22,7 +22,9 @@ const server = createServer((socket) => {
     const request = head.subarray(0, end).toString('latin1');
     const path = request.split(' ', 2)[1];
     const key = /^sec-websocket-key:[ \t]*(\S+)/im.exec(request)?.[1] ?? '';
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
     socket.write(
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,

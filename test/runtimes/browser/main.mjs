@@ -11,7 +11,9 @@ const variant = new URLSearchParams(location.search).get('variant') ?? 'main';
 
 async function run() {
   if (variant === 'nowasm') globalThis.WSFRAME_NO_WASM = true;
-  const wsframe = await import(variant === 'js' ? '/node_modules/wsframe/dist/js.js' : '/node_modules/wsframe/dist/index.js');
+  const wsframe = await import(
+    variant === 'js' ? '/node_modules/wsframe/dist/js.js' : '/node_modules/wsframe/dist/index.js'
+  );
   const started = Date.now();
   const problems = [];
   let checks = 0;
@@ -48,8 +50,22 @@ async function run() {
   let result = { passed: checks - problems.length, failed: problems.length, failures: problems };
   if (expect === 'wasm') result = merge(result, await checkBackend(wsframe, { expect }));
   const backends = expect === 'wasm' ? ['wasm', 'js'] : ['js'];
-  if (variant === 'main' || variant === 'js') result = merge(result, await runCases(wsframe, { backends, utf8Vectors }));
-  return { variant, context: 'main thread', backend: wsframe.activeBackend(), backends, ...result, ms: Date.now() - started };
+  if (variant === 'main' || variant === 'js')
+    result = merge(result, await runCases(wsframe, { backends, utf8Vectors }));
+  return {
+    variant,
+    context: 'main thread',
+    backend: wsframe.activeBackend(),
+    backends,
+    ...result,
+    ms: Date.now() - started,
+  };
 }
 
-window.wsframeResult = run().catch((error) => ({ variant, context: 'main thread', passed: 0, failed: 1, failures: [String(error && error.stack || error)] }));
+window.wsframeResult = run().catch((error) => ({
+  variant,
+  context: 'main thread',
+  passed: 0,
+  failed: 1,
+  failures: [String(error?.stack || error)],
+}));

@@ -9,14 +9,28 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('message', (event) => {
   const [port] = event.ports;
-  event.waitUntil((async () => {
-    const started = Date.now();
-    try {
-      let result = await checkBackend(wsframe, { expect: 'wasm' });
-      result = merge(result, await runCases(wsframe, { backends: ['wasm', 'js'], utf8Vectors }));
-      port.postMessage({ context: 'service worker', variant: 'main', backend: wsframe.activeBackend(), backends: ['wasm', 'js'], ...result, ms: Date.now() - started });
-    } catch (error) {
-      port.postMessage({ context: 'service worker', passed: 0, failed: 1, failures: [String(error && error.stack || error)] });
-    }
-  })());
+  event.waitUntil(
+    (async () => {
+      const started = Date.now();
+      try {
+        let result = await checkBackend(wsframe, { expect: 'wasm' });
+        result = merge(result, await runCases(wsframe, { backends: ['wasm', 'js'], utf8Vectors }));
+        port.postMessage({
+          context: 'service worker',
+          variant: 'main',
+          backend: wsframe.activeBackend(),
+          backends: ['wasm', 'js'],
+          ...result,
+          ms: Date.now() - started,
+        });
+      } catch (error) {
+        port.postMessage({
+          context: 'service worker',
+          passed: 0,
+          failed: 1,
+          failures: [String(error?.stack || error)],
+        });
+      }
+    })(),
+  );
 });

@@ -7,7 +7,19 @@ const started = Date.now();
 try {
   let result = await checkBackend(wsframe, { expect: 'wasm' });
   result = merge(result, await runCases(wsframe, { backends: ['wasm', 'js'], utf8Vectors }));
-  postMessage({ context: 'dedicated worker', variant: 'main', backend: wsframe.activeBackend(), backends: ['wasm', 'js'], ...result, ms: Date.now() - started });
+  postMessage({
+    context: 'dedicated worker',
+    variant: 'main',
+    backend: wsframe.activeBackend(),
+    backends: ['wasm', 'js'],
+    ...result,
+    ms: Date.now() - started,
+  });
 } catch (error) {
-  postMessage({ context: 'dedicated worker', passed: 0, failed: 1, failures: [String(error && error.stack || error)] });
+  postMessage({
+    context: 'dedicated worker',
+    passed: 0,
+    failed: 1,
+    failures: [String(error?.stack || error)],
+  });
 }
