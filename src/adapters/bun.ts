@@ -3,14 +3,14 @@
  * wsframe's own HTTP/1.1 handshake. Same API as `wsframe/node` and `wsframe/deno`.
  */
 import {
-  Endpoint,
+  type ClientCoreOptions,
+  coalesce,
   ServerCore,
+  type ServerCoreOptions,
+  startClient,
+  type Transport,
   WebSocketConnection,
   WebSocketServer,
-  coalesce,
-  type EndpointOptions,
-  type ServerCoreOptions,
-  type Transport,
 } from './core.js';
 
 export * from './shared.js';
@@ -219,10 +219,7 @@ export async function serve<Data = unknown>(options: BunServeOptions<Data> = {})
 }
 
 /** Options of `connect`. */
-export interface BunConnectOptions<Data = unknown> extends EndpointOptions<Data> {
-  protocols?: readonly string[];
-  origin?: string;
-  headers?: Record<string, string>;
+export interface BunConnectOptions<Data = unknown> extends ClientCoreOptions<Data> {
   /** TLS options for `wss://` (e.g. `ca`). */
   tls?: BunTlsOptions;
 }
@@ -232,26 +229,13 @@ export async function connect<Data = unknown>(
   url: string | URL,
   options: BunConnectOptions<Data> = {},
 ): Promise<WebSocketConnection<Data>> {
-  const target = new URL(url);
-  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
-  }
-  const secure = target.protocol === 'wss:';
-  const hostname = target.hostname.replace(/^\[|\]$/g, '');
-  const endpoint = new Endpoint<Data>(options, 'client', false);
-  const connection = endpoint.newConnection('client', {
-    host: target.host,
-    path: `${target.pathname || '/'}${target.search}`,
-    protocols: options.protocols,
-    origin: options.origin,
-    headers: options.headers,
-  });
+  const { url: target, secure, hostname, port, endpoint, connection } = startClient(url, options, false);
   // Bun reports a failed TLS handshake (an untrusted certificate) only here, then closes the socket: reject
   // `connect` with that error rather than "connection closed during the opening handshake".
   let failure: Error | undefined;
   const socket = await bun().connect({
     hostname,
-    port: Number(target.port || (secure ? 443 : 80)),
+    port,
     tls: secure ? { serverName: hostname, ...options.tls } : undefined,
     socket: {
       ...handlers(() => {}),

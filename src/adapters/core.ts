@@ -118,6 +118,16 @@ export interface EndpointOptions<Data = unknown> extends WebSocketHandlers<Data>
   perMessageDeflate?: PerMessageDeflate;
 }
 
+/** Client options, the same on every runtime (each adapter adds its TLS trust option). */
+export interface ClientCoreOptions<Data = unknown> extends EndpointOptions<Data> {
+  /** Subprotocols to offer, in preference order. */
+  protocols?: readonly string[];
+  /** An `Origin` header (browsers send one; other clients usually don't). */
+  origin?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
 /** What the server's `upgrade` hook sees of a request. */
 export interface UpgradeInfo {
   /** The request target, e.g. `'/chat?room=1'`. */
@@ -1017,4 +1027,44 @@ export class WebSocketServer<Data = unknown> {
     await this.core.close(code, reason, timeout);
     await listening;
   }
+}
+
+/** Where a client connects and the sans-I/O half of it: what every adapter's `connect` starts from. */
+export interface ClientStart<Data> {
+  url: URL;
+  secure: boolean;
+  /** Without IPv6 brackets. */
+  hostname: string;
+  port: number;
+  endpoint: Endpoint<Data>;
+  connection: Connection;
+}
+
+/** Check a `ws://`/`wss://` URL (a TypeError otherwise) and make the client's Endpoint and Connection. */
+export function startClient<Data>(
+  url: string | URL,
+  options: ClientCoreOptions<Data>,
+  inPlace: boolean,
+): ClientStart<Data> {
+  const target = new URL(url);
+  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
+    throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
+  }
+  const secure = target.protocol === 'wss:';
+  const endpoint = new Endpoint<Data>(options, 'client', inPlace);
+  const connection = endpoint.newConnection('client', {
+    host: target.host,
+    path: `${target.pathname || '/'}${target.search}`,
+    protocols: options.protocols,
+    origin: options.origin,
+    headers: options.headers,
+  });
+  return {
+    url: target,
+    secure,
+    hostname: target.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(target.port || (secure ? 443 : 80)),
+    endpoint,
+    connection,
+  };
 }

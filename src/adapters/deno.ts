@@ -4,14 +4,14 @@
  * `wsframe/bun`. Needs `--allow-net`.
  */
 import {
-  Endpoint,
+  type ClientCoreOptions,
+  coalesce,
   ServerCore,
+  type ServerCoreOptions,
+  startClient,
+  type Transport,
   WebSocketConnection,
   WebSocketServer,
-  coalesce,
-  type EndpointOptions,
-  type ServerCoreOptions,
-  type Transport,
 } from './core.js';
 
 export * from './shared.js';
@@ -230,10 +230,7 @@ export async function serve<Data = unknown>(options: DenoServeOptions<Data> = {}
 }
 
 /** Options of `connect`. */
-export interface DenoConnectOptions<Data = unknown> extends EndpointOptions<Data> {
-  protocols?: readonly string[];
-  origin?: string;
-  headers?: Record<string, string>;
+export interface DenoConnectOptions<Data = unknown> extends ClientCoreOptions<Data> {
   /** Extra CA certificates (PEM) for `wss://`. */
   caCerts?: string[];
 }
@@ -243,13 +240,7 @@ export async function connect<Data = unknown>(
   url: string | URL,
   options: DenoConnectOptions<Data> = {},
 ): Promise<WebSocketConnection<Data>> {
-  const target = new URL(url);
-  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
-  }
-  const secure = target.protocol === 'wss:';
-  const hostname = target.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(target.port || (secure ? 443 : 80));
+  const { url: target, secure, hostname, port, endpoint, connection } = startClient(url, options, false);
   const conn = secure
     ? await deno().connectTls({ hostname, port, caCerts: options.caCerts })
     : await deno().connect({ hostname, port });
@@ -263,14 +254,6 @@ export async function connect<Data = unknown>(
       throw error;
     }
   }
-  const endpoint = new Endpoint<Data>(options, 'client', false);
-  const connection = endpoint.newConnection('client', {
-    host: target.host,
-    path: `${target.pathname || '/'}${target.search}`,
-    protocols: options.protocols,
-    origin: options.origin,
-    headers: options.headers,
-  });
   const transport = new DenoTransport(conn);
   const peer = { remoteAddress: conn.remoteAddr.hostname ?? '', remotePort: conn.remoteAddr.port ?? 0 };
   const ws = new WebSocketConnection<Data>(endpoint, transport, peer, connection);

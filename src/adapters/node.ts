@@ -24,16 +24,16 @@ import {
 } from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import {
-  Endpoint,
+  type BroadcastMessage,
+  type ClientCoreOptions,
+  coalesce,
+  type PubSub,
   ServerCore,
+  type ServerCoreOptions,
+  startClient,
+  type Transport,
   WebSocketConnection,
   WebSocketServer,
-  coalesce,
-  type BroadcastMessage,
-  type EndpointOptions,
-  type PubSub,
-  type ServerCoreOptions,
-  type Transport,
 } from './core.js';
 import { buildRejectResponse } from '../handshake.js';
 
@@ -228,13 +228,7 @@ export function attach<Data = unknown>(
 }
 
 /** Options of `connect`. */
-export interface NodeConnectOptions<Data = unknown> extends EndpointOptions<Data> {
-  /** Subprotocols to offer, in preference order. */
-  protocols?: readonly string[];
-  /** An `Origin` header (browsers send one; other clients usually don't). */
-  origin?: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
+export interface NodeConnectOptions<Data = unknown> extends ClientCoreOptions<Data> {
   /** TLS options for `wss://` (e.g. `ca` for a private CA, `servername`). */
   tls?: ConnectionOptions;
 }
@@ -251,21 +245,7 @@ export async function connect<Data = unknown>(
   url: string | URL,
   options: NodeConnectOptions<Data> = {},
 ): Promise<WebSocketConnection<Data>> {
-  const target = new URL(url);
-  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    throw new TypeError(`wsframe: connect() takes a ws:// or wss:// URL, not ${target.protocol}`);
-  }
-  const secure = target.protocol === 'wss:';
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(target.port || (secure ? 443 : 80));
-  const endpoint = new Endpoint<Data>(options, 'client', true);
-  const connection = endpoint.newConnection('client', {
-    host: target.host,
-    path: `${target.pathname || '/'}${target.search}`,
-    protocols: options.protocols,
-    origin: options.origin,
-    headers: options.headers,
-  });
+  const { url: target, secure, hostname: host, port, endpoint, connection } = startClient(url, options, true);
   const socket = secure
     ? tlsConnect({ servername: /^[\d.]+$|:/.test(host) ? undefined : host, ...options.tls, host, port })
     : netConnect({ host, port });
