@@ -3,7 +3,8 @@
 //
 //   node examples/client.mjs ws://127.0.0.1:8080/ hello 'κόσμε'   # sends each word, prints the echoes, closes
 //
-// Importable: `connect(url, { onEvent })` returns `{ send, close, closed }`.
+// Importable: `connect(url, { onEvent })` returns `{ send, close, closed }`; pass `perMessageDeflate: deflate()`
+// (from wsframe/deflate, here ../dist/deflate.js) to offer compression.
 import { connect as tcp } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Connection } from '../dist/index.js';
@@ -12,13 +13,13 @@ import { Connection } from '../dist/index.js';
  * Open a WebSocket to a `ws://` URL. `onEvent(event, client)` sees every Connection event ('open', 'text',
  * 'binary', 'ping', 'pong', 'close', 'error'). `closed` resolves to `{ code, reason }` once TCP is gone.
  */
-export function connect(url, { protocols, backend = 'auto', onEvent = () => {} } = {}) {
+export function connect(url, { protocols, backend = 'auto', perMessageDeflate, onEvent = () => {} } = {}) {
   const { protocol, hostname, port, host, pathname, search } = new URL(url);
   if (protocol !== 'ws:') throw new Error('this example speaks ws:// only');
   const connection = new Connection({
     role: 'client',
     backend,
-    handshake: { host, path: pathname + search, protocols },
+    handshake: { host, path: pathname + search, protocols, perMessageDeflate },
   });
   const socket = tcp({ host: hostname, port: Number(port || 80) });
   socket.setNoDelay(true);

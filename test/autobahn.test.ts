@@ -95,6 +95,28 @@ describe('permessage-deflate: groups 12 and 13 against servers (quick: 4 cases p
   }
 });
 
+describe('permessage-deflate: groups 12 and 13 against clients (quick: 4 cases per subgroup, 10 messages each)', () => {
+  const COMPRESSION_COUNT = quick ? 48 : 216;
+  // Both clients offer `permessage-deflate; client_max_window_bits` (browsers' offer, ws's default): without
+  // `client_no_context_takeover` in the offer, Autobahn's accept rules of 13.2, 13.5 and 13.6 decline it.
+  const unimplemented = (id: string): boolean => /^13\.[256]\./.test(id);
+  for (const agent of ['wsframe-client-wasm', 'wsframe-client-js', 'ws-client'] as const) {
+    it(
+      `${agent}: all OK but UNIMPLEMENTED on 13.2, 13.5 and 13.6 (its offer cannot be asked for no takeover)`,
+      async () => {
+        const report = await runAgent(agent, { quick, groups: 'compression' });
+        console.log(`${agent} groups 12–13${quick ? ' (quick)' : ''}: ${summaryLines(report.results).join(' | ')}`);
+        expect(report.results).toHaveLength(COMPRESSION_COUNT);
+        expect(explain(report.results)).toEqual([]);
+        const ids = report.results.map((r) => r.id);
+        expect(byStatus(report.results, 'UNIMPLEMENTED')).toEqual(ids.filter(unimplemented));
+        expect(byStatus(report.results, 'OK')).toEqual(ids.filter((id) => !unimplemented(id)));
+      },
+      TIMEOUT,
+    );
+  }
+});
+
 describe('ws scores as Autobahn reports for it (a check of the driver)', () => {
   for (const agent of ['ws-server', 'ws-client'] as const) {
     it(

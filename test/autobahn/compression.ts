@@ -51,6 +51,87 @@ function offer(requestNoContextTakeover = false, requestMaxWindowBits = 0): stri
   return s;
 }
 
+/**
+ * A client's offer as Autobahn's server side reads it: what the client can follow (`client_*` parameters) and what
+ * it asks of the server (`server_*`).
+ */
+export interface ClientOffer {
+  /** `client_no_context_takeover` offered: the client can be asked to drop its context. */
+  acceptNoContextTakeover: boolean;
+  /** `client_max_window_bits` offered (with or without a value): the client can be given a window. */
+  acceptMaxWindowBits: boolean;
+  /** `server_no_context_takeover` asked for. */
+  requestNoContextTakeover: boolean;
+  /** `server_max_window_bits=N` asked for, else 0. */
+  requestMaxWindowBits: number;
+}
+
+/** The permessage-deflate offers in a client's `Sec-WebSocket-Extensions`, in order; malformed ones are skipped. */
+export function readOffers(field: string | undefined): ClientOffer[] {
+  const offers: ClientOffer[] = [];
+  for (const element of (field ?? '').split(',')) {
+    const [name, ...params] = element.split(';').map((p) => p.trim());
+    if (name !== 'permessage-deflate') continue;
+    const offer: ClientOffer = {
+      acceptNoContextTakeover: false,
+      acceptMaxWindowBits: false,
+      requestNoContextTakeover: false,
+      requestMaxWindowBits: 0,
+    };
+    let valid = true;
+    for (const param of params) {
+      const [key, value] = param.split('=').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+      if (key === 'client_no_context_takeover' && value === undefined) offer.acceptNoContextTakeover = true;
+      else if (key === 'server_no_context_takeover' && value === undefined) offer.requestNoContextTakeover = true;
+      else if (key === 'client_max_window_bits' && (value === undefined || /^(9|1[0-5]|8)$/.test(value)))
+        offer.acceptMaxWindowBits = true;
+      else if (key === 'server_max_window_bits' && value !== undefined && /^(9|1[0-5]|8)$/.test(value))
+        offer.requestMaxWindowBits = Number(value);
+      else valid = false;
+    }
+    if (valid) offers.push(offer);
+  }
+  return offers;
+}
+
+/**
+ * Autobahn's PerMessageDeflateOfferAccept: the response to `offer`, granting what the client asked of the
+ * server and asking the client for no context takeover and/or a window of `maxWindowBits` (0: nothing).
+ */
+function acceptOffer(offer: ClientOffer, noContextTakeover: boolean, maxWindowBits: number): string {
+  let s = 'permessage-deflate';
+  if (offer.requestNoContextTakeover) s += '; server_no_context_takeover';
+  if (offer.requestMaxWindowBits !== 0) s += `; server_max_window_bits=${offer.requestMaxWindowBits}`;
+  if (noContextTakeover) s += '; client_no_context_takeover';
+  if (maxWindowBits !== 0) s += `; client_max_window_bits=${maxWindowBits}`;
+  return s;
+}
+
+/**
+ * The fuzzer as a server (testing a client): the response to the client's offers, or null to decline, as each of
+ * Autobahn's accept rules does — 13.1 (and 12.x) take the first offer as it is; 13.2–13.6 ask the client for
+ * (no context takeover, window bits) = (yes, –), (no, 9), (no, 15), (yes, 9), (yes, 15), each only from an offer
+ * that says the client can follow it; 13.7 tries 13.5's rule, then 13.2's, then 13.1's.
+ */
+type AcceptRule = (offers: ClientOffer[]) => string | null;
+const acceptWith =
+  (noContextTakeover: boolean, maxWindowBits: number): AcceptRule =>
+  (offers) => {
+    const fits = offers.find(
+      (o) => (!noContextTakeover || o.acceptNoContextTakeover) && (maxWindowBits === 0 || o.acceptMaxWindowBits),
+    );
+    return fits ? acceptOffer(fits, noContextTakeover, maxWindowBits) : null;
+  };
+const GROUP13_ACCEPTS: AcceptRule[] = [
+  acceptWith(false, 0),
+  acceptWith(true, 0),
+  acceptWith(false, 9),
+  acceptWith(false, 15),
+  acceptWith(true, 9),
+  acceptWith(true, 15),
+  (offers) => acceptWith(true, 9)(offers) ?? acceptWith(true, 0)(offers) ?? acceptWith(false, 0)(offers),
+];
+
 /** 13.1–13.7: what the fuzzer offers (several offers in order for 13.7). */
 const GROUP13_OFFERS: string[] = [
   offer(),
@@ -122,6 +203,7 @@ function compressionCase(
   id: string,
   corpus: Corpus,
   deflateOffer: string,
+  deflateAccept: AcceptRule,
   offerText: string,
   len: number,
   fragment: number,
@@ -146,9 +228,17 @@ function compressionCase(
     expectation: "Receive echo'ed messages (with payload as sent). Timeout case after 60 secs.",
     seconds: 60,
     deflateOffer,
+    deflateAccept,
     onOpen(c) {
       c.expected.OK = [];
       c.expectedClose = { closedByMe: true, closeCode: [1000], requireClean: true };
+      if (!c.compressing && c.isServer) {
+        // Autobahn: a client whose offer the case's accept rule cannot take gets UNIMPLEMENTED, not FAILED.
+        c.result = 'permessage-deflate was not agreed: the offer lacks what this case asks of the client';
+        c.unimplemented = true;
+        c.sendClose(1000);
+        return;
+      }
       if (!c.compressing) {
         c.result = 'permessage-deflate was not agreed';
         c.violations.push('the server declined permessage-deflate');
@@ -186,7 +276,18 @@ export function compressionCases(quick: boolean): CaseDef[] {
   CORPORA.forEach((corpus, g) => {
     SIZES.forEach(([len, fragment], i) => {
       if (pick(i + 1))
-        out.push(compressionCase(`12.${g + 1}.${i + 1}`, corpus, offer(), 'the default offer', len, fragment, count));
+        out.push(
+          compressionCase(
+            `12.${g + 1}.${i + 1}`,
+            corpus,
+            offer(),
+            GROUP13_ACCEPTS[0]!,
+            'the default offer',
+            len,
+            fragment,
+            count,
+          ),
+        );
     });
   });
   GROUP13_OFFERS.forEach((deflateOffer, g) => {
@@ -197,6 +298,7 @@ export function compressionCases(quick: boolean): CaseDef[] {
             `13.${g + 1}.${i + 1}`,
             CORPORA[0]!,
             deflateOffer,
+            GROUP13_ACCEPTS[g]!,
             `offer "${deflateOffer}"`,
             len,
             fragment,
@@ -256,11 +358,14 @@ export class ZlibDeflate {
   private sentHistory = Buffer.alloc(0);
   private receivedHistory = Buffer.alloc(0);
   private readonly ourBits: number;
+  private readonly theirBits: number;
   private readonly ourTakeover: boolean;
   private readonly theirTakeover: boolean;
 
   constructor(agreement: Agreement, fuzzerIsServer: boolean) {
     this.ourBits = Math.max(9, fuzzerIsServer ? agreement.serverMaxWindowBits : agreement.clientMaxWindowBits);
+    // The peer's agreed window, not 15: a peer that refers further back than it agreed to fails the inflate.
+    this.theirBits = fuzzerIsServer ? agreement.clientMaxWindowBits : agreement.serverMaxWindowBits;
     this.ourTakeover = !(fuzzerIsServer ? agreement.serverNoContextTakeover : agreement.clientNoContextTakeover);
     this.theirTakeover = !(fuzzerIsServer ? agreement.clientNoContextTakeover : agreement.serverNoContextTakeover);
   }
@@ -278,7 +383,7 @@ export class ZlibDeflate {
   decompress(payload: Uint8Array): Uint8Array {
     const dictionary = this.theirTakeover && this.receivedHistory.length > 0 ? this.receivedHistory : undefined;
     const out = inflateRawSync(Buffer.concat([payload, TAIL]), {
-      windowBits: 15,
+      windowBits: this.theirBits,
       dictionary,
       finishFlush: constants.Z_SYNC_FLUSH,
     });

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { readAgreement, type Agreement } from './compression.js';
+import { readAgreement, readOffers, type Agreement } from './compression.js';
 import { Fuzzer, type CaseDef, type CaseResult } from './fuzzer.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -174,10 +174,19 @@ export async function fuzzClient(
       return;
     }
     waiting.delete(n);
+    // Groups 12–13: answer the client's permessage-deflate offers by the case's accept rule (RFC 7692 §5).
+    const offered = req.headers['sec-websocket-extensions'];
+    const response = def.deflateAccept?.(readOffers(Array.isArray(offered) ? offered.join(',') : offered)) ?? null;
+    const agreement = response === null ? null : readAgreement(response);
     socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(key)}\r\n\r\n`,
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept(key)}\r\n` +
+        (response === null ? '' : `Sec-WebSocket-Extensions: ${response}\r\n`) +
+        '\r\n',
     );
-    deliver({ fuzzer: new Fuzzer({ socket, isServer: true, def, timeScale: options.timeScale, head }), socket });
+    const deflate = agreement === null || typeof agreement === 'string' ? undefined : agreement;
+    const fuzzer = new Fuzzer({ socket, isServer: true, def, timeScale: options.timeScale, head, deflate });
+    deliver({ fuzzer, socket });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

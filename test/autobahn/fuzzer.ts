@@ -5,7 +5,7 @@
  * closing behaviour (who closed, clean or not, which code).
  */
 import type { Socket } from 'node:net';
-import { ZlibDeflate, type Agreement } from './compression.js';
+import { ZlibDeflate, type Agreement, type ClientOffer } from './compression.js';
 import {
   OP,
   applyMask,
@@ -18,10 +18,10 @@ import {
   type FrameIn,
 } from './wire.js';
 
-export type Behavior = 'OK' | 'NON-STRICT' | 'FAILED' | 'INFORMATIONAL';
+export type Behavior = 'OK' | 'NON-STRICT' | 'FAILED' | 'INFORMATIONAL' | 'UNIMPLEMENTED';
 export type CloseBehavior = 'OK' | 'FAILED' | 'UNCLEAN' | 'WRONG CODE' | 'FAILED BY CLIENT' | 'INFORMATIONAL';
 /** Overall verdict in our report: the worse of the two columns (see report.ts). */
-export type Status = 'OK' | 'NON-STRICT' | 'INFORMATIONAL' | 'FAILED';
+export type Status = 'OK' | 'NON-STRICT' | 'INFORMATIONAL' | 'UNIMPLEMENTED' | 'FAILED';
 
 export type Event =
   | ['message', Uint8Array, boolean]
@@ -52,6 +52,8 @@ export interface CaseDef {
   seconds: number;
   /** Groups 12–13: the `Sec-WebSocket-Extensions` the fuzzer offers as a client (RFC 7692). */
   deflateOffer?: string;
+  /** Groups 12–13, the fuzzer as a server: its response to the client's offers, or null to decline. */
+  deflateAccept?: (offers: ClientOffer[]) => string | null;
 }
 
 export interface CaseResult {
@@ -156,6 +158,8 @@ export class Fuzzer {
   readonly violations: string[] = [];
   readonly finished: Promise<CaseResult>;
 
+  /** Set by a case the peer cannot take part in (a client that did not offer what it needs): UNIMPLEMENTED. */
+  unimplemented = false;
   /** permessage-deflate was agreed (groups 12–13). */
   readonly compressing: boolean;
   private readonly pmd: ZlibDeflate | null;
@@ -477,6 +481,7 @@ export class Fuzzer {
     }
     if (ec.closedByWrongEndpointIsFatal && ec.closedByMe !== this.closedByMe) this.behavior = 'FAILED';
     this.def.onConnectionLost?.(this);
+    if (this.unimplemented && this.violations.length === 0) this.behavior = 'UNIMPLEMENTED';
     if (this.violations.length > 0) {
       this.behavior = 'FAILED';
       this.result = `Protocol violation by the peer: ${this.violations.join('; ')}`;
@@ -487,7 +492,7 @@ export class Fuzzer {
   private report(): CaseResult {
     const { behavior, behaviorClose } = this;
     let status: Status = 'OK';
-    if (behavior === 'INFORMATIONAL') status = 'INFORMATIONAL';
+    if (behavior === 'INFORMATIONAL' || behavior === 'UNIMPLEMENTED') status = behavior;
     else if (behavior === 'FAILED' || behaviorClose === 'FAILED' || behaviorClose === 'UNCLEAN') status = 'FAILED';
     else if (behavior === 'NON-STRICT' || behaviorClose === 'WRONG CODE' || behaviorClose === 'FAILED BY CLIENT')
       status = 'NON-STRICT';

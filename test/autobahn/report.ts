@@ -3,12 +3,13 @@
  * the cases that were not OK, and the full table (case, expected, observed, behaviour, close, status).
  *
  * Status = the worse of the two Autobahn columns: behaviour FAILED or close FAILED/UNCLEAN → FAILED; behaviour
- * NON-STRICT or close WRONG CODE / FAILED BY CLIENT → NON-STRICT; INFORMATIONAL cases stay INFORMATIONAL.
+ * NON-STRICT or close WRONG CODE / FAILED BY CLIENT → NON-STRICT; INFORMATIONAL cases stay INFORMATIONAL, and so
+ * do UNIMPLEMENTED ones (a client whose permessage-deflate offer a 13.x case cannot accept, as Autobahn reports it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CaseResult, Status } from './fuzzer.js';
 
-export const STATUSES: readonly Status[] = ['OK', 'NON-STRICT', 'INFORMATIONAL', 'FAILED'];
+export const STATUSES: readonly Status[] = ['OK', 'NON-STRICT', 'INFORMATIONAL', 'UNIMPLEMENTED', 'FAILED'];
 
 export interface AgentReport {
   agent: string;
