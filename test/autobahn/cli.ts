@@ -4,7 +4,7 @@
  *   node build/autobahn/cli.mjs [--quick] [--agents=wsframe-server-wasm,ws-client] [--cases=6.4.,7.] [--out=DIR]
  *
  * Writes `<out>/<agent>.json|.md` (default out: build/autobahn) and prints the per-group summary. Exit code 1 if
- * any wsframe case is neither OK nor INFORMATIONAL.
+ * any wsframe case is FAILED or NON-STRICT.
  */
 import { AGENTS, runAgent, type AgentName } from './agents.js';
 import { fromRoot } from './paths.js';
