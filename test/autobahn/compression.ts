@@ -17,26 +17,26 @@ import { readFileSync } from 'node:fs';
 import type { CaseDef, Fuzzer } from './fuzzer.js';
 import { fromRoot } from './paths.js';
 
-/** (LEN, fragment size) of cases .1–.18 (Autobahn's case12_x_x / case13_x_x). */
-const SIZES: [number, number][] = [
-  [16, 0],
-  [64, 0],
-  [256, 0],
-  [1024, 0],
-  [4096, 0],
-  [8192, 0],
-  [16384, 0],
-  [32768, 0],
-  [65536, 0],
-  [131072, 0],
-  [8192, 256],
-  [16384, 256],
-  [32768, 256],
-  [65536, 256],
-  [131072, 256],
-  [131072, 1024],
-  [131072, 4096],
-  [131072, 32768],
+/** (LEN, fragment size, case timeout in s) of cases .1–.18 (Autobahn's case12_x_x / case13_x_x MSG_SIZES). */
+const SIZES: [number, number, number][] = [
+  [16, 0, 60],
+  [64, 0, 60],
+  [256, 0, 120],
+  [1024, 0, 240],
+  [4096, 0, 480],
+  [8192, 0, 480],
+  [16384, 0, 480],
+  [32768, 0, 480],
+  [65536, 0, 480],
+  [131072, 0, 480],
+  [8192, 256, 480],
+  [16384, 256, 480],
+  [32768, 256, 480],
+  [65536, 256, 480],
+  [131072, 256, 480],
+  [131072, 1024, 480],
+  [131072, 4096, 480],
+  [131072, 32768, 480],
 ];
 /** Quick form: these cases of each subgroup (small, medium, fragmented, large fragmented), 10 messages each. */
 const QUICK_CASES = [1, 4, 11, 16];
@@ -208,6 +208,7 @@ function compressionCase(
   len: number,
   fragment: number,
   count: number,
+  seconds: number,
 ): CaseDef {
   const description =
     `Send ${count} compressed messages each of payload size ${len}, auto-fragment to ${fragment} octets. ` +
@@ -225,8 +226,8 @@ function compressionCase(
   return {
     id,
     description,
-    expectation: "Receive echo'ed messages (with payload as sent). Timeout case after 60 secs.",
-    seconds: 60,
+    expectation: `Receive echo'ed messages (with payload as sent). Timeout case after ${seconds} secs.`,
+    seconds,
     deflateOffer,
     deflateAccept,
     onOpen(c) {
@@ -249,7 +250,7 @@ function compressionCase(
       sent = 0;
       at = 0;
       sendNext(c);
-      c.continueLater(60, () => {
+      c.continueLater(seconds, () => {
         c.violations.push(`timeout after ${sent - 1} of ${count} echoes`);
         c.sendClose(1000);
       });
@@ -274,7 +275,7 @@ export function compressionCases(quick: boolean): CaseDef[] {
   const count = quick ? QUICK_COUNT : COUNT;
   const out: CaseDef[] = [];
   CORPORA.forEach((corpus, g) => {
-    SIZES.forEach(([len, fragment], i) => {
+    SIZES.forEach(([len, fragment, seconds], i) => {
       if (pick(i + 1))
         out.push(
           compressionCase(
@@ -286,12 +287,13 @@ export function compressionCases(quick: boolean): CaseDef[] {
             len,
             fragment,
             count,
+            seconds,
           ),
         );
     });
   });
   GROUP13_OFFERS.forEach((deflateOffer, g) => {
-    SIZES.forEach(([len, fragment], i) => {
+    SIZES.forEach(([len, fragment, seconds], i) => {
       if (pick(i + 1)) {
         out.push(
           compressionCase(
@@ -303,6 +305,7 @@ export function compressionCases(quick: boolean): CaseDef[] {
             len,
             fragment,
             count,
+            seconds,
           ),
         );
       }
