@@ -10,7 +10,8 @@
 //   32 bits in JavaScript, so they are for i32/u32 values only;
 // - `==`/`!=` → `===`/`!==`;
 // - imports of other portable files, and of './platform': the functions through which portable code reaches
-//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays);
+//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays),
+//   and types for what they take (an address there, a typed array here: see utf8scalar.ts);
 // - `@inline` functions (the platform's, and the file's own) are expanded where they are called, as `asc`
 //   does: V8 inlines calls only up to a budget per function, and the frame walk's helpers would cost a call
 //   each per frame (translate() says how).
@@ -193,6 +194,7 @@ export function translate(text, file, { modules, platform }) {
     for (const e of s.importClause?.namedBindings?.elements ?? []) declared.add(e.name.text);
   }
   const called = new Set(); // platform functions still called (not inlined)
+  const types = new Set(); // platform types named
   const needed = new Map(); // names the inlined bodies use -> module specifier relative to the generated file
 
   /**
@@ -362,6 +364,10 @@ export function translate(text, file, { modules, platform }) {
         return '!==';
       case ts.SyntaxKind.Identifier:
         if (BUILTINS.has(node.text)) fail(node, `AssemblyScript built-in ${node.text}`);
+        if (ts.isTypeReferenceNode(node.parent) && platformImports.has(node.text)) {
+          types.add(node.text); // a type the platform names (e.g. what a handle is: an address, or an array)
+          return undefined;
+        }
         if (platform.inline.functions.has(node.text) || platformImports.has(node.text)) {
           const callee = ts.isCallExpression(node.parent) && node.parent.expression === node;
           if (!callee) fail(node, `${node.text} from ./platform is only called`);
@@ -425,6 +431,7 @@ export function translate(text, file, { modules, platform }) {
   const imports = [...byModule]
     .filter(([, names]) => names.length > 0)
     .map(([from, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${from}';`);
+  if (types.size > 0) imports.push(`import type { ${[...types].sort().join(', ')} } from '${platform.path}';`);
   out = out.replace(PLATFORM_IMPORT, imports.join('\n'));
   const undecorated = out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks the lines the translation dropped
