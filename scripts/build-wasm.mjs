@@ -11,7 +11,8 @@ import { inlineFunctions, statusTable, translate } from './portable.mjs';
 
 /**
  * The portable files of assembly/, compiled by `asc` into the WASM module and translated into
- * src/portable/<name>.ts: the contract (layout), the mask-key rotation, the scalar UTF-8 validator and the frame walk with its rules.
+ * src/portable/<name>.ts: the contract (layout), the mask-key rotation, the scalar UTF-8 validator and the frame
+ * walk with its rules.
  * A new kernel that the TS backend needs as well is written portably and added here.
  */
 const PORTABLE = ['layout', 'rotate', 'utf8scalar', 'frame'];
