@@ -85,3 +85,24 @@ export function spillHeader(held: i32, avail: i32, pos: i32): void {
 @inline export function validateSegment(off: i32, len: i32, masked: bool, key: i32, carry: i32): i32 {
   return unmaskValidate(WINDOW_PTR + <usize>off, <usize>len, masked ? <u32>key : 0, carry);
 }
+
+// What the scalar UTF-8 validator (utf8scalar.ts) reads: `bytes` and `words` are base addresses (0 where it is
+// called: positions are addresses).
+export type Bytes = usize;
+export type Words = usize;
+
+/** The byte at `bytes + p`. */
+// @ts-ignore: decorator
+@inline export function utf8Byte(bytes: Bytes, p: usize): i32 {
+  return <i32>load<u8>(bytes + p);
+}
+/** Word `w`: the bytes at `words + 4w` to `words + 4w + 3`. */
+// @ts-ignore: decorator
+@inline export function utf8Word(words: Words, w: usize): u32 {
+  return load<u32>(words + (w << 2));
+}
+/** Whether utf8Word may be used (for 4-aligned positions): always, memory is read as words anywhere. */
+// @ts-ignore: decorator
+@inline export function asciiWords(words: Words): bool {
+  return true;
+}

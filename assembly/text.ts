@@ -47,7 +47,8 @@ export function utf8ToUtf16(src: usize, len: usize, dst: usize): usize {
         p += 2;
         q += 2;
       } else if (b0 < 0xf0) {
-        store<u16>(q, <u16>(((b0 & 0x0f) << 12) | ((<u32>load<u8>(p + 1) & 0x3f) << 6) | (<u32>load<u8>(p + 2) & 0x3f)));
+        const b1 = <u32>load<u8>(p + 1) & 0x3f;
+        store<u16>(q, <u16>(((b0 & 0x0f) << 12) | (b1 << 6) | (<u32>load<u8>(p + 2) & 0x3f)));
         p += 3;
         q += 2;
       } else {

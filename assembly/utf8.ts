@@ -8,13 +8,15 @@
 // sequence, and all-ASCII blocks skip the checks. Flag names follow simdutf. This is our own rendering in
 // AssemblyScript.
 //
-// Streaming: the carry between calls is the scalar state `need | lo << 8 | hi << 16` (see src/backend/utf8.ts),
-// not the previous SIMD block. Each call first finishes a pending sequence with the scalar machine, runs SIMD
+// Streaming: the carry between calls is the scalar state `need | lo << 8 | hi << 16` (see utf8scalar.ts), not
+// the previous SIMD block. Each call first finishes a pending sequence with the scalar machine, runs SIMD
 // over whole 16-byte blocks from that code point boundary, then backs up to the last code point boundary
 // and validates the rest with the scalar machine, which leaves the new carry.
 
 import { UTF8_CARRY, UTF8_INVALID, UTF8_NON_ASCII } from './layout';
+import { maskInPlace } from './mask';
 import { rotateKey } from './rotate';
+import { validateScalar } from './utf8scalar';
 
 const TOO_SHORT: u8 = 1 << 0; // lead byte followed by a non-continuation
 const TOO_LONG: u8 = 1 << 1; // ASCII followed by a continuation
@@ -93,39 +95,13 @@ const CARRY: u8 = TOO_SHORT | TOO_LONG | TWO_CONTS;
   );
 }
 
-/** The scalar state machine of src/backend/utf8.ts, over [p, end); unmasks first when key != 0. */
+/**
+ * The scalar state machine (utf8scalar.ts) over [p, end), unmasking those bytes first when `key` != 0 (key
+ * byte `phase` MOD 4 applies to the byte at p).
+ */
 function scalar(p: usize, end: usize, state: i32, key: u32, phase: usize): i32 {
-  let need = state & 0xff;
-  let lo = (state >> 8) & 0xff;
-  let hi = (state >> 16) & 0xff;
-  let nonAscii = 0;
-  while (p < end) {
-    let b = <i32>load<u8>(p);
-    if (key != 0) {
-      b ^= <i32>((key >> <u32>((phase & 3) << 3)) & 0xff);
-      store<u8>(p, <u8>b);
-      phase++;
-    }
-    p++;
-    if (need == 0) {
-      if (b < 0x80) continue;
-      nonAscii = UTF8_NON_ASCII;
-      if (b < 0xc2) return UTF8_INVALID;
-      if (b < 0xe0) {
-        need = 1; lo = 0x80; hi = 0xbf;
-      } else if (b < 0xf0) {
-        need = 2; lo = b == 0xe0 ? 0xa0 : 0x80; hi = b == 0xed ? 0x9f : 0xbf;
-      } else if (b < 0xf5) {
-        need = 3; lo = b == 0xf0 ? 0x90 : 0x80; hi = b == 0xf4 ? 0x8f : 0xbf;
-      } else {
-        return UTF8_INVALID;
-      }
-    } else {
-      if (b < lo || b > hi) return UTF8_INVALID;
-      need -= 1; lo = 0x80; hi = 0xbf;
-    }
-  }
-  return (need == 0 ? 0 : need | (lo << 8) | (hi << 16)) | nonAscii;
+  if (key != 0) maskInPlace(p, end - p, <u32>rotateKey(<i32>key, <i32>phase));
+  return validateScalar(0, 0, p, end, state); // bytes and words at address 0: positions are addresses
 }
 
 /**
@@ -238,7 +214,7 @@ export function unmaskValidate(ptr: usize, len: usize, key: u32, state: i32): i3
       break;
     }
   }
-  // Bytes in [from, p) are already unmasked; bytes in [p, end) are unmasked by `scalar` as it goes.
+  // Bytes in [from, p) are already unmasked; bytes in [p, end) are unmasked by `scalar` first.
   let r = 0;
   if (from < p) {
     r = scalar(from, p, 0, 0, 0);

@@ -142,7 +142,8 @@ if (!meta.quick) {
   writeFileSync(readme, replaceSummary(readFileSync(readme, 'utf8'), summary({ meta, rows, runtimes, bundle })));
 }
 process.stderr.write(
-  `\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} in ${meta.seconds} s\n`,
+  `\nwrote bench/results/${base}.{json,md} and ${chartFile}${meta.quick ? '' : ', and the README summary'} ` +
+    `in ${meta.seconds} s\n`,
 );
 
 /** The performance targets, each as the list of rows it covers with the worst (minimum) ratio. */
@@ -284,7 +285,8 @@ function runtimeTables(runtimes) {
     '## other runtimes: what WASM buys',
     '',
     'Portable decode sweep (bench/portable/sweep.mjs): server role, masked, 64 KiB chunks, text as strings;',
-    "median of 20 ms batches. ws is Node-only territory (Deno's npm layer and Bun's built-in `ws` shim lack its Receiver).",
+    'median of 20 ms batches. ws is Node-only territory ' +
+      "(Deno's npm layer and Bun's built-in `ws` shim lack its Receiver).",
     '',
   ];
   for (const rt of runtimes) {
@@ -317,12 +319,16 @@ function markdown(meta, rows, goals, chartFile) {
   const lines = [
     `# wsframe benchmark results`,
     '',
-    `${meta.date.slice(0, 10)} · ${meta.machine.cpu} × ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB · ${meta.machine.platform}`,
-    `Node ${meta.runtime.node} (V8 ${meta.runtime.v8}) · wsframe ${meta.versions.wsframe} · ws ${meta.versions.ws} · bufferutil ${meta.versions.bufferutil} · websocket-driver ${meta.versions['websocket-driver']} · benchmark.js ${meta.versions.benchmark}${meta.quick ? ' · **quick run**' : ''}`,
+    `${meta.date.slice(0, 10)} · ${meta.machine.cpu} × ${meta.machine.cores} cores, ` +
+      `${meta.machine.memoryGiB} GiB · ${meta.machine.platform}`,
+    `Node ${meta.runtime.node} (V8 ${meta.runtime.v8}) · wsframe ${meta.versions.wsframe} · ws ${meta.versions.ws} · ` +
+      `bufferutil ${meta.versions.bufferutil} · websocket-driver ${meta.versions['websocket-driver']} · ` +
+      `benchmark.js ${meta.versions.benchmark}${meta.quick ? ' · **quick run**' : ''}`,
     '',
     'Each row: the median of its benchmark.js samples, from the fastest of 3 passes over all implementations of',
     'the case (2 in --quick; bench/lib/harness.mjs says why). "(interleaved)" and auto-threshold rows: median of',
-    '31 alternating ~5 ms rounds per backend (± = interquartile range). **×ws** = ratio to ws with bufferutil in the same run (text rows that',
+    '31 alternating ~5 ms rounds per backend (± = interquartile range). ' +
+      '**×ws** = ratio to ws with bufferutil in the same run (text rows that',
     "produce strings are compared with ws + `data.toString()`; byte rows with ws's Buffer). Every decoder",
     'copies each input chunk into a scratch buffer first (ws unmasks its input in place), so all rows pay',
     'the same memcpy. ±: relative margin of error.',
@@ -357,9 +363,9 @@ function markdown(meta, rows, goals, chartFile) {
     );
     for (const c of cases) {
       for (const r of rows.filter((x) => x.suite === suite && x.case === c)) {
-        lines.push(
-          `| ${c} | ${r.impl} | ${fmt(r)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) : ''} | ${r.rme !== undefined ? `${r.rme.toFixed(1)}%` : ''} |`,
-        );
+        const ratio = r.ratio !== undefined ? r.ratio.toFixed(2) : '';
+        const rme = r.rme !== undefined ? `${r.rme.toFixed(1)}%` : '';
+        lines.push(`| ${c} | ${r.impl} | ${fmt(r)} | ${ratio} | ${rme} |`);
       }
     }
     lines.push('');

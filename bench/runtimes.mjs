@@ -57,7 +57,9 @@ if (!CHROMIUM) {
         import * as wsframe from '${base}/dist/index.js';
         import { sweep } from '${base}/bench/portable/sweep.mjs';
         const rows = await sweep(wsframe, { quick: ${quick} });
-        postMessage({ runtime: 'chromium ' + (navigator.userAgent.match(/Chrome\\/([\\d.]+)/) || [])[1] + ' (dedicated worker)', backend: wsframe.activeBackend(), rows });`;
+        const version = (navigator.userAgent.match(/Chrome\\/([\\d.]+)/) || [])[1];
+        const runtime = 'chromium ' + version + ' (dedicated worker)';
+        postMessage({ runtime, backend: wsframe.activeBackend(), rows });`;
         const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
         const worker = new Worker(url, { type: 'module' });
         return await new Promise((resolve, reject) => {

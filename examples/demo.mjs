@@ -20,10 +20,11 @@ for (const b of wire) {
 console.log(`active backend: ${activeBackend()}`);
 console.log(`client sent ${wire.length} masked frames, ${bytes.length} bytes on the wire\n`);
 
-const show = (m) =>
-  m.type === 'close'
-    ? `close ${m.code} ${JSON.stringify(m.reason)}`
-    : `${m.type.padEnd(6)} ${typeof m.data === 'string' ? JSON.stringify(m.data) : `<${Buffer.from(m.data).toString('hex')}>`}`;
+const show = (m) => {
+  if (m.type === 'close') return `close ${m.code} ${JSON.stringify(m.reason)}`;
+  const data = typeof m.data === 'string' ? JSON.stringify(m.data) : `<${Buffer.from(m.data).toString('hex')}>`;
+  return `${m.type.padEnd(6)} ${data}`;
+};
 
 for (const backend of ['wasm', 'js']) {
   const server = new MessageDecoder({ role: 'server', backend });

@@ -11,10 +11,11 @@ import { inlineFunctions, statusTable, translate } from './portable.mjs';
 
 /**
  * The portable files of assembly/, compiled by `asc` into the WASM module and translated into
- * src/portable/<name>.ts: the contract (layout), the mask-key rotation and the frame walk with its rules.
+ * src/portable/<name>.ts: the contract (layout), the mask-key rotation, the scalar UTF-8 validator and the frame
+ * walk with its rules.
  * A new kernel that the TS backend needs as well is written portably and added here.
  */
-const PORTABLE = ['layout', 'rotate', 'frame'];
+const PORTABLE = ['layout', 'rotate', 'utf8scalar', 'frame'];
 /** The TS side of `import ... from './platform'` in portable files. */
 const PLATFORM = 'src/backend/platform.ts';
 

@@ -3,14 +3,16 @@
 // same text into src/portable/<name>.ts. The output is the source edited in place, comments and layout kept.
 //
 // What a portable file may use, and what each becomes in TypeScript:
-// - types i32, u32, u8, u16, isize, usize, i64, u64, f64 → number; bool → boolean;
+// - types i32, u32, u8, u16, isize, usize, i64, u64, f64 → number; bool → boolean; a module constant set to a
+//   number literal loses its type and so keeps the literal's (`const OP_TEXT: i32 = 0x1` → `const OP_TEXT = 0x1`);
 // - casts follow wasm32: <i32>/<isize>x → (x | 0), <u32>/<usize>x → (x >>> 0), <u8>x → (x & 0xff),
 //   <u16>x → (x & 0xffff); <u64>, <i64> and <f64> leave the value as it is, so 64-bit values must stay
 //   non-negative integers ≤ 2^53 - 1 (then a JavaScript number holds them exactly); bitwise operators act on
 //   32 bits in JavaScript, so they are for i32/u32 values only;
 // - `==`/`!=` → `===`/`!==`;
 // - imports of other portable files, and of './platform': the functions through which portable code reaches
-//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays);
+//   memory, implemented by assembly/platform.ts (linear memory) and src/backend/platform.ts (typed arrays),
+//   and types for what they take (an address there, a typed array here: see utf8scalar.ts);
 // - `@inline` functions (the platform's, and the file's own) are expanded where they are called, as `asc`
 //   does: V8 inlines calls only up to a budget per function, and the frame walk's helpers would cost a call
 //   each per frame (translate() says how).
@@ -84,6 +86,17 @@ const isSimple = (node) =>
     isSimple(node.left) &&
     isSimple(node.right)) ||
   (ts.isTypeAssertionExpression(node) && isSimple(node.expression));
+/** `const NAME: type = 12;` (or `-1`) at the top of a file. */
+const isLiteralConstant = (node) => {
+  const list = node.parent;
+  if (!ts.isVariableStatement(list.parent) || !ts.isSourceFile(list.parent.parent)) return false;
+  if ((list.flags & ts.NodeFlags.Const) === 0 || !node.type || !ts.isIdentifier(node.name)) return false;
+  const e = node.initializer;
+  const literal = (n) => n && ts.isNumericLiteral(n);
+  return (
+    literal(e) || (e && ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && literal(e.operand))
+  );
+};
 const isAssignment = (kind) => kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 
 /**
@@ -193,6 +206,7 @@ export function translate(text, file, { modules, platform }) {
     for (const e of s.importClause?.namedBindings?.elements ?? []) declared.add(e.name.text);
   }
   const called = new Set(); // platform functions still called (not inlined)
+  const types = new Set(); // platform types named
   const needed = new Map(); // names the inlined bodies use -> module specifier relative to the generated file
 
   /**
@@ -362,6 +376,10 @@ export function translate(text, file, { modules, platform }) {
         return '!==';
       case ts.SyntaxKind.Identifier:
         if (BUILTINS.has(node.text)) fail(node, `AssemblyScript built-in ${node.text}`);
+        if (ts.isTypeReferenceNode(node.parent) && platformImports.has(node.text)) {
+          types.add(node.text); // a type the platform names (e.g. what a handle is: an address, or an array)
+          return undefined;
+        }
         if (platform.inline.functions.has(node.text) || platformImports.has(node.text)) {
           const callee = ts.isCallExpression(node.parent) && node.parent.expression === node;
           if (!callee) fail(node, `${node.text} from ./platform is only called`);
@@ -374,6 +392,11 @@ export function translate(text, file, { modules, platform }) {
         while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
         return top && fn === top.f.block ? returnOf(node, subst) : undefined;
       }
+      case ts.SyntaxKind.VariableDeclaration:
+        // A module constant that is a number literal keeps its literal type in TypeScript (`OP_TEXT: 1`), so
+        // the public names built from the contract (Opcode in src/constants.ts) have the types of literals.
+        if (isLiteralConstant(node)) return `${node.name.text} = ${node.initializer.getText(source)}`;
+        return undefined;
       case ts.SyntaxKind.VariableStatement: {
         const [d, ...more] = node.declarationList.declarations;
         if (more.length > 0 || !blockCall(d.initializer)) return undefined;
@@ -425,6 +448,7 @@ export function translate(text, file, { modules, platform }) {
   const imports = [...byModule]
     .filter(([, names]) => names.length > 0)
     .map(([from, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${from}';`);
+  if (types.size > 0) imports.push(`import type { ${[...types].sort().join(', ')} } from '${platform.path}';`);
   out = out.replace(PLATFORM_IMPORT, imports.join('\n'));
   const undecorated = out.replace(/^[ \t]*\/\/ @ts-ignore: decorator\n/gm, '');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks the lines the translation dropped

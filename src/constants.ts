@@ -1,16 +1,36 @@
 /**
  * RFC 6455 numbers, named. The public ones are frozen objects, so `Opcode.Text` reads like the spec and cannot
- * be reassigned; the header bits are plain constants.
+ * be reassigned; the header bits are plain constants. The numbers the backends share (opcodes, header bits,
+ * length markers) come from the contract, assembly/layout.ts, translated with their literal types.
  */
+import {
+  B1_LENGTH,
+  B1_MASK,
+  F_FIN,
+  F_OPCODE,
+  F_RSV1,
+  F_RSV2,
+  F_RSV3,
+  LENGTH_16,
+  LENGTH_64,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_CONTINUATION,
+  OP_CONTROL,
+  OP_PING,
+  OP_PONG,
+  OP_TEXT,
+  MAX_CONTROL_PAYLOAD as MAX_CONTROL,
+} from './portable/layout.js';
 
 /** Frame opcodes (RFC 6455 §5.2, §11.8). 3–7 and 11–15 are reserved and rejected with 1002. */
 export const Opcode = Object.freeze({
-  Continuation: 0x0,
-  Text: 0x1,
-  Binary: 0x2,
-  Close: 0x8,
-  Ping: 0x9,
-  Pong: 0xa,
+  Continuation: OP_CONTINUATION,
+  Text: OP_TEXT,
+  Binary: OP_BINARY,
+  Close: OP_CLOSE,
+  Ping: OP_PING,
+  Pong: OP_PONG,
 } as const);
 /** One of the `Opcode` values. */
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
@@ -24,32 +44,32 @@ export function isDefinedOpcode(opcode: number): boolean {
 
 /** Whether `opcode` is a control frame's: its most significant bit is set (RFC 6455 §5.5). */
 export function isControlOpcode(opcode: number): boolean {
-  return (opcode & Opcode.Close) !== 0;
+  return (opcode & OP_CONTROL) !== 0;
 }
 
 // The bits of a frame header's first two bytes (RFC 6455 §5.2), named as in wsproto:
 //   byte 0: FIN | RSV1 | RSV2 | RSV3 | opcode (4 bits)      byte 1: MASK | payload length (7 bits)
 // Plain constants rather than a frozen object: they are read per frame on the encoder's hot path.
 /** Byte 0: the last frame of its message. */
-export const FIN_MASK = 0x80;
+export const FIN_MASK = F_FIN;
 /** Byte 0: reserved for an extension (permessage-deflate uses it, RFC 7692). */
-export const RSV1_MASK = 0x40;
+export const RSV1_MASK = F_RSV1;
 /** Byte 0: reserved for an extension. */
-export const RSV2_MASK = 0x20;
+export const RSV2_MASK = F_RSV2;
 /** Byte 0: reserved for an extension. */
-export const RSV3_MASK = 0x10;
+export const RSV3_MASK = F_RSV3;
 /** Byte 0: the opcode. */
-export const OPCODE_MASK = 0x0f;
+export const OPCODE_MASK = F_OPCODE;
 /** Byte 1: the payload is masked (every client frame, no server frame: §5.1). */
-export const MASK_MASK = 0x80;
+export const MASK_MASK = B1_MASK;
 /** Byte 1: the 7-bit payload length, or one of the two markers below. */
-export const PAYLOAD_LENGTH_MASK = 0x7f;
+export const PAYLOAD_LENGTH_MASK = B1_LENGTH;
 /** 7-bit length marker: a 16-bit length follows (payloads of 126..65535 bytes). */
-export const PAYLOAD_LENGTH_16 = 126;
+export const PAYLOAD_LENGTH_16 = LENGTH_16;
 /** 7-bit length marker: a 64-bit length follows (payloads of 65536 bytes and more; its MSB must be 0). */
-export const PAYLOAD_LENGTH_64 = 127;
+export const PAYLOAD_LENGTH_64 = LENGTH_64;
 /** Largest payload a 7-bit length holds, and the limit for a control frame's payload (§5.5). */
-export const MAX_CONTROL_PAYLOAD = 125;
+export const MAX_CONTROL_PAYLOAD = MAX_CONTROL;
 /** Largest close reason in UTF-8 bytes: a control payload less the 2-byte close code (§5.5.1). */
 export const MAX_CLOSE_REASON = MAX_CONTROL_PAYLOAD - 2;
 

@@ -17,7 +17,7 @@ import {
 import { pick, resolveBackend, type BackendOption } from './backend/index.js';
 import type { WasmBackend } from './backend/wasm.js';
 import { UTF8_INVALID, isValidUtf8, platformIsUtf8, validateUtf8Deferred } from './backend/utf8.js';
-import { isValidCloseCode } from './constants.js';
+import { CloseCode, isValidCloseCode } from './constants.js';
 import { WebSocketError } from './errors.js';
 import {
   C_DEFLATE,
@@ -493,8 +493,8 @@ export class MessageDecoder extends RecordReader<Message> {
     } catch (error) {
       const closeCode = (error as { closeCode?: unknown } | null)?.closeCode;
       const detail = error instanceof Error ? error.message.replace(/^Invalid WebSocket frame: /, '') : undefined;
-      if (closeCode === 1009) this.fail(ST_MESSAGE_TOO_LARGE, out, flags, detail);
-      if (closeCode === 1007) this.fail(ST_INVALID_COMPRESSED_DATA, out, flags, detail);
+      if (closeCode === CloseCode.MessageTooBig) this.fail(ST_MESSAGE_TOO_LARGE, out, flags, detail);
+      if (closeCode === CloseCode.InvalidPayload) this.fail(ST_INVALID_COMPRESSED_DATA, out, flags, detail);
       throw error;
     }
     if (opcode === OP_TEXT && this.utf8 && !isValidUtf8(data)) this.fail(ST_INVALID_UTF8, out, flags);

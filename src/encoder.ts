@@ -17,6 +17,7 @@ import {
 } from './arguments.js';
 import { pickMasker, resolveBackend, type BackendOption } from './backend/index.js';
 import { isValidUtf8 } from './backend/utf8.js';
+import { xorBytes } from './backend/mask.js';
 import type { WasmBackend } from './backend/wasm.js';
 import {
   FIN_MASK,
@@ -163,9 +164,7 @@ export class FrameEncoder {
     const length = encodeTextInto(text, new Uint8Array(room.buffer, room.byteOffset + hl, text.length * 3));
     const key = masked ? nextMaskKey() : 0;
     writeHeader(room, 0, FIN_MASK | Opcode.Text, length, masked, key);
-    if (masked) {
-      for (let i = 0; i < length; i++) room[hl + i] = room[hl + i]! ^ ((key >>> ((i & 3) << 3)) & 0xff);
-    }
+    if (masked) xorBytes(room, hl, room, hl, length, key);
     return [length + hl === room.length ? room : new Uint8Array(room.buffer, room.byteOffset, hl + length)];
   }
 

@@ -204,7 +204,8 @@ export interface ParseExtensionsOptions {
  *
  * @example
  * parseExtensions('permessage-deflate; client_max_window_bits, x-foo; level="3"')
- * // [{ name: 'permessage-deflate', params: { client_max_window_bits: true } }, { name: 'x-foo', params: { level: '3' } }]
+ * // [{ name: 'permessage-deflate', params: { client_max_window_bits: true } },
+ * //  { name: 'x-foo', params: { level: '3' } }]
  */
 export function parseExtensions(value: string | undefined, options?: ParseExtensionsOptions): ExtensionOffer[] {
   if (value === undefined) return [];

@@ -56,7 +56,8 @@ export const SERVERS = [
     command: node('wsframe-node.mjs'),
     runtime: 'node',
     about:
-      'the adapter with its defaults (`serve`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+      'the adapter with its defaults (`serve`); text echoed as the validated bytes it came as; ' +
+      'broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-deno',
@@ -64,7 +65,8 @@ export const SERVERS = [
     command: deno('wsframe-deno.mjs'),
     runtime: 'deno',
     about:
-      'the adapter with its defaults (`serve` on `Deno.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+      'the adapter with its defaults (`serve` on `Deno.listen`); text echoed as the validated bytes it came as; ' +
+      'broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-bun',
@@ -72,7 +74,8 @@ export const SERVERS = [
     command: [bin('bun'), script('wsframe-bun.mjs')],
     runtime: 'bun',
     about:
-      'the adapter with its defaults (`serve` on `Bun.listen`); text echoed as the validated bytes it came as; broadcast: `server.broadcast`, encoded once',
+      'the adapter with its defaults (`serve` on `Bun.listen`); text echoed as the validated bytes it came as; ' +
+      'broadcast: `server.broadcast`, encoded once',
   },
   {
     id: 'wsframe-example',

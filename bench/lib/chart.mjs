@@ -22,7 +22,8 @@ export function chart(rows) {
     H = 340,
     M = { l: 56, r: 12, t: 30, b: 44 };
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W * panels.length}" height="${H + 120}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W * panels.length}" height="${H + 120}" ` +
+      'font-family="sans-serif" font-size="11">',
   ];
   svg.push(`<rect width="100%" height="100%" fill="white"/>`);
   const impls = [...new Set(sweep.map((r) => r.impl))];
@@ -40,7 +41,8 @@ export function chart(rows) {
         (W - M.l - M.r);
     const ly = (v) => M.t + (1 - v / ymax) * (H - M.t - M.b);
     svg.push(
-      `<text x="${x0 + W / 2}" y="16" text-anchor="middle" font-size="13">decode, server role, ${kind} — GB/s (64 KiB chunks)</text>`,
+      `<text x="${x0 + W / 2}" y="16" text-anchor="middle" font-size="13">` +
+        `decode, server role, ${kind} — GB/s (64 KiB chunks)</text>`,
     );
     for (let i = 0; i <= 4; i++) {
       const v = (ymax * i) / 4;
@@ -57,7 +59,9 @@ export function chart(rows) {
       if (!pts.length) continue;
       const color = COLORS[impl] ?? '#000';
       svg.push(
-        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${lx(r.size).toFixed(1)},${ly(gbps(r)).toFixed(1)}`).join(' ')}"/>`,
+        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts
+          .map((r) => `${lx(r.size).toFixed(1)},${ly(gbps(r)).toFixed(1)}`)
+          .join(' ')}"/>`,
       );
       for (const r of pts)
         svg.push(`<circle cx="${lx(r.size).toFixed(1)}" cy="${ly(gbps(r)).toFixed(1)}" r="2.5" fill="${color}"/>`);
@@ -67,7 +71,8 @@ export function chart(rows) {
     const x = 20 + (i % 4) * 250;
     const y = H + 20 + Math.floor(i / 4) * 18;
     svg.push(
-      `<rect x="${x}" y="${y - 9}" width="12" height="12" fill="${COLORS[impl] ?? '#000'}"/><text x="${x + 18}" y="${y + 1}">${impl}</text>`,
+      `<rect x="${x}" y="${y - 9}" width="12" height="12" fill="${COLORS[impl] ?? '#000'}"/>` +
+        `<text x="${x + 18}" y="${y + 1}">${impl}</text>`,
     );
   });
   svg.push('</svg>');

@@ -103,7 +103,8 @@ export function report(rows) {
     const gbps = r.bytes ? `${((r.hz * r.bytes) / 1e9).toFixed(3)} GB/s` : '';
     const mps = r.messages ? `${((r.hz * r.messages) / 1e6).toFixed(3)} M msg/s` : '';
     process.stderr.write(
-      `${r.suite} | ${r.case.padEnd(34)} | ${r.impl.padEnd(22)} | ${gbps.padStart(12)} ${mps.padStart(14)} ±${r.rme.toFixed(1)}%\n`,
+      `${r.suite} | ${r.case.padEnd(34)} | ${r.impl.padEnd(22)} | ` +
+        `${gbps.padStart(12)} ${mps.padStart(14)} ±${r.rme.toFixed(1)}%\n`,
     );
   }
 }

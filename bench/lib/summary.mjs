@@ -182,10 +182,20 @@ export function summary({ meta, rows, runtimes, bundle }) {
   const peak = rows.find((r) => r.suite === 'memory' && /peak/.test(r.case) && r.impl === 'wsframe auto');
   const peakWs = peak && mem(peak.case, WS);
   const kernel = (c, impl) => gbps(rows.find((r) => r.suite === 'kernels' && r.case === c && r.impl === impl));
+  const idleBytes = idle ? Math.round(idle.value) : '—';
+  const idleBytesWs = idleWs ? Math.round(idleWs) : '—';
+  const peakTimes = peak ? peak.value.toFixed(2) : '—';
+  const peakTimesWs = peakWs ? peakWs.toFixed(2) : '—';
+  const wasmMixed = n2(kernel('validate UTF-8 mixed 64 KiB', 'wsframe wasm (SIMD)'));
+  const wasmAscii = n2(kernel('validate UTF-8 ascii 64 KiB', 'wsframe wasm (SIMD)'));
+  const simdutfMixed = n2(kernel('validate UTF-8 mixed 64 KiB', 'node isUtf8 (simdutf)'));
+  const simdutfAscii = n2(kernel('validate UTF-8 ascii 64 KiB', 'node isUtf8 (simdutf)'));
   lines.push(
-    `Memory: ${idle ? Math.round(idle.value) : '—'} bytes per idle \`MessageDecoder\` (ws's Receiver: ${idleWs ? Math.round(idleWs) : '—'}); peak while decoding a 16 MiB message in`,
-    `64 KiB chunks: ${peak ? peak.value.toFixed(2) : '—'}× the message (ws: ${peakWs ? peakWs.toFixed(2) : '—'}×). Kernels, 64 KiB: UTF-8 validation ${n2(kernel('validate UTF-8 mixed 64 KiB', 'wsframe wasm (SIMD)'))} GB/s on mixed text and`,
-    `${n2(kernel('validate UTF-8 ascii 64 KiB', 'wsframe wasm (SIMD)'))} GB/s on ASCII (Node's \`isUtf8\`, simdutf with AVX2: ${n2(kernel('validate UTF-8 mixed 64 KiB', 'node isUtf8 (simdutf)'))} and ${n2(kernel('validate UTF-8 ascii 64 KiB', 'node isUtf8 (simdutf)'))} GB/s).`,
+    `Memory: ${idleBytes} bytes per idle \`MessageDecoder\` (ws's Receiver: ${idleBytesWs}); ` +
+      'peak while decoding a 16 MiB message in',
+    `64 KiB chunks: ${peakTimes}× the message (ws: ${peakTimesWs}×). ` +
+      `Kernels, 64 KiB: UTF-8 validation ${wasmMixed} GB/s on mixed text and`,
+    `${wasmAscii} GB/s on ASCII (Node's \`isUtf8\`, simdutf with AVX2: ${simdutfMixed} and ${simdutfAscii} GB/s).`,
     '',
   );
   // bench/bundle-size.mjs: what one import costs an application bundle; `wsframe` (and `wsframe/js`).
@@ -200,9 +210,10 @@ export function summary({ meta, rows, runtimes, bundle }) {
     const head = 'Bundled by esbuild, minified and gzipped (`wsframe/js` in brackets):';
     lines.push(`${head} ${all},`, `${only.join(', ')}.`, '');
   }
-  lines.push(
-    `Run: ${meta.date.slice(0, 16).replace('T', ' ')} UTC, ${meta.machine.cpu} × ${meta.machine.cores}, Node ${meta.runtime.node}, ws ${meta.versions.ws}, bufferutil ${meta.versions.bufferutil}, ${meta.seconds} s for the measurements${meta.quick ? ' (**quick run**)' : ''}.`,
-  );
+  const when = `${meta.date.slice(0, 16).replace('T', ' ')} UTC`;
+  const versions = `Node ${meta.runtime.node}, ws ${meta.versions.ws}, bufferutil ${meta.versions.bufferutil}`;
+  const took = `${meta.seconds} s for the measurements${meta.quick ? ' (**quick run**)' : ''}`;
+  lines.push(`Run: ${when}, ${meta.machine.cpu} × ${meta.machine.cores}, ${versions}, ${took}.`);
   return lines.join('\n');
 }
 

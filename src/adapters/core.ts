@@ -14,6 +14,7 @@
  * - broadcast (encode once, send the same bytes to every connection) and graceful shutdown with 1001.
  */
 import { Connection, ConnectionState, type ConnectionEvent } from '../connection.js';
+import { CloseCode } from '../constants.js';
 import { MessageEncoder } from '../encoder.js';
 import { WebSocketError } from '../errors.js';
 import {
@@ -431,7 +432,7 @@ export class WebSocketConnection<Data = unknown> {
   private closedCalled = false;
   private refused = false;
   private opened = false;
-  private closeCode = 1006;
+  private closeCode: number = CloseCode.Abnormal;
   private closeReason = '';
   /** `send` returned false: `drain` is owed once `bufferedAmount` is under `highWaterMark` again. */
   private drainOwed = false;
@@ -495,7 +496,7 @@ export class WebSocketConnection<Data = unknown> {
    * Start the closing handshake (RFC 6455 §7.1.2) with `code` (default 1000) and `reason` (≤ 123 UTF-8 bytes).
    * The socket closes when the peer answers, or after `closeTimeout`. During the handshake: drops the socket.
    */
-  close(code = 1000, reason = ''): void {
+  close(code: number = CloseCode.Normal, reason = ''): void {
     const c = this._connection;
     if (!c || !this.opened) return this.terminate();
     c.close(code, reason);

@@ -2,7 +2,7 @@
  * The pure-TypeScript backend: the frame walk of assembly/frame.ts, translated at build time into
  * src/portable/frame.ts, over typed arrays (./platform.ts). Unmasked payload is read where it is, in the
  * caller's chunk; masked payload is unmasked into a scratch window at its chunk offset, word by word
- * (./mask.ts); text is validated by the word-skipping state machine in ./utf8.ts.
+ * (./mask.ts); text is validated by the word-skipping state machine of assembly/utf8scalar.ts (./utf8.ts).
  */
 import { RECORD_CAPACITY, REC_WORDS } from '../portable/layout.js';
 import { parse } from '../portable/frame.js';

@@ -18,8 +18,11 @@ export const WORD_MIN = 16;
  */
 export const VIEW_MIN = 128;
 
-/** `dst[d + i] = src[s + i] ^ key byte (i MOD 4)` for i < len. */
-function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: number, key: number): void {
+/**
+ * `dst[d + i] = src[s + i] ^ key byte (i MOD 4)` for i < len: the byte loop, also for the encoder's short text
+ * frames, masked in place (`MessageEncoder.text`).
+ */
+export function xorBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, len: number, key: number): void {
   const k0 = key & 0xff,
     k1 = (key >>> 8) & 0xff,
     k2 = (key >>> 16) & 0xff,

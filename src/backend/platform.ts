@@ -148,6 +148,25 @@ export function unmaskSegment(off: number, len: number, key: number): void {
   unmaskAt(chunk, len < WORD_MIN ? null : wordsOfChunk(), windowBytes, windowWords, off, len, key);
 }
 
+// What the scalar UTF-8 validator (assembly/utf8scalar.ts, translated into src/portable/utf8scalar.ts) reads:
+// positions are indices into `bytes`, and into `words`, an Int32Array over the same memory from the same
+// (4-aligned) byte, or null.
+export type Bytes = Uint8Array;
+export type Words = Int32Array | null;
+
+/** Byte `i`. @inline */
+export function utf8Byte(bytes: Bytes, i: number): number {
+  return bytes[i]!;
+}
+/** Word `w`: bytes 4w..4w+3. @inline */
+export function utf8Word(words: Words, w: number): number {
+  return words![w]!;
+}
+/** Whether utf8Word may be used (for 4-aligned positions): there is a word view. @inline */
+export function asciiWords(words: Words): boolean {
+  return words !== null;
+}
+
 /**
  * Validate the `len` text bytes at chunk offset `off` as UTF-8 from `carry`, unmasking them into the window
  * first when `masked`; returns the validator's result (UTF8_* in the contract).

@@ -10,10 +10,10 @@
  *
  * Memory: a compressor holds 2^(windowBits + 2) bytes of window and chains, a 64 KiB hash table (pako's default
  * hash never has fewer than 2^15 entries) and a 2^(memLevel + 8)-byte pending buffer: 256 KiB at 15/8, 130 KiB at
- * 9/8. An inflater holds 2^windowBits bytes of window plus ~7 KiB of tables. Both are allocated at first use. Without context takeover
- * nothing survives a message, so every MessageDeflater/MessageInflater with the same settings shares one stream
- * in the process (this is synchronous code: nothing else runs while it is in use) and costs a connection only its
- * own small object.
+ * 9/8. An inflater holds 2^windowBits bytes of window plus ~7 KiB of tables. Both are allocated at first use.
+ * Without context takeover nothing survives a message, so every MessageDeflater/MessageInflater with the same
+ * settings shares one stream in the process (this is synchronous code: nothing else runs while it is in use) and
+ * costs a connection only its own small object.
  */
 import {
   ZStream,
