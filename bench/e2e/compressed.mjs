@@ -267,13 +267,57 @@ function attach(opened, traffic, agreed, counts, onMessages, fail) {
 const newCounts = () => ({ messages: 0, bytesIn: 0, bytesOut: 0, raw: 0, compressed: 0 });
 
 /**
- * A 'zecho' case: `spec.connections` connections on `/`, each keeping `spec.window` compressed messages of data set
- * `spec.data` in flight and sending one more per verified echo. Resolves like runCase (loadgen.mjs) plus, over
- * the measured window: bytesIn and bytesOut (on the wire, server → client and client → server), raw (the echoed
- * messages' own bytes), compressed (echoes that came with RSV1) and the agreement. Rejects on the first wrong
- * echo, a closed socket, or 2 s without progress.
+ * Bytes on the wire for one pass over a data set's whole sequence on a fresh connection, `window` messages in
+ * flight: the same messages from the same (empty) contexts for every server. The timed window would not do:
+ * it covers whatever part of the sequence each connection reached, and with context takeover the first
+ * messages of a sequence compress worse than later ones, so a slower server would be charged more bytes.
+ * Resolves to the counts (messages, bytesIn, bytesOut, raw, compressed); rejects on a wrong echo or 2 s stalled.
+ */
+async function onePass(port, data, window) {
+  const { opened, agreed } = await openCompressed(port, 1);
+  const traffic = await clientTraffic(data, agreed);
+  const total = data.messages.length;
+  const counts = newCounts();
+  let peer;
+  try {
+    await new Promise((resolve, reject) => {
+      let sent = Math.min(window, total);
+      let last = -1;
+      const watchdog = setInterval(() => {
+        if (counts.messages === last) settle(new Error(`one pass: stalled at ${counts.messages} of ${total}`));
+        last = counts.messages;
+      }, 2000);
+      const settle = (error) => {
+        clearInterval(watchdog);
+        if (error) reject(error);
+        else resolve();
+      };
+      const more = (p, n) => {
+        if (p.messages === total) return settle();
+        const k = Math.min(n, total - sent);
+        sent += k;
+        if (k > 0) p.sendFrames(k);
+      };
+      [peer] = attach(opened, traffic, agreed, counts, more, settle);
+      peer.sendFrames(sent);
+    });
+  } finally {
+    peer?.socket.destroy();
+    peer?.inflater.close();
+  }
+  const { messages, bytesIn, bytesOut, raw, compressed } = counts;
+  return { messages, bytesIn, bytesOut, raw, compressed };
+}
+
+/**
+ * A 'zecho' case: first one pass over the data set on its own connection (onePass: `pass`, the bytes on the
+ * wire), then `spec.connections` connections on `/`, each keeping `spec.window` compressed messages of data set
+ * `spec.data` in flight and sending one more per verified echo. Resolves like runCase (loadgen.mjs) plus
+ * `pass`, `compressed` (echoes of the measured window that came with RSV1) and the agreement. Rejects on the
+ * first wrong echo, a closed socket, or 2 s without progress.
  */
 export async function runCompressed({ port, spec, warmup = 1, seconds = 2, serverPid, ticksPerSecond = 100 }) {
+  const pass = await onePass(port, dataset(spec.data), spec.window);
   const { opened, agreed } = await openCompressed(port, spec.connections);
   const traffic = await clientTraffic(dataset(spec.data), agreed);
   const counts = newCounts();
@@ -316,10 +360,8 @@ export async function runCompressed({ port, spec, warmup = 1, seconds = 2, serve
       rate: messages / elapsed,
       generatorCpuMicros: b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system,
       serverCpuMicros: b.server - a.server,
-      bytesIn: b.bytesIn - a.bytesIn,
-      bytesOut: b.bytesOut - a.bytesOut,
-      raw: b.raw - a.raw,
       compressed: b.compressed - a.compressed,
+      pass,
       agreement: agreed.text,
     };
   } finally {

@@ -40,9 +40,9 @@ function details(ok, idle, compressed) {
     };
   }
   const wire = compressed && {
-    bytesIn: m((r) => r.bytesIn / r.messages),
-    bytesOut: m((r) => r.bytesOut / r.messages),
-    raw: m((r) => r.raw / r.messages),
+    bytesIn: m((r) => r.pass.bytesIn / r.pass.messages),
+    bytesOut: m((r) => r.pass.bytesOut / r.pass.messages),
+    raw: m((r) => r.pass.raw / r.pass.messages),
     compressedShare: m((r) => r.compressed / r.messages),
     agreement,
   };
@@ -198,8 +198,10 @@ function compressedTables(meta, rows, label) {
     "it measures. Every echo is inflated by the connection's own inflater (native zlib, window kept when the",
     'server keeps takeover) and compared with the message sent. The servers compress every message: threshold 0',
     "for ws (which ignores its threshold anyway while it keeps context takeover) and wsframe; Bun's uWS has no",
-    'threshold and is told to compress each echo. Bytes on the wire: frame headers included, per message;',
-    "× ws bytes = server → client bytes ÷ ws's for the same messages. Memory: as in the idle case, after",
+    'threshold and is told to compress each echo. Bytes on the wire: frame headers included, per message, over',
+    'one pass of the whole sequence on a fresh connection before the timed run (the same messages from the same',
+    "empty contexts for every server); × ws bytes = server → client bytes ÷ ws's. compressed: share of the timed",
+    "window's echoes that came with RSV1. Memory: as in the idle case, after",
     'each connection echoed 40 ~620 B JSON messages compressed (every deflate context allocated and used).',
     '',
   ];
