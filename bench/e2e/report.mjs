@@ -315,13 +315,14 @@ export function summary(meta, rows) {
     const head = `server RSS per idle connection (${idle.connections.toLocaleString('en')} open)`;
     lines.push(row(head, 'idle', (r) => `${Math.round(r.value).toLocaleString('en')} B`));
   }
-  // Compressed echoes: msg/s (server CPU) and server → client bytes per message (with the ratio to ws's).
+  // Compressed echoes: msg/s (server CPU) and server → client bytes per message, each with its ratio to ws's.
   for (const spec of meta.cases.filter((c) => c.kind === 'zecho')) {
     const text = (r) => {
-      const bytes = r.server === 'ws' ? '' : `, ${times(r.bytesRatio)} ws`;
-      return `${rate(r.value)} (${us(r.serverCpuPerMessage)}); ${num(r.bytesIn)} B/msg${bytes}`;
+      const base = r.server === 'ws';
+      const speed = `${rate(r.value)} (${us(r.serverCpuPerMessage)})${base ? '' : `, ${times(r.ratio.ws)} ws`}`;
+      return `${speed}; ${num(r.bytesIn)} B${base ? '' : ` (${times(r.bytesRatio)} ws)`}`;
     };
-    lines.push(row(`${spec.label}: msg/s (CPU µs/msg); B/msg on the wire`, spec.id, text));
+    lines.push(row(`${spec.label}: msg/s (CPU µs/msg); B/msg server → client`, spec.id, text, false));
   }
   const zidle = rows.find((r) => r.case === 'zidle' && Number.isFinite(r.connections));
   if (zidle) {

@@ -1,9 +1,10 @@
 // `npm run bench:e2e` — WebSocket echo servers end to end over loopback TCP: does a codec's speed reach the
 // wire? Each server runs in its own process, started fresh for every measurement; the load generator
-// (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
-// e2e.svg and the README's end-to-end table. `-- --quick` (a minute or two) and filtered runs write
+// (loadgen.mjs) runs in another and checks every byte that comes back; the compressed cases (permessage-deflate,
+// compressed.mjs) inflate and check every echo. Writes bench/results/e2e.{json,md},
+// e2e.svg and the README's end-to-end table. `-- --quick` (a few minutes) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
-// --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
+// --cases=text16-c1,idle,z1k-c16 --reps=N --no-pin, --report-only (re-render from the JSON).
 //
 // Server contract. Adding a server = a script in bench/e2e/servers/ + one line in SERVERS (servers.mjs).
 // - The process gets PORT in its environment (0 = pick a free port), listens on 127.0.0.1 and, once it accepts
