@@ -201,7 +201,10 @@ function compressedTables(meta, rows, label) {
     'threshold and is told to compress each echo. Bytes on the wire: frame headers included, per message, over',
     'one pass of the whole sequence on a fresh connection before the timed run (the same messages from the same',
     "empty contexts for every server); × ws bytes = server → client bytes ÷ ws's. compressed: share of the timed",
-    "window's echoes that came with RSV1. Memory: as in the idle case, after",
+    "window's echoes that came with RSV1. ws compresses and inflates on libuv's thread pool (4 threads, all on the",
+    "server's core when pinned): where other processes compete for that core, ws gets a share per thread and a",
+    'single-threaded server one share, so read msg/s with CPU use, and compare CPU µs/msg too.',
+    'Memory: as in the idle case, after',
     'each connection echoed 40 ~620 B JSON messages compressed (every deflate context allocated and used).',
     '',
   ];
