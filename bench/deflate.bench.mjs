@@ -9,18 +9,19 @@
 //   zlib with takeover, synchronous: what a native engine could do without ws's thread-pool round trip;
 // - ws 8 PerMessageDeflate: native zlib on the thread pool, asynchronous; one message at a time, awaited, as one
 //   connection sends a burst. The baseline.
-// Data: trade-like JSON messages (~100 B, ~1 KiB, 16 KiB, 64 KiB) and the Autobahn corpora in 4 KiB slices,
-// as Autobahn 12.x.5 sends them. Rows: msg/s (interleaved rounds, medians), compression ratio, bytes against ws's
-// for the same messages (and how many are byte-identical), memory per deflater+inflater pair.
+// Data (bench/lib/deflate-data.mjs): trade-like JSON messages (~100 B, ~1 KiB, 16 KiB, 64 KiB) and the Autobahn
+// corpora in 4 KiB slices, as Autobahn 12.x.5 sends them. Rows: msg/s (interleaved rounds, medians), compression
+// ratio, bytes against ws's for the same messages (and how many are byte-identical), memory per deflater+inflater
+// pair.
 //
 //   npm run build && node --expose-gc bench/deflate.bench.mjs [--quick]
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { Deflate as FflateDeflate, Inflate as FflateInflate, deflateSync as fflateDeflate } from 'fflate';
 import { MessageDeflater, MessageInflater } from '../dist/esm/deflate/engine.js';
-import { QUICK, emit, require } from './lib/harness.mjs';
+import { deflateData } from './lib/deflate-data.mjs';
+import { QUICK, alternateAsync as alternate, emit, require } from './lib/harness.mjs';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 // Not in ws's exports map: loaded by file path, next to its main module.
@@ -34,66 +35,7 @@ const rows = [];
 // Data
 // ---------------------------------------------------------------------------------------------------------------
 
-let seed = 12345;
-const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
-const price = () => (43000 + random() * 500).toFixed(2);
-const qty = () => (random() * 2).toFixed(4);
-let tradeId = 3_000_000_000;
-let time = 1_700_000_000_000;
-const trade = () => ({
-  e: 'trade',
-  E: (time += 1 + Math.floor(random() * 20)),
-  s: 'BTCUSDT',
-  t: tradeId++,
-  p: price(),
-  q: qty(),
-  T: time - 1,
-  m: random() < 0.5,
-  M: true,
-});
-const depth = () => {
-  const levels = () => Array.from({ length: 12 }, () => [price(), qty()]);
-  return { e: 'depthUpdate', E: (time += 100), s: 'BTCUSDT', U: tradeId, u: (tradeId += 40), b: levels(), a: levels() };
-};
-const trades = (bytes) => {
-  const list = [];
-  while (JSON.stringify(list).length < bytes) list.push(trade());
-  return list;
-};
-const utf8 = (s) => Buffer.from(s, 'utf8');
-const corpus = (name) => readFileSync(new URL(`../test/fixtures/autobahn/${name}`, import.meta.url));
-/** Autobahn's way: the next LEN bytes of the corpus, wrapping around. */
-const slices = (data, len, count) =>
-  Array.from({ length: count }, (_, i) => {
-    const start = (i * len) % data.length;
-    const end = start + len;
-    return end <= data.length
-      ? data.subarray(start, end)
-      : Buffer.concat([data.subarray(start), data.subarray(0, end - data.length)]);
-  });
-
-const DATA = [
-  {
-    name: 'json ~100 B (trade)',
-    messages: Array.from({ length: QUICK ? 500 : 2000 }, () => utf8(JSON.stringify(trade()))),
-  },
-  {
-    name: 'json ~1 KiB (depth)',
-    messages: Array.from({ length: QUICK ? 100 : 300 }, () => utf8(JSON.stringify(depth()))),
-  },
-  {
-    name: 'json 16 KiB',
-    messages: Array.from({ length: QUICK ? 8 : 24 }, () => utf8(JSON.stringify(trades(16 * KiB)))),
-  },
-  {
-    name: 'json 64 KiB',
-    messages: Array.from({ length: QUICK ? 4 : 8 }, () => utf8(JSON.stringify(trades(64 * KiB)))),
-  },
-  { name: 'autobahn data1.json 4 KiB', messages: slices(corpus('data1.json'), 4 * KiB, 48) },
-  { name: 'autobahn data1.html 4 KiB', messages: slices(corpus('data1.html'), 4 * KiB, 64) },
-  { name: 'autobahn pg2229.txt 4 KiB', messages: slices(corpus('pg2229.txt'), 4 * KiB, 54) },
-];
-for (const d of DATA) d.avg = d.messages.reduce((n, m) => n + m.length, 0) / d.messages.length;
+const DATA = deflateData({ quick: QUICK });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Engines: each makes a compressor `(message) => bytes` (tail removed) and an inflater `(bytes) => message`,
@@ -223,46 +165,14 @@ function wsPair(takeover, bits = 15) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Timing: rounds of ~5 ms per engine, the order rotated every round (sync and async alike), median per engine.
+// Timing (alternateAsync, bench/lib/harness.mjs): rounds of ~5 ms per engine, the order rotated every round (sync
+// and async alike), median per engine.
 // ---------------------------------------------------------------------------------------------------------------
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
   return s[s.length >> 1];
 };
-
-async function alternate(ops, rounds = QUICK ? 9 : 25) {
-  // Messages per round: enough for ~5 ms of each op, found per op (async ops are much slower per call).
-  const counts = [];
-  for (const op of ops) {
-    let k = 1;
-    for (;;) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < k; i++) op.async ? await op.fn() : op.fn();
-      if (Number(process.hrtime.bigint() - t0) > 5e6 || k >= 1 << 16) break;
-      k *= 2;
-    }
-    counts.push(k);
-  }
-  const times = ops.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < ops.length; j++) {
-      const i = (j + r) % ops.length;
-      const { fn, async } = ops[i];
-      const k = counts[i];
-      const t0 = process.hrtime.bigint();
-      if (async) for (let n = 0; n < k; n++) await fn();
-      else for (let n = 0; n < k; n++) fn();
-      times[i].push(Number(process.hrtime.bigint() - t0) / 1e9 / k);
-    }
-  }
-  return times.map((t) => {
-    const s = [...t].sort((a, b) => a - b);
-    const med = median(s);
-    const iqr = s[Math.floor(s.length * 0.75)] - s[Math.floor(s.length * 0.25)];
-    return { hz: 1 / med, rme: (iqr / med) * 100 };
-  });
-}
 
 /** An op that sends the pool's messages in order, resetting the engine when the pool wraps. */
 function cycling(items, engine) {

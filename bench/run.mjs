@@ -1,5 +1,6 @@
 // `npm run bench` — runs every suite in its own process (ws with and without bufferutil: the switch must be
-// set before ws loads), one after another so they do not compete for the 2 cores, then writes
+// set before ws loads; compressed-echo.bench.mjs: permessage-deflate, codec level), one after another so they
+// do not compete for the 2 cores, then writes
 // bench/results/latest.json, latest.md and chart.svg. `npm run bench -- --quick` runs a ~1 minute subset into
 // bench/results/quick.{json,md} and quick-chart.svg.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,8 @@ const runs = [
   { file: 'encode.bench.mjs', args: [...q, '--only-ws'], env: { WS_NO_BUFFER_UTIL: '1' } },
   { file: 'kernels.bench.mjs', args: q },
   { file: 'memory.bench.mjs', args: q, node: ['--expose-gc'] },
+  // permessage-deflate: a server connection's compressed echo against ws's (inflate, compress, frame).
+  { file: 'compressed-echo.bench.mjs', args: q },
 ];
 
 const started = Date.now();
@@ -232,6 +235,33 @@ function targets(rows) {
       },
     ),
   );
+  // permessage-deflate, compressed echo at codec level (compressed-echo.bench.mjs): msg/s against ws, split at
+  // 1 KiB of message, and the reply's bytes on the wire against ws's for the same messages.
+  const compressedEcho = (f) => pick((r) => r.suite === 'compressed-echo' && r.impl === 'wsframe auto' && f(r));
+  add(
+    'compressed echo (permessage-deflate, takeover) ≥ 2× ws msg/s, messages ≤ 1 KiB',
+    2,
+    worst(
+      compressedEcho((r) => r.bytes <= 1024),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    '… ≥ 1× ws msg/s, messages over 1 KiB',
+    1,
+    worst(
+      compressedEcho((r) => r.bytes > 1024),
+      (r) => r.ratio,
+    ),
+  );
+  add(
+    "… bytes on the wire within 5 % of ws's (ws's bytes ÷ ours ≥ 1 ÷ 1.05)",
+    1 / 1.05,
+    worst(
+      compressedEcho(() => true),
+      (r) => 1 / r.wireVsWs,
+    ),
+  );
   add(
     'encoder (client, masked) ≥ 1.5× ws Sender.frame',
     1.5,
@@ -308,6 +338,10 @@ function runtimeTables(runtimes) {
 
 function fmt(row) {
   if (row.suite === 'memory') return `${row.value.toFixed(2)} ${row.unit}`;
+  if (row.suite === 'compressed-echo') {
+    const wire = `${row.wire.toFixed(1)} B/msg on the wire (${row.wireVsWs.toFixed(3)}× ws)`;
+    return `${row.hz >= 1e4 ? `${(row.hz / 1e3).toFixed(1)} k` : row.hz.toFixed(0)} msg/s, ${wire}`;
+  }
   const parts = [];
   if (row.bytes) parts.push(`${((row.hz * row.bytes) / 1e9).toFixed(3)} GB/s`);
   if (row.messages && (row.size ?? 0) <= 4096) parts.push(`${((row.hz * row.messages) / 1e6).toFixed(3)} M msg/s`);

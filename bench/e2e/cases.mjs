@@ -17,8 +17,25 @@ const echo = (id, short, type, size, connections, window) => ({
 });
 
 /**
+ * Compressed echo on `/` (permessage-deflate, compressed.mjs): data set `data` of bench/lib/deflate-data.mjs,
+ * every message compressed both ways; `connections` connections, each keeping `window` messages in flight.
+ */
+const zecho = (id, short, what, data, connections, window) => ({
+  id,
+  short,
+  label: `${what}, compressed, ${plural(connections, 'connection')} × ${window} in flight`,
+  kind: 'zecho',
+  compressed: true,
+  data,
+  connections,
+  window,
+});
+
+/**
  * id: for --cases= and results; short: chart label; label: for tables. kind 'echo' and 'broadcast' measure
- * messages verified per second (loadgen.mjs runCase), 'idle' the server's memory per connection (runIdle).
+ * messages verified per second (loadgen.mjs runCase), 'idle' the server's memory per connection (runIdle);
+ * 'zecho' compressed messages verified per second and bytes on the wire, 'zidle' memory per connection with a
+ * deflate context (compressed.mjs). The servers of compressed cases run with DEFLATE_THRESHOLD=0 (run.mjs).
  */
 export const CASES = [
   echo('text16-c1', '16 B text ×1', 'text', 16, 1, 256),
@@ -46,6 +63,23 @@ export const CASES = [
     label: '10,000 idle connections: server RSS per connection',
     kind: 'idle',
     connections: 10_000,
+  },
+  // Sizes the window so that every server is busy without a case taking long; 64 KiB: 2 in flight on 4
+  // connections, as the 1 MiB case does.
+  zecho('z100-c16', '~125 B JSON, deflate', '~125 B JSON text (trades)', 'trade', 16, 16),
+  zecho('z1k-c16', '~620 B JSON, deflate', '~620 B JSON text (depth updates)', 'depth', 16, 8),
+  zecho('z16k-c16', '16 KiB JSON, deflate', '16 KiB JSON text', 'json16k', 16, 4),
+  zecho('z64k-c4', '64 KiB JSON, deflate', '64 KiB JSON text', 'json64k', 4, 2),
+  zecho('zjson-c16', 'data1.json 4 KiB, deflate', 'Autobahn data1.json, 4 KiB binary slices', 'data1.json', 16, 4),
+  zecho('zhtml-c16', 'data1.html 4 KiB, deflate', 'Autobahn data1.html, 4 KiB binary slices', 'data1.html', 16, 4),
+  zecho('ztxt-c16', 'pg2229.txt 4 KiB, deflate', 'Autobahn pg2229.txt, 4 KiB binary slices', 'pg2229.txt', 16, 4),
+  {
+    id: 'zidle',
+    short: 'idle, deflate',
+    label: '1,000 connections idle after 40 compressed ~620 B echoes each: server RSS per connection',
+    kind: 'zidle',
+    compressed: true,
+    connections: 1000,
   },
 ];
 

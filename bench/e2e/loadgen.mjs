@@ -135,10 +135,12 @@ class Peer {
 
 /**
  * Connect and do the client side of the opening handshake (RFC 6455 §4.1): 101, the right
- * Sec-WebSocket-Accept, no extension. Resolves with { socket, listen(onBytes) }: `onBytes(chunk, length)` gets
- * every byte after the response (those that came with it first), in views that the next read overwrites.
+ * Sec-WebSocket-Accept, no extension — or, with `offer` (a Sec-WebSocket-Extensions value), an extension in the
+ * response. Resolves with { socket, listen(onBytes), extensions }: `onBytes(chunk, length)` gets every byte after
+ * the response (those that came with it first), in views that the next read overwrites; `extensions` is the
+ * response's Sec-WebSocket-Extensions value.
  */
-export function open(port, path = '/') {
+export function open(port, path = '/', offer = null) {
   return new Promise((resolve, reject) => {
     let onBytes = (chunk, length) => onHead(chunk.subarray(0, length));
     const onread = { buffer: READ_BUFFER, callback: (length, chunk) => void onBytes(chunk, length) };
@@ -153,7 +155,8 @@ export function open(port, path = '/') {
     socket.once('connect', () => {
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n` +
+          (offer ? `Sec-WebSocket-Extensions: ${offer}\r\n\r\n` : '\r\n'),
       );
     });
     const onHead = (chunk) => {
@@ -173,20 +176,25 @@ export function open(port, path = '/') {
       const accept = /^sec-websocket-accept:[ \t]*(\S+)/im.exec(response)?.[1];
       if (!/^HTTP\/1\.1 101 /.test(response)) return fail(new Error(`handshake: ${response.split('\r\n')[0]}`));
       if (accept !== ACCEPT) return fail(new Error(`handshake: Sec-WebSocket-Accept ${accept}, expected ${ACCEPT}`));
-      if (/^sec-websocket-extensions:/im.test(response)) return fail(new Error('handshake: extension negotiated'));
-      resolve({ socket, listen });
+      const extensions = /^sec-websocket-extensions:[ \t]*(.*?)[ \t]*$/im.exec(response)?.[1];
+      if (extensions !== undefined && !offer) return fail(new Error('handshake: extension negotiated'));
+      if (extensions === undefined && offer) return fail(new Error(`handshake: no extension agreed to "${offer}"`));
+      resolve({ socket, listen, extensions });
     };
   });
 }
 
-/** Open `count` connections to `path`, `concurrency` handshakes at a time (the listen backlog is finite). */
-export async function openMany(port, path, count, concurrency = 128) {
+/**
+ * Open `count` connections to `path`, `concurrency` handshakes at a time (the listen backlog is finite), each
+ * offering `offer` when given (see open).
+ */
+export async function openMany(port, path, count, concurrency = 128, offer = null) {
   const out = new Array(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      out[i] = await open(port, path);
+      out[i] = await open(port, path, offer);
     }
   };
   try {
@@ -376,8 +384,16 @@ export async function runIdle(options) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // Not a top-level await: compressed.mjs imports this module, which must finish evaluating first.
+  main();
+}
+
+async function main() {
   try {
-    const result = await runCase(JSON.parse(process.argv[2]));
+    const options = JSON.parse(process.argv[2]);
+    // Compressed cases (kind 'zecho'): bench/e2e/compressed.mjs, loaded only for them.
+    const run = options.spec.kind === 'zecho' ? (await import('./compressed.mjs')).runCompressed : runCase;
+    const result = await run(options);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   } catch (error) {

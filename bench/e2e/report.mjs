@@ -21,18 +21,33 @@ function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Medians over the repetitions of one (case, server): CPU per message and CPU use, or memory. */
-function details(ok, idle) {
+const isIdle = (spec) => spec.kind === 'idle' || spec.kind === 'zidle';
+
+/**
+ * Medians over the repetitions of one (case, server): CPU per message and CPU use, or memory; for compressed
+ * echoes also bytes on the wire per message each way, the messages' own bytes and the share sent compressed.
+ */
+function details(ok, idle, compressed) {
   const m = (f) => median(ok.map(f));
+  const agreement = ok.find((r) => r.agreement)?.agreement;
   if (idle) {
     return {
       connections: m((r) => r.connections),
       rssBefore: m((r) => r.before),
       rssAfter: m((r) => r.after),
       setupRate: m((r) => r.setupRate),
+      agreement,
     };
   }
+  const wire = compressed && {
+    bytesIn: m((r) => r.pass.bytesIn / r.pass.messages),
+    bytesOut: m((r) => r.pass.bytesOut / r.pass.messages),
+    raw: m((r) => r.pass.raw / r.pass.messages),
+    compressedShare: m((r) => r.compressed / r.messages),
+    agreement,
+  };
   return {
+    ...wire,
     serverCpuPerMessage: m((r) => r.serverCpuMicros / r.messages),
     generatorCpuPerMessage: m((r) => r.generatorCpuMicros / r.messages),
     serverUse: m((r) => r.serverCpuMicros / 1e6 / r.seconds),
@@ -53,7 +68,7 @@ export function aggregate({ meta, runs }) {
       const mine = runs.filter((r) => r.case === spec.id && r.server === server.id);
       if (!mine.length) continue;
       const ok = mine.filter((r) => !r.error);
-      const idle = spec.kind === 'idle';
+      const idle = isIdle(spec);
       const values = ok.map((r) => (idle ? r.bytesPerConnection : r.rate));
       const value = median(values);
       rows.push({
@@ -64,7 +79,7 @@ export function aggregate({ meta, runs }) {
         value,
         values,
         spread: values.length > 1 ? (Math.max(...values) - Math.min(...values)) / value : NaN,
-        ...details(ok, idle),
+        ...details(ok, idle, spec.kind === 'zecho'),
       });
     }
   }
@@ -74,6 +89,9 @@ export function aggregate({ meta, runs }) {
       const b = rows.find((r) => r.case === row.case && r.server === base);
       if (b && Number.isFinite(b.value)) row.ratio[base] = row.value / b.value;
     }
+    // Compressed echoes: server → client bytes on the wire per message ÷ ws's (same messages, same run).
+    const ws = rows.find((r) => r.case === row.case && r.server === 'ws');
+    if (row.bytesIn !== undefined && ws?.bytesIn) row.bytesRatio = row.bytesIn / ws.bytesIn;
   }
   return rows;
 }
@@ -86,6 +104,7 @@ const times = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
 const pct = (v) => (Number.isFinite(v) ? `${Math.round(v * 100)} %` : '—');
 const us = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : '—');
 const mib = (v) => `${(v / 2 ** 20).toFixed(1)} MiB`;
+const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '—');
 
 /** Date and machine; versions; how it ran. */
 function provenance(meta) {
@@ -122,7 +141,7 @@ function throughputTable(meta, rows, label) {
       'generator CPU µs/msg | CPU use server / generator |',
     `|---|---|---|---|${BASES.map(() => '---|').join('')}---|---|---|`,
   ];
-  for (const spec of meta.cases.filter((c) => c.kind !== 'idle')) {
+  for (const spec of meta.cases.filter((c) => c.kind === 'echo' || c.kind === 'broadcast')) {
     for (const r of rows.filter((x) => x.case === spec.id)) {
       const bound = r.generatorUse > GENERATOR_BOUND ? ' (gen-bound)' : '';
       const failed = r.errors.length ? ` (${r.errors.length} failed)` : '';
@@ -163,6 +182,81 @@ function memoryTable(meta, rows, label) {
   return [...lines, ''];
 }
 
+/** The compressed echoes (kind 'zecho') and memory with a deflate context ('zidle'). */
+function compressedTables(meta, rows, label) {
+  const specs = meta.cases.filter((c) => c.kind === 'zecho');
+  const idle = rows.filter((r) => r.case === 'zidle');
+  if (!specs.length && !idle.length) return [];
+  const lines = [
+    '## Compressed echo (permessage-deflate)',
+    '',
+    'The load generator offers `permessage-deflate; client_max_window_bits` (what browsers offer: context',
+    "takeover both ways, 15-bit windows) and follows the server's answer. Its frames are compressed once before",
+    'the run, in order, with context takeover (one node:zlib stream, a sync flush per message), and every',
+    'connection replays that sequence: valid for an inflater that keeps its window, because the first message',
+    'refers to nothing before it (bench/e2e/compressed.mjs says why) — so the generator compresses nothing while',
+    "it measures. Every echo is inflated by the connection's own inflater (native zlib, window kept when the",
+    'server keeps takeover) and compared with the message sent. The servers compress every message: threshold 0',
+    "for ws (which ignores its threshold anyway while it keeps context takeover) and wsframe; Bun's uWS has no",
+    'threshold and is told to compress each echo. Bytes on the wire: frame headers included, per message, over',
+    'one pass of the whole sequence on a fresh connection before the timed run (the same messages from the same',
+    "empty contexts for every server); × ws bytes = server → client bytes ÷ ws's. compressed: share of the timed",
+    "window's echoes that came with RSV1. ws compresses and inflates on libuv's thread pool (4 threads, all on the",
+    "server's core when pinned): where other processes compete for that core, ws gets a share per thread and a",
+    'single-threaded server one share, so read msg/s with CPU use, and compare CPU µs/msg too.',
+    'Memory: as in the idle case, after',
+    'each connection echoed 40 ~620 B JSON messages compressed (every deflate context allocated and used).',
+    '',
+  ];
+  if (specs.length) {
+    lines.push(
+      '| case | server | msg/s | spread | × ws | server → client B/msg | × ws bytes | client → server B/msg | ' +
+        'message B | compressed | server CPU µs/msg | generator CPU µs/msg | CPU use server / generator |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const spec of specs) {
+      for (const r of rows.filter((x) => x.case === spec.id)) {
+        const bound = r.generatorUse > GENERATOR_BOUND ? ' (gen-bound)' : '';
+        const failed = r.errors.length ? ` (${r.errors.length} failed)` : '';
+        const cpu =
+          `${us(r.serverCpuPerMessage)} | ${us(r.generatorCpuPerMessage)} | ` +
+          `${pct(r.serverUse)} / ${pct(r.generatorUse)}`;
+        const wire =
+          `${num(r.bytesIn)} | ${times(r.bytesRatio)} | ${num(r.bytesOut)} | ${num(r.raw)} | ` +
+          `${pct(r.compressedShare)}`;
+        const value = `${rate(r.value)}${bound}${failed}`;
+        const head = `| ${spec.label} | ${label(r.server)} | ${value} | ${pct(r.spread)} | ${times(r.ratio.ws)}`;
+        lines.push(`${head} | ${wire} | ${cpu} |`);
+      }
+    }
+    lines.push('');
+  }
+  if (idle.length) {
+    lines.push(
+      '| server | bytes per connection with a deflate context | spread | × ws | RSS before → after | handshakes/s |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const r of idle) {
+      const bytes = Number.isFinite(r.value) ? Math.round(r.value) : r.errors.length ? 'failed' : '—';
+      const rss = `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`;
+      lines.push(
+        `| ${label(r.server)} | ${bytes} | ${pct(r.spread)} | ${times(r.ratio.ws)} | ${rss} | ${rate(r.setupRate)} |`,
+      );
+    }
+    const n = idle.find((r) => Number.isFinite(r.connections))?.connections?.toLocaleString('en') ?? '—';
+    lines.push('', `${n} connections.`, '');
+  }
+  const agreements = meta.servers
+    .map((s) => [s, rows.find((r) => r.server === s.id && r.agreement)?.agreement])
+    .filter(([, a]) => a);
+  if (agreements.length) {
+    lines.push('Agreed (the 101 response):', '');
+    for (const [s, a] of agreements) lines.push(`- ${s.label}: \`${a}\``);
+    lines.push('');
+  }
+  return lines;
+}
+
 function markdown(meta, rows, chartFile) {
   const label = (id) => meta.servers.find((s) => s.id === id)?.label ?? id;
   const lines = ['# wsframe end-to-end benchmark: WebSocket echo servers over loopback TCP', ''];
@@ -184,6 +278,7 @@ function markdown(meta, rows, chartFile) {
     lines.push('');
   }
   lines.push(...memoryTable(meta, rows, label));
+  lines.push(...compressedTables(meta, rows, label));
   const failures = rows.flatMap((r) => r.errors.map((e) => `- ${r.case}, ${label(r.server)}: ${e}`));
   if (failures.length) lines.push('## Failed runs', '', ...failures, '');
   const skipped = meta.servers.flatMap((s) => {
@@ -211,7 +306,7 @@ export function summary(meta, rows) {
     `| msg/s (server CPU µs/msg), median of ${meta.settings.reps} | ${meta.servers.map((s) => s.label).join(' | ')} |`,
     `|---|${meta.servers.map(() => '---|').join('')}`,
   ];
-  for (const spec of meta.cases.filter((c) => c.kind !== 'idle')) {
+  for (const spec of meta.cases.filter((c) => c.kind === 'echo' || c.kind === 'broadcast')) {
     lines.push(row(spec.label, spec.id, (r) => `${rate(r.value)} (${us(r.serverCpuPerMessage)})`));
   }
   if (rows.some((r) => r.latency)) {
@@ -222,6 +317,20 @@ export function summary(meta, rows) {
   if (idle) {
     const head = `server RSS per idle connection (${idle.connections.toLocaleString('en')} open)`;
     lines.push(row(head, 'idle', (r) => `${Math.round(r.value).toLocaleString('en')} B`));
+  }
+  // Compressed echoes: msg/s (server CPU) and server → client bytes per message, each with its ratio to ws's.
+  for (const spec of meta.cases.filter((c) => c.kind === 'zecho')) {
+    const text = (r) => {
+      const base = r.server === 'ws';
+      const speed = `${rate(r.value)} (${us(r.serverCpuPerMessage)})${base ? '' : `, ${times(r.ratio.ws)} ws`}`;
+      return `${speed}; ${num(r.bytesIn)} B${base ? '' : ` (${times(r.bytesRatio)} ws)`}`;
+    };
+    lines.push(row(`${spec.label}: msg/s (CPU µs/msg); B/msg server → client`, spec.id, text, false));
+  }
+  const zidle = rows.find((r) => r.case === 'zidle' && Number.isFinite(r.connections));
+  if (zidle) {
+    const head = `server RSS per connection with a deflate context (${zidle.connections.toLocaleString('en')} open)`;
+    lines.push(row(head, 'zidle', (r) => `${Math.round(r.value).toLocaleString('en')} B`));
   }
   lines.push('', `Run: ${provenance(meta).join(' ·\n')}.`);
   return lines.join('\n');
@@ -240,7 +349,7 @@ const EXTRA = ['#17becf', '#9467bd', '#bcbd22', '#8c564b', '#e377c2'];
 
 /** Grouped bars: msg/s of each server relative to ws, per case, on a log scale around 1×. */
 export function chart(meta, rows) {
-  const cases = meta.cases.filter((c) => c.kind !== 'idle' && rows.some((r) => r.case === c.id && r.ratio.ws > 0));
+  const cases = meta.cases.filter((c) => !isIdle(c) && rows.some((r) => r.case === c.id && r.ratio.ws > 0));
   const servers = meta.servers;
   const color = (id, i) => COLORS[id] ?? EXTRA[i % EXTRA.length];
   const ratios = rows.filter((r) => cases.some((c) => c.id === r.case) && r.ratio.ws > 0).map((r) => r.ratio.ws);

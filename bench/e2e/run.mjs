@@ -1,9 +1,10 @@
 // `npm run bench:e2e` — WebSocket echo servers end to end over loopback TCP: does a codec's speed reach the
 // wire? Each server runs in its own process, started fresh for every measurement; the load generator
-// (loadgen.mjs) runs in another and checks every byte that comes back. Writes bench/results/e2e.{json,md},
-// e2e.svg and the README's end-to-end table. `-- --quick` (a minute or two) and filtered runs write
+// (loadgen.mjs) runs in another and checks every byte that comes back; the compressed cases (permessage-deflate,
+// compressed.mjs) inflate and check every echo. Writes bench/results/e2e.{json,md},
+// e2e.svg and the README's end-to-end table. `-- --quick` (a few minutes) and filtered runs write
 // bench/results/quick-e2e.* (git-ignored) and leave the README alone. Options: --servers=ws,bun
-// --cases=text16-c1,idle --reps=N --no-pin, --report-only (re-render from the JSON).
+// --cases=text16-c1,idle,z1k-c16 --reps=N --no-pin, --report-only (re-render from the JSON).
 //
 // Server contract. Adding a server = a script in bench/e2e/servers/ + one line in SERVERS (servers.mjs).
 // - The process gets PORT in its environment (0 = pick a free port), listens on 127.0.0.1 and, once it accepts
@@ -13,7 +14,11 @@
 // - Path `/broadcast`: every message received on a connection is sent to every open `/broadcast` connection,
 //   the sender included — with the server's own broadcast facility where it has one (Bun's publish), else by
 //   looping over its connections. A server without it lists `skip: { broadcast: why }`.
-// - No permessage-deflate (or any extension) in the 101 response.
+// - No permessage-deflate (or any extension) in the 101 response — unless DEFLATE_THRESHOLD is in the
+//   environment (the compressed cases, bench/e2e/compressed.mjs): then it accepts permessage-deflate as offered
+//   by browsers (`permessage-deflate; client_max_window_bits`), inflates compressed messages and compresses its
+//   echoes of those of at least DEFLATE_THRESHOLD bytes (0 here: all, as ws 8 does with context takeover
+//   whatever its threshold). A server that cannot lists `skip: { compressed: why }`.
 // - A `gc` line on stdin: collect garbage where the runtime allows and print `GC` (servers/hooks.mjs; the
 //   idle-memory case reads RSS after it, or 3 s later without an answer).
 // - Exits on SIGTERM.
@@ -24,6 +29,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES } from './cases.mjs';
+import { checkCompressedContract, runCompressedIdle } from './compressed.mjs';
 import { checkContract } from './contract.mjs';
 import { runIdle } from './loadgen.mjs';
 import { report } from './report.mjs';
@@ -53,8 +59,12 @@ const servers = list('servers', SERVERS);
 const cases = list('cases', CASES);
 const partial = quick || servers.length < SERVERS.length || cases.length < CASES.length;
 const settings = quick
-  ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, settleMs: 500 }
-  : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, settleMs: 500 };
+  ? { reps: 1, warmup: 0.3, seconds: 0.7, idleConnections: 2000, compressedIdleConnections: 200, settleMs: 500 }
+  : { reps: 3, warmup: 0.5, seconds: 1.5, idleConnections: 10_000, compressedIdleConnections: 1000, settleMs: 500 };
+// The compressed cases' servers: every message compressed both ways (see the contract above).
+const COMPRESSED_ENV = { DEFLATE_THRESHOLD: '0' };
+/** Why `server` does not run case `spec`, or undefined. */
+const skipped = (server, spec) => server.skip?.[spec.id] ?? (spec.compressed ? server.skip?.compressed : undefined);
 settings.reps = Number(option('reps') ?? settings.reps);
 // Server on CPU 0, load generator on CPU 1 (taskset; --no-pin lets the scheduler place them). Unpinned, this
 // VM's scheduler sometimes shares one core between them and sometimes not, which moves text16-c1's ws cost
@@ -92,6 +102,16 @@ for (const server of servers) {
   } finally {
     await s.stop();
   }
+  if (!cases.some((spec) => spec.compressed) || server.skip?.compressed) continue;
+  const z = await startServer(server, { files, env: COMPRESSED_ENV });
+  try {
+    const agreed = await checkCompressedContract(z.port);
+    log(`contract: ${server.id} agrees to "${agreed.text}"`);
+  } catch (error) {
+    throw new Error(`${server.id} breaks the compressed contract (bench/e2e/run.mjs): ${error.message}`);
+  } finally {
+    await z.stop();
+  }
 }
 log('contract: every server passes');
 
@@ -118,8 +138,15 @@ function generate(options) {
 }
 
 async function measure(server, spec) {
-  const s = await startServer(server, { files, cpu: pin ? 0 : undefined });
+  const env = spec.compressed ? COMPRESSED_ENV : undefined;
+  const s = await startServer(server, { files, cpu: pin ? 0 : undefined, env });
   try {
+    if (spec.kind === 'zidle') {
+      const connections = settings.compressedIdleConnections;
+      const { settleMs } = settings;
+      const { port, pid, collect } = s;
+      return await runCompressedIdle({ port, serverPid: pid, connections, collect, settleMs });
+    }
     if (spec.kind === 'idle') {
       const connections = settings.idleConnections;
       const { settleMs } = settings;
@@ -142,12 +169,12 @@ for (let rep = 0; rep < settings.reps; rep++) {
   for (const spec of cases) {
     const order = servers.map((_, i) => servers[(i + rep) % servers.length]);
     for (const server of order) {
-      if (server.skip?.[spec.id]) continue;
+      if (skipped(server, spec)) continue;
       const result = await measure(server, spec);
       runs.push({ case: spec.id, server: server.id, rep, ...result });
       const what = result.error
         ? `FAILED: ${result.error}`
-        : spec.kind === 'idle'
+        : spec.kind === 'idle' || spec.kind === 'zidle'
           ? `${Math.round(result.bytesPerConnection)} B/connection`
           : `${Math.round(result.rate)} msg/s`;
       log(`[${Math.round((Date.now() - started) / 1000)} s] rep ${rep + 1} ${spec.id} ${server.id}: ${what}`);
@@ -177,8 +204,8 @@ const meta = {
   },
   settings: { ...settings, pinned: pin, files, ticksPerSecond },
   servers: servers.map(({ id, label, runtime, about, raw, skip }) => ({ id, label, runtime, about, raw: !!raw, skip })),
-  cases: cases.map(({ id, short, label, kind, type, size, connections, window }) => {
-    return { id, short, label, kind, type, size, connections, window };
+  cases: cases.map(({ id, short, label, kind, type, size, connections, window, compressed, data }) => {
+    return { id, short, label, kind, type, size, connections, window, compressed, data };
   }),
 };
 report({ meta, runs }, join(ROOT, 'bench', 'results'), partial ? null : join(ROOT, 'README.md'));

@@ -11,14 +11,14 @@ const script = (name) => join(here, 'servers', name);
 const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 // --expose-gc: the contract's `gc` hook (servers/hooks.mjs) can then run a full collection.
 const node = (name) => [process.execPath, '--expose-gc', script(name)];
-const DENO_FLAGS = ['--allow-net=127.0.0.1', '--allow-env=PORT', '--v8-flags=--expose-gc'];
+const DENO_FLAGS = ['--allow-net=127.0.0.1', '--allow-env=PORT,DEFLATE_THRESHOLD', '--v8-flags=--expose-gc'];
 const deno = (name) => [bin('deno'), 'run', ...DENO_FLAGS, script(name)];
 
 /**
  * id: used by --servers= and in results; label: for tables (short); command: argv (run with PORT in env);
  * runtime: whose version the results record; about: one line for bench/results/e2e.md; raw: the server
  * echoes bytes, not frames (the client gets its masked frames back); skip: { caseId: why } for cases a server
- * cannot run.
+ * cannot run, `compressed: why` for all the compressed ones (permessage-deflate).
  */
 export const SERVERS = [
   {
@@ -28,6 +28,7 @@ export const SERVERS = [
     runtime: 'node',
     raw: true,
     about: 'node:net, a fixed 101 and then `socket.pipe(socket)`: no WebSocket at all',
+    skip: { compressed: 'a byte echo: no WebSocket, no permessage-deflate' },
   },
   {
     id: 'ws',
@@ -49,6 +50,10 @@ export const SERVERS = [
     command: deno('deno.mjs'),
     runtime: 'deno',
     about: '`Deno.serve` + `Deno.upgradeWebSocket`; text arrives as a string and is encoded again',
+    skip: {
+      compressed:
+        'Deno.upgradeWebSocket has no permessage-deflate: its 101 answers an offer without Sec-WebSocket-Extensions',
+    },
   },
   {
     id: 'wsframe-node',
@@ -105,15 +110,15 @@ export function wrap(argv, { files, cpu } = {}) {
 }
 
 /**
- * Start `server` with PORT=0 and resolve, once it prints `LISTENING <port>`, to
+ * Start `server` with PORT=0 (and `env`) and resolve, once it prints `LISTENING <port>`, to
  * { port, pid, collect(), stop() }: collect() sends the `gc` hook and waits up to 3 s for `GC`; stop() sends
  * SIGTERM (SIGKILL after 3 s) and resolves when the process has exited.
  */
-export function startServer(server, { files, cpu, timeoutMs = 15_000 } = {}) {
+export function startServer(server, { files, cpu, env, timeoutMs = 15_000 } = {}) {
   const [command, ...args] = wrap(server.command, { files, cpu });
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    env: { ...process.env, ...env, PORT: '0', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -97,6 +97,44 @@ export function alternate(ops, rounds = QUICK ? 11 : 31) {
   });
 }
 
+/**
+ * Like `alternate`, for ops of which some are asynchronous (`ws`'s zlib runs on the thread pool): `ops` are
+ * { fn, async? }, an async op awaited call by call, as one connection waits for each message. Messages per
+ * round are found per op (~5 ms of each); returns, per op, { hz, rme } as `alternate` does.
+ */
+export async function alternateAsync(ops, rounds = QUICK ? 9 : 25) {
+  // Messages per round: enough for ~5 ms of each op, found per op (async ops are much slower per call).
+  const counts = [];
+  for (const op of ops) {
+    let k = 1;
+    for (;;) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < k; i++) op.async ? await op.fn() : op.fn();
+      if (Number(process.hrtime.bigint() - t0) > 5e6 || k >= 1 << 16) break;
+      k *= 2;
+    }
+    counts.push(k);
+  }
+  const times = ops.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < ops.length; j++) {
+      const i = (j + r) % ops.length;
+      const { fn, async } = ops[i];
+      const k = counts[i];
+      const t0 = process.hrtime.bigint();
+      if (async) for (let n = 0; n < k; n++) await fn();
+      else for (let n = 0; n < k; n++) fn();
+      times[i].push(Number(process.hrtime.bigint() - t0) / 1e9 / k);
+    }
+  }
+  return times.map((t) => {
+    const s = [...t].sort((a, b) => a - b);
+    const med = median(s);
+    const iqr = s[Math.floor(s.length * 0.75)] - s[Math.floor(s.length * 0.25)];
+    return { hz: 1 / med, rme: (iqr / med) * 100 };
+  });
+}
+
 /** Print rows of one case to stderr as they finish (stdout carries JSON). */
 export function report(rows) {
   for (const r of rows) {

@@ -1,14 +1,18 @@
 // wsframe's runtime adapters (wsframe/node, wsframe/deno, wsframe/bun) as e2e servers (contract:
-// bench/e2e/run.mjs): wsframe-node.mjs, wsframe-deno.mjs and wsframe-bun.mjs import their adapter (statically:
-// Deno then needs no read permission) and call `start(serve)`. Text is echoed as the validated bytes it arrived as
-// (`textAs: 'bytes'`, like ws hands out Buffers); /broadcast uses server.broadcast (encoded once). The runtime's
-// adapter answers pings itself. Needs `npm run build`.
+// bench/e2e/run.mjs): wsframe-node.mjs, wsframe-deno.mjs and wsframe-bun.mjs import their adapter and
+// wsframe/deflate (statically: Deno then needs no read permission) and call `start(serve, deflate)`. Text is
+// echoed as the validated bytes it arrived as (`textAs: 'bytes'`, like ws hands out Buffers); /broadcast uses
+// server.broadcast (encoded once). The runtime's adapter answers pings itself. With DEFLATE_THRESHOLD (compressed
+// cases): `perMessageDeflate: deflate({ threshold })`, otherwise `deflate()`'s defaults (takeover both ways,
+// windows 15, zlib's default level), as ws's. Needs `npm run build`.
 const runtime = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
 const env = (name) => (globalThis.Deno ? Deno.env.get(name) : process.env[name]);
 const MiB = 1 << 20;
 
-export async function start(serve) {
+export async function start(serve, deflate) {
+  const threshold = env('DEFLATE_THRESHOLD');
   const server = await serve({
+    perMessageDeflate: threshold === undefined ? undefined : deflate({ threshold: Number(threshold) }),
     port: Number(env('PORT') ?? 0),
     textAs: 'bytes',
     maxMessageSize: 64 * MiB,
