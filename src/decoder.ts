@@ -116,21 +116,23 @@ function unmaskBack(chunk: Uint8Array, window: Uint8Array, off: number, len: num
 }
 
 /**
- * First capacity of a buffer that collects a payload split across chunks, when the bytes received so far need
- * less: it grows with bytes received, never with the length a header announces (a peer can announce 64 MiB and
- * stall). 4 KiB = SLAB_MAX, so it is a piece of the shared slab (src/alloc.ts): 1,000 connections stalled after
- * such a header hold 4 MB, not 64 GB.
+ * Least capacity of a buffer that collects a payload split across chunks: it grows with the bytes received, never
+ * with the length a header announces (a peer can announce 64 MiB and stall). 4 KiB = SLAB_MAX, a piece of the
+ * shared slab (src/alloc.ts): 1,000 connections stalled after such a header and a few bytes hold 4 MB, not 64 GB.
  */
 export const GROW_START = 4096;
 
 /**
  * A buffer with room for `needed` bytes (bytes received, never announced ones) holding the first `filled` bytes
- * of `buffer`: at least double its capacity, so a payload collected in k pieces costs O(size) copying, not
- * O(size × k), but never past `limit` (the end of the frame or message when it is known, so the buffer is
- * exactly full when it ends). Its capacity stays below max(GROW_START, 2 × bytes received).
+ * of `buffer`: at least twice its capacity, so a payload collected in k pieces costs O(size) copying, not
+ * O(size × k), and as it grows only when `needed` exceeds that capacity it stays below max(GROW_START,
+ * 2 × bytes received). Never past `limit`, the end of the frame or message when it is known, so the buffer is
+ * exactly full when that ends; and straight to `limit` when that is less than 3 × `needed`, so a frame that
+ * straddles two chunks (the usual case) costs one buffer, not two, for at most 3 × the bytes received.
  */
 function grow(buffer: Uint8Array, filled: number, needed: number, limit: number): Uint8Array {
-  const grown = allocate(Math.min(limit, Math.max(needed, buffer.length * 2, GROW_START)));
+  const size = limit < 3 * needed ? limit : Math.min(limit, Math.max(needed, 2 * buffer.length, GROW_START));
+  const grown = allocate(size);
   if (filled > 0) copyInto(grown, 0, buffer, 0, filled);
   return grown;
 }
