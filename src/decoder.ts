@@ -129,6 +129,7 @@ export const GROW_START = 4096;
  * 2 × bytes received). Never past `limit`, the end of the frame or message when it is known, so the buffer is
  * exactly full when that ends; and straight to `limit` when that is less than 3 × `needed`, so a frame that
  * straddles two chunks (the usual case) costs one buffer, not two, for at most 3 × the bytes received.
+ * `needed` ≤ `limit` always: the walk checked each header's length against maxFrameSize and maxMessageSize.
  */
 function grow(buffer: Uint8Array, filled: number, needed: number, limit: number): Uint8Array {
   const size = limit < 3 * needed ? limit : Math.min(limit, Math.max(needed, 2 * buffer.length, GROW_START));
