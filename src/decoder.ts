@@ -115,6 +115,29 @@ function unmaskBack(chunk: Uint8Array, window: Uint8Array, off: number, len: num
   return view(chunk, off, len);
 }
 
+/**
+ * Least capacity of a buffer that collects a payload split across chunks: it grows with the bytes received, never
+ * with the length a header announces (a peer can announce 64 MiB and stall). 4 KiB = SLAB_MAX, a piece of the
+ * shared slab (src/alloc.ts): 1,000 connections stalled after such a header and a few bytes hold 4 MB, not 64 GB.
+ */
+export const GROW_START = 4096;
+
+/**
+ * A buffer with room for `needed` bytes (bytes received, never announced ones) holding the first `filled` bytes
+ * of `buffer`: at least twice its capacity, so a payload collected in k pieces costs O(size) copying, not
+ * O(size × k), and as it grows only when `needed` exceeds that capacity it stays below max(GROW_START,
+ * 2 × bytes received). Never past `limit`, the end of the frame or message when it is known, so the buffer is
+ * exactly full when that ends; and straight to `limit` when that is less than 3 × `needed`, so a frame that
+ * straddles two chunks (the usual case) costs one buffer, not two, for at most 3 × the bytes received.
+ * `needed` ≤ `limit` always: the walk checked each header's length against maxFrameSize and maxMessageSize.
+ */
+function grow(buffer: Uint8Array, filled: number, needed: number, limit: number): Uint8Array {
+  const size = limit < 3 * needed ? limit : Math.min(limit, Math.max(needed, 2 * buffer.length, GROW_START));
+  const grown = allocate(size);
+  if (filled > 0) copyInto(grown, 0, buffer, 0, filled);
+  return grown;
+}
+
 /** A record's whole-frame payload length (64-bit in two words; ≤ 2^53 − 1, checked from the header). */
 function recordFrameLength(recs: Int32Array, r: number): number {
   return recs[r + R_FLEN_HI]! * TWO32 + (recs[r + R_FLEN_LO]! >>> 0);
@@ -248,8 +271,11 @@ abstract class RecordReader<T> {
  * for (const frame of decoder.push(chunk)) console.log(frame.opcode, frame.fin, frame.payload);
  */
 export class FrameDecoder extends RecordReader<Frame> {
-  private payload: Uint8Array | null = null;
+  /** The payload of a frame split across chunks, so far (`filled` bytes of it; grown by `grow`). */
+  private payload: Uint8Array = EMPTY;
   private filled = 0;
+  /** The announced payload length of that frame: the most its buffer grows to. */
+  private frameLength = 0;
   /** The mask key of the frame being read (from its header, on its first record). */
   private maskKey = 0;
 
@@ -298,17 +324,19 @@ export class FrameDecoder extends RecordReader<Frame> {
           : copy(src, off, len);
     } else {
       if ((flags & F_START) !== 0) {
-        // Exactly sized from the header (already checked against maxFrameSize), filled as segments arrive.
-        this.payload = allocate(recordFrameLength(recs, r));
+        // Nothing is allocated from the header's length: the buffer grows as the payload arrives, up to the
+        // frame's length (already checked against maxFrameSize), so it is exactly full at the frame's end.
+        this.payload = EMPTY;
         this.filled = 0;
-        this.maskKey = recs[r + R_MASK]! >>> 0;
+        this.frameLength = recordFrameLength(recs, r);
       }
-      const target = this.payload!;
-      copyInto(target, this.filled, src, off, len);
-      this.filled += len;
+      const needed = this.filled + len;
+      if (needed > this.payload.length) this.payload = grow(this.payload, this.filled, needed, this.frameLength);
+      copyInto(this.payload, this.filled, src, off, len);
+      this.filled = needed;
       if ((flags & F_END) === 0) return;
-      payload = target;
-      this.payload = null;
+      payload = this.payload;
+      this.payload = EMPTY;
     }
     out.push({
       fin: (flags & F_FIN) !== 0,
@@ -339,9 +367,11 @@ export class FrameDecoder extends RecordReader<Frame> {
 export class MessageDecoder extends RecordReader<Message> {
   private readonly textAsString: boolean;
   private readonly utf8: boolean;
-  /** Reassembly buffer of the open message (exactly sized for one frame; grows for further fragments). */
+  /** Reassembly buffer of the open message, `filled` bytes of it so far (grown by `grow`, up to `limit`). */
   private buffer: Uint8Array = EMPTY;
   private filled = 0;
+  /** The most the reassembly buffer may grow to: the message's end once its final frame began, else maxMessageSize. */
+  private limit = 0;
   private readonly maxMessageSize: number;
   /** Control frame payload split across chunks (≤ 125 bytes). */
   private control: Uint8Array = EMPTY;
@@ -432,28 +462,34 @@ export class MessageDecoder extends RecordReader<Message> {
         }
         return;
       }
-      const frameLength = recordFrameLength(recs, r);
       if (opcode !== OP_CONTINUATION) {
         this.openType = opcode;
-        this.buffer = frameLength === 0 ? EMPTY : allocate(frameLength);
+        this.buffer = EMPTY;
         this.filled = 0;
-      } else if (this.filled + frameLength > this.buffer.length) {
-        // A further fragment: grow geometrically (never past maxMessageSize, already checked from the header)
-        // so a message of many fragments costs O(size) copying, not O(size × fragments).
-        const needed = this.filled + frameLength;
-        const grown = allocate(Math.max(needed, Math.min(this.buffer.length * 2, this.maxMessageSize)));
-        if (this.filled > 0) grown.set(view(this.buffer, 0, this.filled));
-        this.buffer = grown;
       }
+      // The reassembly buffer grows with the bytes received, not with announced lengths. Within the message's
+      // final frame (FIN, RFC 6455 §5.4) the message's length is known: the buffer grows to it and no further.
+      // Before that only maxMessageSize bounds it (the walk checked the announced total against it).
+      this.limit = (flags & F_FIN) !== 0 ? this.filled + recordFrameLength(recs, r) : this.maxMessageSize;
     }
     if (len > 0) {
+      const needed = this.filled + len;
+      if (needed > this.buffer.length) this.buffer = grow(this.buffer, this.filled, needed, this.limit);
       copyInto(this.buffer, this.filled, src, off, len);
-      this.filled += len;
+      this.filled = needed;
     }
     if ((flags & (F_END | F_FIN)) === (F_END | F_FIN)) {
+      const filled = this.filled;
+      // Bytes handed out are exact: an earlier fragment may have doubled the buffer past the message's length,
+      // and the rest of it would stay pinned by the message (a copy, only then). Strings and inflated data are
+      // made from the bytes anyway.
+      const bytes =
+        filled === this.buffer.length || this.compressed || (this.openType === OP_TEXT && this.textAsString)
+          ? this.buffer
+          : copy(this.buffer, 0, filled);
       const message = this.compressed
-        ? this.inflate(this.openType, view(this.buffer, 0, this.filled), flags, out)
-        : this.message(this.openType, this.buffer, 0, this.filled, (flags & F_ASCII) !== 0, true);
+        ? this.inflate(this.openType, view(bytes, 0, filled), flags, out)
+        : this.message(this.openType, bytes, 0, filled, (flags & F_ASCII) !== 0, true);
       this.buffer = EMPTY;
       this.filled = 0;
       out.push(message);
