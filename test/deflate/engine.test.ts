@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MessageDeflater, MessageInflater } from '../src/deflate/engine.js';
-import { WebSocketError } from '../src/errors.js';
-import { concat, hex, rng } from './helpers.js';
+import { MessageDeflater, MessageInflater } from '../../src/deflate/engine.js';
+import { WebSocketError } from '../../src/errors.js';
+import { concat, hex, rng } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 // Not in ws's exports map: loaded by file path, next to its main module.
@@ -19,7 +19,7 @@ const PerMessageDeflate = require(require.resolve('ws').replace(/index\.js$/, 'l
 
 const TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const text = (s: string) => new TextEncoder().encode(s);
-const corpus = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/autobahn/${name}`, import.meta.url)));
+const corpus = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/autobahn/${name}`, import.meta.url)));
 const JSON_CORPUS = corpus('data1.json');
 const FAUST = corpus('pg2229.txt');
 

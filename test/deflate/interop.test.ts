@@ -10,10 +10,10 @@ import { execFile } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, type PerMessageDeflateOptions as WsDeflateOptions } from 'ws';
-import { connect, serve, type NodeWebSocketServer } from '../src/adapters/node.js';
-import { deflate, type PerMessageDeflateOptions } from '../src/deflate/index.js';
-import { fromRoot } from './autobahn/paths.js';
-import { CHROMIUM_ARGS, chromiumOrSkip } from './runtimes/find-chromium.mjs';
+import { connect, serve, type NodeWebSocketServer } from '../../src/adapters/node.js';
+import { deflate, type PerMessageDeflateOptions } from '../../src/deflate/index.js';
+import { fromRoot } from '../autobahn/paths.js';
+import { CHROMIUM_ARGS, chromiumOrSkip } from '../runtimes/find-chromium.mjs';
 
 const JSONISH = (n: number): string =>
   Array.from({ length: n }, (_, i) => `{"seq":${i},"name":"item-${i % 97}","tags":["a","b"]}`).join(',');

@@ -11,8 +11,8 @@ import {
   verifyDeflateResponse,
   type DeflateParams,
   type PerMessageDeflateOptions,
-} from '../src/deflate/negotiate.js';
-import { parseExtensions } from '../src/http.js';
+} from '../../src/deflate/negotiate.js';
+import { parseExtensions } from '../../src/http.js';
 
 const DEFAULTS: DeflateParams = {
   serverNoContextTakeover: false,

@@ -5,7 +5,7 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DeflateCodec } from '../src/deflate/index.js';
+import { DeflateCodec } from '../../src/deflate/index.js';
 import {
   DecoderStream,
   EncoderStream,
@@ -13,9 +13,9 @@ import {
   MessageEncoder,
   WebSocketError,
   type Message,
-} from '../src/index.js';
-import type { DeflateParams, Role } from '../src/types.js';
-import { BACKENDS, cutAt, decode, frame, hex, stream, summary, utf8, type FrameSpec } from './helpers.js';
+} from '../../src/index.js';
+import type { DeflateParams, Role } from '../../src/types.js';
+import { BACKENDS, cutAt, decode, frame, hex, stream, summary, utf8, type FrameSpec } from '../helpers.js';
 
 const TAKEOVER: DeflateParams = {
   serverNoContextTakeover: false,

@@ -11,10 +11,10 @@ import {
   negotiateDeflate,
   verifyDeflateResponse,
   type PerMessageDeflateOptions,
-} from '../src/deflate/index.js';
-import { parseExtensions } from '../src/http.js';
+} from '../../src/deflate/index.js';
+import { parseExtensions } from '../../src/http.js';
 
-const JSON_CORPUS = new Uint8Array(readFileSync(new URL('./fixtures/autobahn/data1.json', import.meta.url)));
+const JSON_CORPUS = new Uint8Array(readFileSync(new URL('../fixtures/autobahn/data1.json', import.meta.url)));
 
 /** Both ends of one connection, after a handshake with these options on each side. */
 function connect(clientOptions: PerMessageDeflateOptions, serverOptions: PerMessageDeflateOptions) {

@@ -4,7 +4,7 @@
  * thresholds and fragment sizes — checked to arrive intact and to travel compressed (RSV1 on the wire).
  */
 import { describe, expect, it } from 'vitest';
-import { deflate, type PerMessageDeflateOptions } from '../src/deflate/index.js';
+import { deflate, type PerMessageDeflateOptions } from '../../src/deflate/index.js';
 import {
   Connection,
   buildUpgradeRequest,
@@ -12,8 +12,8 @@ import {
   checkUpgradeRequest,
   verifyUpgradeResponse,
   type ConnectionEvent,
-} from '../src/index.js';
-import { BACKENDS, concat } from './helpers.js';
+} from '../../src/index.js';
+import { BACKENDS, concat } from '../helpers.js';
 
 /** Move bytes both ways until neither side has anything to send; `wire` records every chunk the client got. */
 function pump(a: Connection, b: Connection, wire?: { toA: Uint8Array[]; toB: Uint8Array[] }) {
