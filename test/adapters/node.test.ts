@@ -5,7 +5,7 @@
 import { connect as tcp } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
-import { fromRoot } from './autobahn/paths.js';
+import { fromRoot } from '../autobahn/paths.js';
 
 interface Server {
   port: number;

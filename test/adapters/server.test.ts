@@ -28,7 +28,7 @@ import {
   within,
   type NodeAdapter,
   type WsClient,
-} from './adapters/helpers.js';
+} from './helpers.js';
 
 const HIGH_WATER_MARK = 64 * 1024;
 const MAX_BUFFERED = MiB;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { fromRoot } from './autobahn/paths.js';
+import { fromRoot } from '../autobahn/paths.js';
 import {
   ChildScript,
   MiB,
@@ -27,7 +27,7 @@ import {
   within,
   type Frame,
   type NodeAdapter,
-} from './adapters/helpers.js';
+} from './helpers.js';
 
 const CERT = readFileSync(fromRoot('test', 'adapters', 'tls-cert.pem'), 'utf8');
 const KEY = readFileSync(fromRoot('test', 'adapters', 'tls-key.pem'), 'utf8');

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fromRoot } from './autobahn/paths.js';
+import { fromRoot } from '../autobahn/paths.js';
 
 interface Ws {
   data: unknown;
@@ -91,7 +91,7 @@ it.each([
   async (runtime, bin, flags) => {
     const shared = await freePort();
     const children = [0, 1].map(() =>
-      spawn(bin, [...flags, fromRoot('test', 'adapters-reuseport.mjs'), runtime, String(shared)], {
+      spawn(bin, [...flags, fromRoot('test', 'adapters', 'reuseport.mjs'), runtime, String(shared)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
     );
