@@ -20,8 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { WebSocket as UndiciWebSocket, ping as undiciPing } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
-import { fromRoot } from './autobahn/paths.js';
-import { CHROMIUM_ARGS, chromiumOrSkip } from './runtimes/find-chromium.mjs';
+import { fromRoot } from '../autobahn/paths.js';
+import { CHROMIUM_ARGS, chromiumOrSkip } from '../runtimes/find-chromium.mjs';
 
 interface Check {
   name: string;

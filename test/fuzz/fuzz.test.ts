@@ -7,11 +7,11 @@
  * own checks, and the regressions the fuzzer found.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, MessageDecoder, WebSocketError, type Message } from '../src/index.js';
-import { compare, sameMessage, type DecoderCase } from './fuzz/decoders.js';
-import { fuzz } from './fuzz/engine.js';
-import { Finding, Outcomes } from './fuzz/finding.js';
-import { BACKENDS, frame, hex } from './helpers.js';
+import { FrameDecoder, MessageDecoder, WebSocketError, type Message } from '../../src/index.js';
+import { compare, sameMessage, type DecoderCase } from './decoders.js';
+import { fuzz } from './engine.js';
+import { Finding, Outcomes } from './finding.js';
+import { BACKENDS, frame, hex } from '../helpers.js';
 
 const SEED = Number(process.env.WSFRAME_FUZZ_SEED ?? 0x6455) >>> 0;
 const COUNT = Number(process.env.WSFRAME_FUZZ_COUNT ?? 20_000);

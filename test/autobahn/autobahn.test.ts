@@ -11,14 +11,14 @@
  * WSFRAME_AUTOBAHN=full runs this file with the full group 9 too.
  */
 import { describe, expect, it } from 'vitest';
-import { runAgent, type AgentName } from './autobahn/agents.js';
-import { allCases } from './autobahn/cases.js';
-import { compressionCases } from './autobahn/compression.js';
-import { fuzzServer } from './autobahn/driver.js';
-import type { CaseResult } from './autobahn/fuzzer.js';
-import { startMutant, type Fault } from './autobahn/mutants.js';
-import { fromRoot } from './autobahn/paths.js';
-import { summaryLines, writeReport } from './autobahn/report.js';
+import { runAgent, type AgentName } from './agents.js';
+import { allCases } from './cases.js';
+import { compressionCases } from './compression.js';
+import { fuzzServer } from './driver.js';
+import type { CaseResult } from './fuzzer.js';
+import { startMutant, type Fault } from './mutants.js';
+import { fromRoot } from './paths.js';
+import { summaryLines, writeReport } from './report.js';
 
 const quick = process.env.WSFRAME_AUTOBAHN !== 'full';
 const TIMEOUT = quick ? 90_000 : 900_000;
