@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromRoot } from './autobahn/paths.js';
+import { fromRoot } from '../autobahn/paths.js';
 
 interface Spec {
   id: string;

@@ -6,13 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CASES, ENTRIES, measure, type BundleRow } from '../bench/bundle-size.mjs';
+import { CASES, ENTRIES, measure, type BundleRow } from '../../bench/bundle-size.mjs';
 
 const rows: BundleRow[] = [];
 const row = (entry: string, name: string): BundleRow => rows.find((r) => r.entry === entry && r.case === name)!;
 
 beforeAll(async () => {
-  const built = existsSync(new URL('../dist/esm/index.js', import.meta.url));
+  const built = existsSync(new URL('../../dist/esm/index.js', import.meta.url));
   if (!built) throw new Error('dist/ is missing: run `npm run build`');
   for (const entry of ENTRIES) for (const c of CASES) rows.push(await measure(entry, c));
 }, 60_000);
@@ -57,8 +57,8 @@ it('wsframe/js bundles no WASM, wsframe bundles it with the codec', () => {
 
 // What a bundler gets must be the API that Node gets: the same exports, and it must work.
 describe.each([
-  ['wsframe', '../dist/esm/index.js', '../dist/index.js', 'wasm'],
-  ['wsframe/js', '../dist/esm-js/js.js', '../dist/js.js', 'js'],
+  ['wsframe', '../../dist/esm/index.js', '../../dist/index.js', 'wasm'],
+  ['wsframe/js', '../../dist/esm-js/js.js', '../../dist/js.js', 'js'],
 ])('the module tree of %s', (_entry, tree, bundle, backend) => {
   it(`exports what the bundled file exports and decodes what it encodes (backend ${backend})`, async () => {
     const mod = await import(/* @vite-ignore */ tree);

@@ -20,8 +20,8 @@ import {
   headerLength,
   type Frame,
   type Message,
-} from '../src/index.js';
-import { BACKENDS, concat, hex, stream, utf8 } from './helpers.js';
+} from '../../src/index.js';
+import { BACKENDS, concat, hex, stream, utf8 } from '../helpers.js';
 
 /** Pass a value of the wrong type where the signature wants another (what a JavaScript caller can do). */
 const bad = (value: unknown): never => value as never;

@@ -3,7 +3,7 @@
  * (scripts/check-tsdoc.mjs, which `node scripts/check-tsdoc.mjs` runs alone and lists what lacks it).
  */
 import { expect, it } from 'vitest';
-import { collect } from '../scripts/check-tsdoc.mjs';
+import { collect } from '../../scripts/check-tsdoc.mjs';
 
 // Documented by a concurrent change to src/errors.ts; once that is merged this list can go.
 const PENDING = ['WebSocketError.code', 'WebSocketError.closeCode'];
