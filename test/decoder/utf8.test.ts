@@ -14,8 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MessageDecoder, WebSocketError, type Message, type Role } from '../src/index.js';
-import { BACKENDS, concat, cutAt, decode, frame, hex, stream, type FrameSpec, type Outcome } from './helpers.js';
+import { MessageDecoder, WebSocketError, type Message, type Role } from '../../src/index.js';
+import { BACKENDS, concat, cutAt, decode, frame, hex, stream, type FrameSpec, type Outcome } from '../helpers.js';
 
 interface Vector {
   case: string;
@@ -23,7 +23,7 @@ interface Vector {
   hex: string;
 }
 
-const VECTORS: Vector[] = JSON.parse(readFileSync(new URL('./fixtures/utf8-cases.json', import.meta.url), 'utf8'));
+const VECTORS: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/utf8-cases.json', import.meta.url), 'utf8'));
 const CASES = VECTORS.map((v) => ({ ...v, name: `${v.case} ${v.valid ? 'valid (echo)' : 'invalid (fails 1007)'}` }));
 
 /** 'server' decodes client frames (masked), 'client' decodes server frames (unmasked). */

@@ -3,9 +3,9 @@
  * backends, with chunk splits that put the payload start at every mask phase.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, MessageDecoder, MessageEncoder, FrameEncoder, Opcode, type Message } from '../src/index.js';
-import { IN_PLACE_MIN } from '../src/decoder.js';
-import { BACKENDS, concat, cutAt, rng } from './helpers.js';
+import { FrameDecoder, MessageDecoder, MessageEncoder, FrameEncoder, Opcode, type Message } from '../../src/index.js';
+import { IN_PLACE_MIN } from '../../src/decoder.js';
+import { BACKENDS, concat, cutAt, rng } from '../helpers.js';
 
 const LONG = process.env.WSFRAME_LONG === '1';
 const LENGTHS = [0, 1, 3, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 125, 126, 127, 128, 65535, 65536, 1 << 20, 1 << 24];

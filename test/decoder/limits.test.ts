@@ -3,8 +3,8 @@
  * buffered: an oversized frame costs its header, never its announced length in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, MessageDecoder, WebSocketError } from '../src/index.js';
-import { BACKENDS, concat, frame } from './helpers.js';
+import { FrameDecoder, MessageDecoder, WebSocketError } from '../../src/index.js';
+import { BACKENDS, concat, frame } from '../helpers.js';
 
 function thrown(fn: () => unknown): WebSocketError {
   try {
