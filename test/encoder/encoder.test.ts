@@ -1,7 +1,7 @@
 /** Encoder rules Autobahn cannot see: minimal lengths, masking, control frame limits, one close, fragmentation. */
 import { describe, expect, it } from 'vitest';
-import { FrameEncoder, MessageDecoder, MessageEncoder, SPLIT_THRESHOLD, Opcode } from '../src/index.js';
-import { BACKENDS, concat, hex } from './helpers.js';
+import { FrameEncoder, MessageDecoder, MessageEncoder, SPLIT_THRESHOLD, Opcode } from '../../src/index.js';
+import { BACKENDS, concat, hex } from '../helpers.js';
 
 describe.each(BACKENDS)('encoders on the %s backend', (backend) => {
   it('writes minimal length forms at every boundary (RFC 6455 §5.2)', () => {
