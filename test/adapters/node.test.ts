@@ -1,5 +1,5 @@
 /**
- * wsframe/node in this process: what the cross-runtime suite (adapters-server.test.ts) cannot express through a
+ * wsframe/node in this process: what the cross-runtime suite (server.test.ts) cannot express through a
  * JSON-configured server — user code that throws during the handshake.
  */
 import { connect as tcp } from 'node:net';
