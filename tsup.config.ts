@@ -11,7 +11,7 @@ import type { Plugin } from 'esbuild';
  * - a module in a tree of ES modules, one file per source module (`bundle: false`: the tree mirrors src/), for
  *   bundlers (the `module` export condition): with `"sideEffects": false` they drop every module an application
  *   does not reach, so `import { acceptKey }` costs the handshake module alone, not the decoder and the embedded
- *   WASM (bench/bundle-size.mjs measures each import, test/bundle-size.test.ts bounds them).
+ *   WASM (bench/bundle-size.mjs measures each import, test/api/bundle-size.test.ts bounds them).
  * `wasm: false` builds the entry with src/backend/wasm-loader.ts replaced by wasm-loader-none.ts, so its files
  * hold no WASM bytes or glue (test/runtimes/run.mjs greps for them); its tree is dist/esm-<name>/, the others
  * share dist/esm/. Classes from a `wasm: false` entry are not those of the others: import one per program.

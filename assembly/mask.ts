@@ -1,6 +1,6 @@
 // RFC 6455 §5.3 masking: octet i of the payload is XOR-ed with octet (i MOD 4) of the key. XOR is its own
 // inverse, so one kernel masks (encoder) and unmasks (decoder). src/backend/mask.ts is the TS fallback
-// (test/backend.test.ts checks the two against each other).
+// (test/backend/kernels.test.ts checks the two against each other).
 
 /**
  * XOR `len` bytes at `ptr` in place with `key` (phase 0 at ptr). 64 bytes per iteration with a splatted key

@@ -1,4 +1,4 @@
-// Types for bundle-size.mjs, so test/bundle-size.test.ts typechecks.
+// Types for bundle-size.mjs, so test/api/bundle-size.test.ts typechecks.
 export interface BundleCase {
   name: string;
   code(from: string): string;

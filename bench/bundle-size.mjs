@@ -2,7 +2,7 @@
 // from 'wsframe/js') with esbuild (ESM, minified, browser platform, tree shaking as a bundler does it, with the
 // package's `exports` and `"sideEffects": false`), then gzips the output (gzip -9). Measures the built dist/ (run
 // `npm run build` first). `node bench/bundle-size.mjs` prints a table; `--json` prints the rows.
-// bench/run.mjs puts them in bench/results/latest.md; test/bundle-size.test.ts bounds them.
+// bench/run.mjs puts them in bench/results/latest.md; test/api/bundle-size.test.ts bounds them.
 import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Types for check-tsdoc.mjs, so test/tsdoc.test.ts typechecks.
+// Types for check-tsdoc.mjs, so test/api/tsdoc.test.ts typechecks.
 export interface ApiItem {
   /** `Name` for an export, `Class.member` for a member. */
   name: string;

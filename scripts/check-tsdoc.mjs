@@ -6,7 +6,7 @@
 //   node scripts/check-tsdoc.mjs          prints what lacks TSDoc; exits 1 if anything does
 //   node scripts/check-tsdoc.mjs --json   prints { exports, members, missing } instead
 //
-// test/tsdoc.test.ts runs it in `npm test`.
+// test/api/tsdoc.test.ts runs it in `npm test`.
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';

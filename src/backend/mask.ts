@@ -1,8 +1,8 @@
 /**
  * RFC 6455 §5.3 masking in TypeScript: the one fallback for the WASM kernel (assembly/mask.ts), used by the TS
  * backend to unmask payload (`unmaskAt`) and by its encoders to mask it (`maskInto`, by way of `unmaskAt`): one
- * byte loop and one word loop. test/backend.test.ts checks them against the WASM kernel for every length 0–300
- * and key phase 0–3. Keys are little-endian: the low byte applies to the first byte.
+ * byte loop and one word loop. test/backend/kernels.test.ts checks them against the WASM kernel for every length
+ * 0–300 and key phase 0–3. Keys are little-endian: the low byte applies to the first byte.
  */
 import { rotateKey } from '../portable/rotate.js';
 

@@ -6,7 +6,7 @@
  * itself, so a decompression bomb stops at `maxSize` + 1 bytes of output.
  *
  * With the same level, memLevel and window (zlib's defaults: -1, 8, 15) pako writes exactly the bytes Node's
- * zlib — what `ws` uses — writes, message for message (checked by the bench and by test/deflate-engine.test.ts).
+ * zlib — what `ws` uses — writes, message for message (checked by the bench and by test/deflate/engine.test.ts).
  *
  * Memory: a compressor holds 2^(windowBits + 2) bytes of window and chains, a 64 KiB hash table (pako's default
  * hash never has fewer than 2^15 entries) and a 2^(memLevel + 8)-byte pending buffer: 256 KiB at 15/8, 130 KiB at
@@ -248,7 +248,7 @@ const MAX_MATCH = 258;
  *   WIN_INIT; pako relies on a new window being zero): left alone, one connection's message could change which
  *   equally long match another's gets — different bytes, and a (faint) channel between connections. So the bytes
  *   this message wrote, and the margin after them, are zeroed again: a cost in proportion to the message.
- * test/deflate-engine.test.ts checks that a shared compressor writes what a new one writes.
+ * test/deflate/engine.test.ts checks that a shared compressor writes what a new one writes.
  */
 function forget(strm: ZStream, written: number): void {
   zlibDeflateResetKeep(strm);

@@ -1,5 +1,5 @@
 /**
- * Helpers for the runtime adapter tests (test/adapters-*.test.ts): the three runtimes, child scripts that print
+ * Helpers for the runtime adapter tests (test/adapters/*.test.ts): the three runtimes, child scripts that print
  * `LISTENING <name> <port>` / `EVENT {json}` lines, a raw `node:net` WebSocket client that reads frames as
  * they arrive, and awaitable inboxes for the `ws` client. Every wait has a deadline: a test fails, never hangs.
  */

@@ -1,6 +1,6 @@
 /**
  * The fuzz loop, shared by `npm run fuzz` (test/fuzz/cli.ts, millions of inputs) and the short form in `npm test`
- * (test/fuzz.test.ts). Input `index` of a run seeded `seed` is always the same case, whatever ran before it.
+ * (test/fuzz/fuzz.test.ts). Input `index` of a run seeded `seed` is always the same case, whatever ran before it.
  */
 import { resolveBackend } from '../../src/backend/index.js';
 import { connectionCase, printConnectionCase, runConnectionCase, type ConnectionCase } from './connection.js';

@@ -1,4 +1,4 @@
-// Deno / Bun entry for test/deflate-interop.test.ts: `deno run --allow-net deflate-client.mjs URL` or
+// Deno / Bun entry for test/deflate/interop.test.ts: `deno run --allow-net deflate-client.mjs URL` or
 // `bun deflate-client.mjs URL`. The runtime's native WebSocket connects (offering permessage-deflate if it does),
 // sends text and binary messages of several sizes, checks each echo, and prints one JSON line:
 // `{ extensions, results }` with one boolean per echo.

@@ -1,4 +1,4 @@
-// Types for the parts of catalogue.mjs that test/helpers.ts and test/conformance.test.ts use.
+// Types for the parts of catalogue.mjs that test/helpers.ts and test/conformance/ use.
 export interface WireFrameSpec {
   fin?: boolean;
   /** Autobahn's rsv number 0..7 (1 → RSV3 0x10, 2 → RSV2 0x20, 4 → RSV1 0x40). */

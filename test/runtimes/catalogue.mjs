@@ -1,7 +1,7 @@
 // The byte vectors of the runtime matrix: a frame builder, split strategies and the Autobahn catalogue subset
-// (same ids as test/conformance.test.ts) with the exact messages and errors a strict decoder shows. Plain ESM,
+// (same ids as test/conformance/) with the exact messages and errors a strict decoder shows. Plain ESM,
 // no runtime-specific API (runs in Node, Deno, Bun and browsers); used by cases.mjs, and by test/helpers.ts and
-// test/conformance.test.ts for their frame builder and splits (types: catalogue.d.mts).
+// test/conformance/ for their frame builder and splits (types: catalogue.d.mts).
 
 const CONT = 0x0;
 export const TEXT = 0x1;
@@ -157,7 +157,7 @@ const ERR = {
 /** The error, and where it must be thrown: while frame `frame`'s header is read, at payload byte `at`, or by its end. */
 const fail = (kind, frame, at = 'header') => ({ code: ERR[kind][0], closeCode: ERR[kind][1], frame, at });
 
-// ---- the catalogue (subset of test/conformance.test.ts, same ids) ----------------------------------------------
+// ---- the catalogue (subset of test/conformance/, same ids) ----------------------------------------------
 
 const HELLO = 'Hello, world!';
 const NON_UTF8 = hex('00 ff fe fd fc fb 00 ff');
@@ -192,7 +192,10 @@ const pingBetween = [
   { opcode: PING, payload: 'ping payload' },
   { opcode: CONT, payload: F(2) },
 ];
-/** Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments (also used by conformance.test.ts). */
+/**
+ * Autobahn 5.19/5.20: a fragmented text message with two pings between its fragments (also used by
+ * test/conformance/).
+ */
 export const PONGME = [
   { opcode: TEXT, fin: false, payload: F(1) },
   { opcode: CONT, fin: false, payload: F(2) },
@@ -485,7 +488,7 @@ export function utf8Cases(vectors) {
   return cases;
 }
 
-/** Group 9 up to 1 MiB; feeds in runCases (the full sizes, up to 16 MiB, run in test/conformance.test.ts). */
+/** Group 9 up to 1 MiB; feeds in runCases (the full sizes, up to 16 MiB, run in test/conformance/). */
 export function bigCases() {
   const KiB = 1024;
   const MiB = 1024 * KiB;

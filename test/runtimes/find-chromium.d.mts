@@ -1,4 +1,4 @@
-// Types for find-chromium.mjs (used by test/interop.test.ts and test/runtimes/matrix.test.ts).
+// Types for find-chromium.mjs (used by test/interop/, test/deflate/interop.test.ts and test/runtimes/matrix.test.ts).
 export const CHROMIUM_ARGS: string[];
 export function findChromium(env?: Record<string, string | undefined>): { path: string | null; tried: string[] };
 export function requireAllRuntimes(env?: Record<string, string | undefined>): boolean;
