@@ -3,7 +3,7 @@
 // launcher from the packed tarball) and the UTF-8 vectors come in as parameters.
 //
 // What runs: every group of the Autobahn catalogue as byte vectors (a subset of test/conformance/: groups
-// 1–7, 9 up to 1 MiB, 10, the CONFORMANCE.md §4 gaps and all 132 UTF-8 vectors of 6.5–6.23), each on every
+// 1–7, 9 up to 1 MiB, 10, the RFC rules Autobahn misses and all 132 UTF-8 vectors of 6.5–6.23), each on every
 // backend given × server role (masked input) and client role (unmasked) × feeds (whole, one byte at a time up to
 // 16 KiB, 997-byte chops, two random splits; group 9: whole, 997- and 64-byte chops, one random split up to
 // 300 KB), with fail-fast checks on where the error is thrown; then encoder → decoder round trips over a length

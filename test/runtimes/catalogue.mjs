@@ -421,7 +421,7 @@ export function catalogue() {
   );
   // Group 10: auto-fragmentation.
   cases.push(c('10.1.1', fragments(TEXT, star(65536), 1300), [text(star(65536))]));
-  // CONFORMANCE.md §4: what Autobahn does not test.
+  // Rules Autobahn does not test (test/conformance/beyond-autobahn.test.ts has them all).
   const ZERO = new Uint8Array(4);
   cases.push(
     c('§4 16-bit length 3', [{ opcode: TEXT, payload: 'abc', lengthForm: 16 }], [], fail('nonMinimal', 0)),
