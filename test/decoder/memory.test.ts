@@ -20,7 +20,7 @@ import {
   type Message,
   type MessageDecoderOptions,
 } from '../../src/index.js';
-import { GROW_START } from '../../src/decoder.js';
+import { GROW_AHEAD, GROW_START } from '../../src/decoder.js';
 import { BACKENDS, concat, frame, rng } from '../helpers.js';
 
 const KiB = 1024;
@@ -152,11 +152,11 @@ describe.each(BACKENDS)('decoder memory on the %s backend', (backend) => {
           expect(arrayBuffers() - before).toBeLessThan(ONE_DECODER_MAX);
           // The small fragment before the big frame, if any, is part of what was received.
           const received = bytes.length;
-          expect(sink.held()).toBeLessThanOrEqual(Math.max(GROW_START, 3 * received));
-          // More bytes arrive: the buffer follows them (at most 3× them), still far below the announced length.
+          expect(sink.held()).toBeLessThanOrEqual(Math.max(GROW_START, GROW_AHEAD * received));
+          // More bytes arrive: the buffer follows them (at most GROW_AHEAD× them), still far below the announced length.
           sink.push(pattern(100 * KiB));
-          expect(sink.held()).toBeLessThanOrEqual(3 * (received + 100 * KiB));
-          expect(arrayBuffers() - before).toBeLessThan(ONE_DECODER_MAX + 3 * 100 * KiB);
+          expect(sink.held()).toBeLessThanOrEqual(GROW_AHEAD * (received + 100 * KiB));
+          expect(arrayBuffers() - before).toBeLessThan(ONE_DECODER_MAX + GROW_AHEAD * 100 * KiB);
         });
       }
 
