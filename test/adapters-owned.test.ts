@@ -1,7 +1,6 @@
 /**
- * The adapters hand the decoder buffers it owns: Node's and Bun's socket reads (a new buffer each) and Deno's
- * (a short read copied out, a long one handed over and a new read buffer taken), so the decoder unmasks in place
- * and delivers views of them. Here a server (test/adapters/keep.mjs) keeps every message it receives without a
+ * The adapters hand the decoder buffers it owns: Node's and Bun's socket reads (a new buffer each) and copies of
+ * Deno's (its read buffer is read into again), so the decoder unmasks in place and delivers views of them. Here a server (test/adapters/keep.mjs) keeps every message it receives without a
  * copy while later reads arrive, then sends them all back at once to a client that is not reading — so
  * Deno's and Bun's writes go out in parts (Bun's `write` takes what the kernel has room for, the rest waits for
  * `drain`), merged up to WRITE_MERGE_MAX — and every byte must come back as it was sent.
