@@ -11,7 +11,9 @@ import {
   type Transport,
   WebSocketConnection,
   WebSocketServer,
+  WRITE_MERGE_MAX,
 } from './core.js';
+import { allocate } from '../alloc.js';
 
 export * from './shared.js';
 
@@ -71,8 +73,6 @@ function bun(): BunGlobal {
   return b;
 }
 
-const alloc = (size: number): Uint8Array => new Uint8Array(size);
-
 /**
  * A Bun socket as a Transport. Bun's `write` goes to the kernel at once and returns how much it took; the rest
  * waits here, in order, until `drain`. So one flush is one syscall per coalesced buffer.
@@ -87,7 +87,7 @@ class BunTransport implements Transport {
 
   write(chunks: Uint8Array[]): void {
     if (this.closed) return;
-    const list = coalesce(chunks, alloc);
+    const list = coalesce(chunks, allocate, WRITE_MERGE_MAX);
     let i = 0;
     if (this.queue.length === 0) {
       for (; i < list.length; i++) {
@@ -113,7 +113,7 @@ class BunTransport implements Transport {
     // Always `this.queue`: coalescing replaces the array, and a stale copy would resend what was written.
     while (this.queue.length > 0) {
       // Merge what waits into one buffer per write while the pieces are small.
-      if (this.queue.length > 1 && this.queue[0]!.length < 65536) this.queue = coalesce(this.queue, alloc);
+      if (this.queue.length > 1) this.queue = coalesce(this.queue, allocate, WRITE_MERGE_MAX);
       const chunk = this.queue[0]!;
       const n = this.socket.write(chunk);
       this.queued -= Math.max(0, n);
@@ -196,8 +196,9 @@ export interface BunServeOptions<Data = unknown> extends ServerCoreOptions<Data>
  * const server = await serve({ port: 8080, message(ws, data, isBinary) { ws.send(data, isBinary); } });
  */
 export async function serve<Data = unknown>(options: BunServeOptions<Data> = {}): Promise<WebSocketServer<Data>> {
-  // Bun hands each 'data' callback a buffer of its own; in place is safe only where we own the bytes, so no.
-  const core = new ServerCore<Data>(options, false);
+  // Bun hands each 'data' callback a new buffer of its own (Bun 1.4: a fresh ArrayBuffer per callback, never
+  // reused), so the decoder may unmask it in place and hand out views of it (test/adapters-bun.test.ts).
+  const core = new ServerCore<Data>(options, true);
   const listener = bun().listen({
     hostname: options.hostname ?? '127.0.0.1',
     port: options.port ?? 0,
@@ -229,7 +230,7 @@ export async function connect<Data = unknown>(
   url: string | URL,
   options: BunConnectOptions<Data> = {},
 ): Promise<WebSocketConnection<Data>> {
-  const { url: target, secure, hostname, port, endpoint, connection } = startClient(url, options, false);
+  const { url: target, secure, hostname, port, endpoint, connection } = startClient(url, options, true);
   // Bun reports a failed TLS handshake (an untrusted certificate) only here, then closes the socket: reject
   // `connect` with that error rather than "connection closed during the opening handshake".
   let failure: Error | undefined;
