@@ -6,7 +6,7 @@
  * `drain`), merged up to WRITE_MERGE_MAX — and every byte must come back as it was sent.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChildScript, RUNTIMES, RawSocket, binaryPayload, clientFrame, killChildren } from './adapters/helpers.js';
+import { ChildScript, RUNTIMES, RawSocket, binaryPayload, clientFrame, killChildren } from './helpers.js';
 
 afterAll(killChildren);
 

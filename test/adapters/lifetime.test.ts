@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { ChildScript, RUNTIMES, killChildren, within } from './adapters/helpers.js';
+import { ChildScript, RUNTIMES, killChildren, within } from './helpers.js';
 
 afterAll(killChildren);
 
