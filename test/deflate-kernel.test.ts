@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { ZStream, Z_SYNC_FLUSH, zlibDeflate, zlibDeflateInit2 } from 'pako';
 import { describe, expect, it } from 'vitest';
-import { type KernelBackend, openKernel, wasmDeflateAvailable } from '../src/deflate/kernel.js';
+import { Connection } from '../src/connection.js';
+import { DeflateCodec } from '../src/deflate/index.js';
+import { MessageDeflater } from '../src/deflate/engine.js';
+import { type KernelBackend, openKernel, wasmDeflateAvailable, wasmDeflateMemory } from '../src/deflate/kernel.js';
 import { rng } from './helpers.js';
 
 const LONG = process.env.WSFRAME_LONG === '1';
@@ -111,10 +114,18 @@ function check(
   // RFC 7692 §7.2.2: append 00 00 ff ff and inflate; with takeover, the earlier messages are the history.
   if (takeover) {
     const all = Buffer.concat(outputs.flatMap((o) => [o, TAIL]));
-    expect(Buffer.compare(zlib.inflateRawSync(all, { windowBits: 15, finishFlush: zlib.constants.Z_SYNC_FLUSH }), Buffer.concat(messages))).toBe(0);
+    expect(
+      Buffer.compare(
+        zlib.inflateRawSync(all, { windowBits: 15, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
+        Buffer.concat(messages),
+      ),
+    ).toBe(0);
   } else {
     outputs.forEach((o, i) => {
-      const data = zlib.inflateRawSync(Buffer.concat([o, TAIL]), { windowBits: 15, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      const data = zlib.inflateRawSync(Buffer.concat([o, TAIL]), {
+        windowBits: 15,
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      });
       expect(Buffer.compare(data, messages[i]!)).toBe(0);
     });
   }
@@ -164,8 +175,9 @@ for (const backend of KERNELS) {
       const first = pako(12, 6, 8);
       const second = pako(12, 6, 8);
       try {
-        expect(Buffer.compare(kernel.deflate(FAUST.subarray(0, 20_000), false), first(FAUST.subarray(0, 20_000))))
-          .toBe(0);
+        expect(Buffer.compare(kernel.deflate(FAUST.subarray(0, 20_000), false), first(FAUST.subarray(0, 20_000)))).toBe(
+          0,
+        );
         const m = FAUST.subarray(5000, 9000);
         expect(Buffer.compare(kernel.deflate(m, true), second(m))).toBe(0);
       } finally {
@@ -207,4 +219,56 @@ it('the WASM and TS kernels write the same bytes', () => {
   for (const m of messages) expect(Buffer.compare(wasm.deflate(m, false), js.deflate(m, false))).toBe(0);
   wasm.release();
   js.release();
+});
+
+describe('deflate kernel memory (WASM contexts live in linear memory until released)', () => {
+  it('reuses a released context block: opening and releasing 200 contexts does not grow memory', () => {
+    openKernel('wasm', 15, 6, 8).release();
+    const before = wasmDeflateMemory();
+    for (let i = 0; i < 200; i++) {
+      const k = openKernel('wasm', 15, 6, 8);
+      k.deflate(FAUST.subarray(0, 2000), false);
+      k.release();
+    }
+    expect(wasmDeflateMemory()).toBe(before);
+  });
+
+  it('MessageDeflater.close() releases its context, and the deflater starts again from an empty window', () => {
+    const d = new MessageDeflater({ backend: 'wasm' });
+    const first = d.deflate(FAUST.subarray(0, 5000));
+    d.close();
+    const before = wasmDeflateMemory();
+    for (let i = 0; i < 50; i++) new MessageDeflater({ backend: 'wasm' }).close();
+    for (let i = 0; i < 50; i++) {
+      const other = new MessageDeflater({ backend: 'wasm' });
+      other.deflate(Uint8Array.of(1, 2, 3));
+      other.close();
+    }
+    expect(wasmDeflateMemory()).toBe(before);
+    expect(d.deflate(FAUST.subarray(0, 5000))).toEqual(first);
+  });
+
+  it('Connection closes its codec once CLOSED', () => {
+    const params = {
+      serverNoContextTakeover: false,
+      clientNoContextTakeover: false,
+      serverMaxWindowBits: 15,
+      clientMaxWindowBits: 15,
+    };
+    const codec = new DeflateCodec('server', params);
+    let closed = 0;
+    const close = codec.close.bind(codec);
+    codec.close = () => {
+      closed++;
+      close();
+    };
+    const connection = new Connection({ role: 'server', compression: codec });
+    connection.send(new Uint8Array(4096).fill(0x61));
+    expect(closed).toBe(0);
+    connection.receiveEof();
+    expect(connection.state).toBe('CLOSED');
+    expect(closed).toBe(1);
+    connection.receiveEof();
+    expect(closed).toBe(1);
+  });
 });

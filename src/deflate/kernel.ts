@@ -196,6 +196,11 @@ class JsContext implements KernelContext {
 /** Which kernel compresses: the WASM module, the TS translation, or the first that works. */
 export type KernelBackend = 'auto' | 'wasm' | 'js';
 
+/** Bytes of the deflate module's linear memory (0 before it is compiled): for tests and the bench. */
+export function wasmDeflateMemory(): number {
+  return wasm ? wasm.exports.memory.buffer.byteLength : 0;
+}
+
 /** Whether the WASM kernel works in this realm (compiles it on first call). */
 export function wasmDeflateAvailable(): boolean {
   return wasmKernel() !== null;
