@@ -343,7 +343,8 @@ async function kernelAB() {
       });
       process.stderr.write(
         `kernel A/B | ${label.padEnd(40)} | WASM ${fmt(wasm)} msg/s, TS ${fmt(js)}, pako ${fmt(pako)} | ` +
-          `WASM ${median(ratios[0]).toFixed(2)}× pako, TS ${median(ratios[1]).toFixed(2)}× (paired medians of ${rounds})\n`,
+          `WASM ${median(ratios[0]).toFixed(2)}× pako, TS ${median(ratios[1]).toFixed(2)}× ` +
+          `(paired medians of ${rounds})\n`,
       );
     }
   }
