@@ -39,7 +39,7 @@ export function prevOffset(wbits: i32): i32 {
 export function headOffset(wbits: i32): i32 {
   return prevOffset(wbits) + (2 << wbits);
 }
-/** Bytes of one context: 256 KiB + 144 B at wbits 15 / memLevel 8. */
+/** Bytes of one context: 192 KiB + 80 B at wbits 15 / memLevel 8, 66 KiB + 80 B at 9 / 8. */
 export function contextSize(wbits: i32, memLevel: i32): i32 {
   return headOffset(wbits) + (2 << hashBitsOf(memLevel));
 }

@@ -12,7 +12,7 @@
  * and the kernel writes pako's (test/deflate-kernel.test.ts).
  *
  * Memory: a compressor holds 2^(windowBits + 1) bytes of window, 2^(windowBits + 1) of chains and a hash table of
- * 2^(max(15, memLevel + 7) + 1) bytes (pako's hash never has fewer than 2^15 entries): 256 KiB at 15/8, 66 KiB at
+ * 2^(max(15, memLevel + 7) + 1) bytes (pako's hash never has fewer than 2^15 entries): 192 KiB at 15/8, 66 KiB at
  * 9/8; in WASM it lives in the deflate module's memory until `close()` (the adapters close a connection's codec when
  * it ends) or until the deflater is collected. An inflater holds 2^windowBits bytes of window plus ~7 KiB of
  * tables. Both are allocated at first use. Without context takeover nothing survives a message, so every

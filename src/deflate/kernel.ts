@@ -4,11 +4,11 @@
  * Both write the same bytes as pako for the same parameters and messages (test/deflate-kernel.test.ts).
  *
  * Memory. WASM: one instance per realm, compiled on first use; each context is a block of its linear memory
- * (contextSize: 256 KiB at window 15 / memLevel 8) that stays there between calls. Blocks come from a bump
+ * (contextSize: 192 KiB at window 15 / memLevel 8) that stays there between calls. Blocks come from a bump
  * pointer with free lists by size (contexts of the same parameters have the same size, so a freed one is reused
  * as it is), and memory grows when the lists are empty; a message is copied into one I/O block with its output
  * after it. `release` returns a context's block; a FinalizationRegistry in the engine returns those of deflaters
- * dropped without `close()`. Linear memory never shrinks, and cannot pass 4 GiB: about 16,000 contexts at 15/8
+ * dropped without `close()`. Linear memory never shrinks, and cannot pass 4 GiB: about 21,000 contexts at 15/8
  * (the engine then falls back to the TS kernel). TS: a context is its own ArrayBuffer, collected like any object.
  */
 import { DEFLATE_WASM_BASE64 } from '../generated/deflate-wasm.js';
