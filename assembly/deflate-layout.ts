@@ -66,3 +66,11 @@ export const SC_BL_ORDER: i32 = 7352; // 19 u8
 export const SC_SYMS: i32 = 7376;
 /** memLevel 9: lit_bufsize 2^15. */
 export const SCRATCH_SIZE: i32 = SC_SYMS + (4 << 15);
+
+/**
+ * The output area of the WASM module: output is handed to the caller before a block whenever OUT_DRAIN bytes are
+ * waiting, so a message of any size needs no more. A block writes at most ~127 KiB: 32,767 symbols (memLevel 9)
+ * of at most 31 bits with static codes, and a stored or dynamic block is chosen only when it is no longer.
+ */
+export const OUT_BYTES: i32 = 512 << 10;
+export const OUT_DRAIN: i32 = OUT_BYTES - (160 << 10);

@@ -1,19 +1,28 @@
 // What the portable DEFLATE compressor (deflate.ts) reads and writes, over the linear memory of the deflate
 // module: a compressor context at an absolute address (its header words, window, prev and head chains), the
-// shared scratch at SCRATCH (trees, heap, static tables, symbol buffer), and one call's input at IN and output
-// at OUT. src/deflate/platform.ts implements the same functions for the TS backend over typed arrays.
-import { SCRATCH_SIZE } from './deflate-layout';
+// shared scratch at SCRATCH (trees, heap, static tables, symbol buffer) and the output area at OUT. The message
+// is not copied in whole: fill_window asks the host for each piece (readInput), straight into the window, and
+// full output is handed over (drainOutput), so a message of any size costs no memory here.
+// src/deflate/platform.ts implements the same functions for the TS backend over typed arrays.
+import { OUT_DRAIN, SCRATCH_SIZE } from './deflate-layout';
+
+/** Host: copy the message's bytes [pos, pos + n) to address `dst`. */
+// @ts-ignore: decorator
+@external('env', 'readInput')
+declare function readInput(dst: usize, pos: i32, n: i32): void;
+/** Host: take the first `n` bytes of the output area. */
+// @ts-ignore: decorator
+@external('env', 'drainOutput')
+declare function drainOutput(n: i32): void;
 
 /** The scratch every compressor shares (one call at a time: the calls are synchronous). */
 export const SCRATCH: usize = (__heap_base + 63) & ~<usize>63;
 /** Where the allocator (src/deflate/kernel.ts) may put context and I/O blocks. */
 export const HEAP_START: usize = (SCRATCH + <usize>SCRATCH_SIZE + 63) & ~<usize>63;
-let IN: usize = 0;
 let OUT: usize = 0;
 
-/** Point `readIn` and the output functions at one call's input and output. */
-export function bindIo(input: usize, output: usize): void {
-  IN = input;
+/** Point the output functions at the output area (OUT_BYTES at `output`). */
+export function bindOutput(output: usize): void {
   OUT = output;
 }
 
@@ -61,7 +70,13 @@ export function bindIo(input: usize, output: usize): void {
 /** Copy `n` input bytes from input offset `pos` to context address `dst`. */
 // @ts-ignore: decorator
 @inline export function readIn(dst: i32, pos: i32, n: i32): void {
-  memory.copy(<usize>dst, IN + <usize>pos, <usize>n);
+  readInput(<usize>dst, pos, n);
+}
+/** `pos` output bytes are waiting: hand them over if the next block might not fit. Returns the new count. */
+export function drainOut(pos: i32): i32 {
+  if (pos < OUT_DRAIN) return pos;
+  drainOutput(pos);
+  return 0;
 }
 
 /**

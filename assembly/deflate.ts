@@ -56,6 +56,7 @@ import {
   copyWithin,
   cs16,
   cs32,
+  drainOut,
   mul32,
   out16,
   out8,
@@ -230,8 +231,9 @@ function saveContext(): void {
 
 /**
  * Compress `length` input bytes with the context at `c` and a sync flush (deflate(strm, Z_SYNC_FLUSH) with all
- * the room it wants): the output ends with the empty stored block `00 00 ff ff`. Returns the output's length;
- * the caller gives it room for outputBound(length) bytes. `length` > 0.
+ * the room it wants): the output ends with the empty stored block `00 00 ff ff`. Returns the length of the output
+ * not handed over by drainOut (the TS platform keeps it all: it gives room for outputBound(length) bytes).
+ * `length` > 0.
  */
 export function deflateSync(c: i32, length: i32): i32 {
   loadContext(c);
@@ -336,6 +338,7 @@ function fillWindow(): void {
 }
 
 function flushBlockOnly(last: i32): void {
+  outPos = drainOut(outPos);
   flushBlock(blockStart >= 0 ? blockStart : -1, strstart - blockStart, last);
   blockStart = strstart;
 }

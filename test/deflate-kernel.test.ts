@@ -170,6 +170,15 @@ for (const backend of KERNELS) {
       }
     });
 
+    it('a message whose output passes the 512 KiB output area of the WASM module (handed over in pieces)', () => {
+      const big = new Uint8Array(1_500_000);
+      big.set(randomBytes(900_000, 5));
+      for (let at = 900_000; at < big.length; at += 50_000)
+        big.set(FAUST.subarray(at % 100_000, (at % 100_000) + 50_000), at);
+      check(backend, [json(2000, 1), big, json(3000, 2)]);
+      check(backend, [big], { takeover: false });
+    });
+
     it('a context reset between messages writes what a new context writes', () => {
       const kernel = openKernel(backend, 12, 6, 8);
       const first = pako(12, 6, 8);

@@ -6,13 +6,15 @@
  * Memory. WASM: one instance per realm, compiled on first use; each context is a block of its linear memory
  * (contextSize: 192 KiB at window 15 / memLevel 8) that stays there between calls. Blocks come from a bump
  * pointer with free lists by size (contexts of the same parameters have the same size, so a freed one is reused
- * as it is), and memory grows when the lists are empty; a message is copied into one I/O block with its output
- * after it. `release` returns a context's block; a FinalizationRegistry in the engine returns those of deflaters
- * dropped without `close()`. Linear memory never shrinks, and cannot pass 4 GiB: about 21,000 contexts at 15/8
- * (the engine then falls back to the TS kernel). TS: a context is its own ArrayBuffer, collected like any object.
+ * as it is), and memory grows when the lists are empty. A message is not copied in whole: the kernel asks for
+ * each piece of it as its window fills (`readInput`) and hands over its output whenever OUT_DRAIN bytes wait
+ * (`drainOutput`), so one output area of OUT_BYTES (512 KiB) serves messages of any size. `release` returns a
+ * context's block; a FinalizationRegistry in the engine returns those of deflaters dropped without `close()`.
+ * Linear memory never shrinks, and cannot pass 4 GiB: about 21,000 contexts at 15/8 (the engine then falls back
+ * to the TS kernel). TS: a context is its own ArrayBuffer, collected like any object.
  */
 import { DEFLATE_WASM_BASE64 } from '../generated/deflate-wasm.js';
-import { contextSize } from '../portable/deflate-layout.js';
+import { OUT_BYTES, contextSize } from '../portable/deflate-layout.js';
 import { contextInit, contextReset, deflateSync, outputBound, staticInit } from '../portable/deflate.js';
 import { type ContextViews, bind, unbind } from './platform.js';
 
@@ -44,27 +46,43 @@ interface Exports {
   staticInit(): void;
   contextInit(c: number, wbits: number, level: number, memLevel: number): void;
   contextReset(c: number): void;
-  bindIo(input: number, output: number): void;
+  bindOutput(output: number): void;
   deflateSync(c: number, length: number): number;
 }
 
 const PAGE = 65536;
-/** The smallest I/O block: a 64 KiB message and its output bound. */
-const IO_MIN = 256 * 1024;
+const NO_BYTES = new Uint8Array(0);
 
 class WasmDeflate {
-  readonly exports: Exports;
-  private bytes: Uint8Array;
-  private top: number;
+  exports!: Exports;
+  private bytes = NO_BYTES;
+  private top = 0;
   private readonly free = new Map<number, number[]>();
-  private io = 0;
-  private ioSize = 0;
+  /** The output area (OUT_BYTES). */
+  private out = 0;
+  /** The message being compressed, and the output handed over so far. */
+  private payload = NO_BYTES;
+  private parts: Uint8Array[] = [];
 
-  constructor(instance: WebAssembly.Instance) {
+  /** The host functions the module imports: a piece of the message, and output to take. */
+  readonly imports = {
+    env: {
+      readInput: (dst: number, pos: number, n: number): void => {
+        this.bytes.set(this.payload.subarray(pos, pos + n), dst);
+      },
+      drainOutput: (n: number): void => {
+        this.parts.push(this.bytes.slice(this.out, this.out + n));
+      },
+    },
+  };
+
+  start(instance: WebAssembly.Instance): this {
     this.exports = instance.exports as unknown as Exports;
     this.exports.staticInit();
     this.top = this.exports.heapStart();
-    this.bytes = new Uint8Array(this.exports.memory.buffer);
+    this.out = this.alloc(OUT_BYTES);
+    this.exports.bindOutput(this.out);
+    return this;
   }
 
   /** A block of `size` bytes (64-aligned); throws a RangeError when memory cannot grow. */
@@ -93,24 +111,29 @@ class WasmDeflate {
   }
 
   run(at: number, payload: Uint8Array, fresh: boolean): Uint8Array {
-    const n = payload.length;
-    const need = n + outputBound(n);
-    if (need > this.ioSize) {
-      if (this.ioSize !== 0) this.dispose(this.io, this.ioSize);
-      let size = IO_MIN;
-      while (size < need) size *= 2;
-      this.io = this.alloc(size);
-      this.ioSize = size;
+    // Memory grows only in alloc, between calls: the view made here serves the whole call.
+    if (this.bytes.buffer !== this.exports.memory.buffer) this.bytes = new Uint8Array(this.exports.memory.buffer);
+    this.payload = payload;
+    try {
+      if (fresh) this.exports.contextReset(at);
+      const length = this.exports.deflateSync(at, payload.length);
+      const last = this.bytes.subarray(this.out, this.out + length);
+      checkTail(last, length);
+      if (this.parts.length === 0) return last.slice(0, length - 4);
+      const parts = [...this.parts, last.subarray(0, length - 4)];
+      let total = 0;
+      for (const p of parts) total += p.length;
+      const result = new Uint8Array(total);
+      let pos = 0;
+      for (const p of parts) {
+        result.set(p, pos);
+        pos += p.length;
+      }
+      return result;
+    } finally {
+      this.payload = NO_BYTES;
+      this.parts = [];
     }
-    let bytes = this.bytes;
-    if (bytes.buffer !== this.exports.memory.buffer) bytes = this.bytes = new Uint8Array(this.exports.memory.buffer);
-    bytes.set(payload, this.io);
-    const out = this.io + n;
-    this.exports.bindIo(this.io, out);
-    if (fresh) this.exports.contextReset(at);
-    const length = this.exports.deflateSync(at, n);
-    checkTail(bytes.subarray(out), length);
-    return bytes.slice(out, out + length - 4);
   }
 }
 
@@ -143,7 +166,8 @@ function wasmKernel(): WasmDeflate | null {
     const binary = atob(DEFLATE_WASM_BASE64);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    wasm = new WasmDeflate(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+    const kernel = new WasmDeflate();
+    wasm = kernel.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), kernel.imports));
   } catch {
     // No WebAssembly, a CSP without 'wasm-unsafe-eval', or a browser main thread refusing a synchronous compile.
     wasm = null;

@@ -93,6 +93,11 @@ export function slideHash(a: number, n: number, wsize: number): void {
   }
 }
 
+/** Output is never handed over early here: the output array has room for outputBound bytes. @inline */
+export function drainOut(pos: number): number {
+  return pos;
+}
+
 /** @inline */
 export function s8(o: number): number {
   return scr8[o]!;
