@@ -61,7 +61,7 @@ class WasmDeflate {
   /** The output area (OUT_BYTES). */
   private out = 0;
   /** The message being compressed, and the output handed over so far. */
-  private payload = NO_BYTES;
+  private payload: Uint8Array = NO_BYTES;
   private parts: Uint8Array[] = [];
 
   /** The host functions the module imports: a piece of the message, and output to take. */
