@@ -40,8 +40,17 @@ const MODULES = (readdirSync(src, { recursive: true }) as string[])
 const moduleOf = (source: string): string => source.replace(/^src\/|\.ts$/g, '');
 /** Modules that no tree holds: the stand-in loader, and entries without WASM in the WASM tree. */
 const WASM_TREE_SKIPS = ['backend/wasm-loader-none', ...ENTRIES.filter((e) => !e.wasm).map((e) => moduleOf(e.source))];
-/** Modules a tree without WASM leaves out (wasm-loader.ts itself is compiled from wasm-loader-none.ts there). */
-const NO_WASM_SKIPS = ['generated/wasm', 'backend/wasm', 'backend/wasm-loader-none'];
+/**
+ * Modules a tree without WASM leaves out (wasm-loader.ts itself is compiled from wasm-loader-none.ts there), and
+ * permessage-deflate, whose compressor embeds its own WASM module: `wsframe/deflate` is an entry of the WASM tree.
+ */
+const NO_WASM_SKIPS = [
+  'generated/wasm',
+  'backend/wasm',
+  'backend/wasm-loader-none',
+  'generated/deflate-wasm',
+  ...MODULES.filter((m) => m.startsWith('deflate/') || m.startsWith('portable/deflate')),
+];
 
 /** Serves wasm-loader-none.ts wherever wasm-loader.ts is imported (bundles) or compiled (module trees). */
 const noWasm: Plugin = {

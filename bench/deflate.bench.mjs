@@ -1,6 +1,8 @@
 // permessage-deflate engines, measured to pick one (RFC 7692 §7.2: raw DEFLATE, a sync flush per message, the
 // 00 00 ff ff tail removed; context takeover kept or reset per message):
-// - wsframe: src/deflate/engine.ts (pako 3's zlib port through its low-level ZStream API, synchronous);
+// - wsframe: src/deflate/engine.ts, synchronous: compression on wsframe's DEFLATE kernel (zlib's compressor as
+//   pako 3 writes it, assembly/deflate.ts) in WASM — the default — and its TS translation (the fallback), and on
+//   pako 3 (`backend: 'pako'`, the engine before the kernel); inflation on pako 3's zlib port (its ZStream API);
 // - fflate 0.8: deflateSync/inflateSync per message (no takeover: its streaming Deflate.flush(true) writes
 //   invalid DEFLATE after the second flush, checked below), and its streaming Inflate for takeover;
 // - node:zlib public API: deflateRawSync/inflateRawSync with finishFlush Z_SYNC_FLUSH, one stream per message,
@@ -61,18 +63,25 @@ function nodeHandle(stream, input, flush) {
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
+/** A MessageDeflater on `backend`, as an engine's deflater. */
+const wsframeDeflater = (backend) => (takeover) => {
+  const d = new MessageDeflater({ noContextTakeover: !takeover, backend });
+  return { run: (m) => d.deflate(m), reset: () => d.reset() };
+};
+
 const ENGINES = {
   wsframe: {
-    label: 'wsframe (pako 3, sync)',
-    deflater: (takeover) => {
-      const d = new MessageDeflater({ noContextTakeover: !takeover });
-      return { run: (m) => d.deflate(m), reset: () => d.reset() };
-    },
+    label: 'wsframe (WASM kernel, sync)',
+    inflateLabel: 'wsframe (pako 3, sync)',
+    deflater: wsframeDeflater('wasm'),
     inflater: (takeover) => {
       const i = new MessageInflater({ noContextTakeover: !takeover });
       return { run: (c) => i.inflate(c, 64 << 20), reset: () => i.reset() };
     },
   },
+  // The same inflater (pako) as the row above: deflate rows only.
+  wsframeJs: { label: 'wsframe (TS kernel, sync)', deflater: wsframeDeflater('js'), inflater: () => null },
+  wsframePako: { label: 'wsframe (pako 3, sync)', deflater: wsframeDeflater('pako'), inflater: () => null },
   fflate: {
     label: 'fflate 0.8 (sync)',
     // Level 6 as zlib's default. A whole DEFLATE stream per message (BFINAL set, RFC 7692 §7.2.3.4: valid).
@@ -195,6 +204,66 @@ const equal = (a, b) =>
   a.length === b.length &&
   Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
 
+/**
+ * `--ab`: the kernel against pako only, paired: each round times the WASM kernel, the TS kernel and pako on the
+ * same messages one after another (order rotated), and the row is the median over rounds of each round's ratio
+ * to pako — drift between rounds (other processes on a shared VM) cancels out within a round.
+ */
+async function kernelAB() {
+  const rounds = QUICK ? 15 : 41;
+  for (const data of DATA) {
+    for (const takeover of [true, false]) {
+      const ops = ['wasm', 'js', 'pako'].map((backend) => {
+        const engine = wsframeDeflater(backend)(takeover);
+        return { backend, fn: cycling(data.messages, engine) };
+      });
+      // Messages per round: ~4 ms of pako.
+      let k = 1;
+      for (;;) {
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < k; i++) ops[2].fn();
+        if (Number(process.hrtime.bigint() - t0) > 4e6 || k >= 1 << 14) break;
+        k *= 2;
+      }
+      const ratios = [[], []];
+      const hz = [[], [], []];
+      for (let r = 0; r < rounds; r++) {
+        const t = [0, 0, 0];
+        for (let j = 0; j < 3; j++) {
+          const i = (j + r) % 3;
+          const t0 = process.hrtime.bigint();
+          for (let n = 0; n < k; n++) ops[i].fn();
+          t[i] = Number(process.hrtime.bigint() - t0) / 1e9 / k;
+          hz[i].push(1 / t[i]);
+        }
+        ratios[0].push(t[2] / t[0]);
+        ratios[1].push(t[2] / t[1]);
+      }
+      const label = `${data.name}, ${takeover ? 'takeover' : 'no takeover'}`;
+      const [wasm, js, pako] = hz.map(median);
+      rows.push({
+        suite: 'deflate',
+        group: 'kernel-ab',
+        case: label,
+        wasm,
+        js,
+        pako,
+        wasmVsPako: median(ratios[0]),
+        jsVsPako: median(ratios[1]),
+      });
+      process.stderr.write(
+        `kernel A/B | ${label.padEnd(40)} | WASM ${fmt(wasm)} msg/s, TS ${fmt(js)}, pako ${fmt(pako)} | ` +
+          `WASM ${median(ratios[0]).toFixed(2)}× pako, TS ${median(ratios[1]).toFixed(2)}× ` +
+          `(paired medians of ${rounds})\n`,
+      );
+    }
+  }
+}
+if (process.argv.includes('--ab')) {
+  await kernelAB();
+  process.exit(0);
+}
+
 // A child process measuring one memory case (see the end of this file) does only that.
 const memoryArg = process.argv.indexOf('--memory-case');
 if (memoryArg !== -1) {
@@ -237,7 +306,9 @@ if (memoryArg !== -1) {
 // Throughput, ratio, bytes against ws
 // ---------------------------------------------------------------------------------------------------------------
 
-for (const data of DATA) {
+// --only=<substring>: only the data sets whose name contains it (a quick A/B); --no-memory skips the memory cases.
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+for (const data of DATA.filter((d) => ONLY === undefined || d.name.includes(ONLY))) {
   for (const takeover of [true, false]) {
     const label = `${data.name}, ${takeover ? 'takeover' : 'no takeover'}`;
     const { messages } = data;
@@ -313,7 +384,7 @@ for (const data of DATA) {
         process.stderr.write(`inflate | ${label} | ${engine.label}: does not read ws's messages back — skipped\n`);
         continue;
       }
-      inflateOps.push({ label: engine.label, fn: cycling(wsBytes, make()) });
+      inflateOps.push({ label: engine.inflateLabel ?? engine.label, fn: cycling(wsBytes, make()) });
     }
     const wsReader = wsPair(takeover);
     inflateOps.push({ label: 'ws 8 (zlib, async)', async: true, fn: asyncCycling(wsBytes, wsReader.decompress) });
@@ -420,7 +491,7 @@ async function memoryCase(impl, bits, takeover) {
   };
 }
 
-for (const [impl, bits, takeover] of MEMORY) {
+for (const [impl, bits, takeover] of process.argv.includes('--no-memory') ? [] : MEMORY) {
   const args = [
     '--expose-gc',
     fileURLToPath(import.meta.url),
@@ -432,7 +503,7 @@ for (const [impl, bits, takeover] of MEMORY) {
   if (child.status !== 0) throw new Error(`memory case ${impl} ${bits} failed: ${child.stderr}`);
   const { rss, heap } = JSON.parse(child.stdout.trim().split('\n').pop());
   const label = `window ${bits}, ${takeover ? 'takeover' : 'no takeover'}`;
-  const implLabel = impl === 'ws' ? 'ws 8 (zlib)' : 'wsframe (pako 3)';
+  const implLabel = impl === 'ws' ? 'ws 8 (zlib)' : 'wsframe (WASM kernel, pako inflate)';
   rows.push({
     suite: 'deflate',
     group: 'memory',

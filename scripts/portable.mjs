@@ -422,7 +422,7 @@ export function translate(text, file, { modules, platform }) {
       case ts.SyntaxKind.ImportDeclaration: {
         const from = node.moduleSpecifier.text;
         const name = from.replace(/^\.\//, '');
-        if (from === './platform') return PLATFORM_IMPORT;
+        if (from === (platform.specifier ?? './platform')) return PLATFORM_IMPORT;
         if (!from.startsWith('./') || !modules.includes(name)) fail(node, `import from ${from}`);
         return undefined;
       }
@@ -436,7 +436,7 @@ export function translate(text, file, { modules, platform }) {
   }
   const platformImports = new Set();
   for (const s of source.statements) {
-    if (ts.isImportDeclaration(s) && s.moduleSpecifier.text === './platform') {
+    if (ts.isImportDeclaration(s) && s.moduleSpecifier.text === (platform.specifier ?? './platform')) {
       for (const e of s.importClause.namedBindings.elements) platformImports.add(e.name.text);
     }
   }

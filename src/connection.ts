@@ -227,6 +227,8 @@ export class Connection {
   private currentState: ConnectionState = ConnectionState.OPEN;
   private decoder: MessageDecoder;
   private encoder: MessageEncoder;
+  /** The compression codec, released once CLOSED. */
+  private codec: MessageCodec | null = null;
   /** What the decoder and encoder were made with, to remake them once permessage-deflate is agreed. */
   private readonly codecOptions: { decoder: MessageDecoderOptions; fragmentSize: number | undefined };
   private readonly autoPong: boolean;
@@ -265,6 +267,7 @@ export class Connection {
     this.role = role;
     this.decoder = new MessageDecoder({ ...decoderOptions, role, compression });
     this.encoder = new MessageEncoder({ role, fragmentSize, backend: options.backend, compression });
+    this.codec = compression ?? null;
     this.codecOptions = { decoder: { ...decoderOptions, role }, fragmentSize };
     this.autoPong = flag('autoPong', autoPong, true);
     this.heartbeatTimer = heartbeat !== undefined ? new Heartbeat(heartbeat, start) : null;
@@ -453,6 +456,12 @@ export class Connection {
   private enter(phase: ConnectionPhase): void {
     this.currentPhase = phase;
     this.currentState = STATE_OF[phase];
+    // Nothing is compressed or inflated once CLOSED: the codec's memory (a compressor's window) goes back now.
+    if (phase === ConnectionPhase.CLOSED && this.codec !== null) {
+      const codec = this.codec;
+      this.codec = null;
+      codec.close?.();
+    }
   }
 
   /**
@@ -581,6 +590,7 @@ export class Connection {
   private agree(deflate: PerMessageDeflate | undefined, params: DeflateParams | undefined): void {
     if (deflate === undefined || params === undefined) return;
     const compression = deflate.codec(this.role, params);
+    this.codec = compression;
     this.decoder = new MessageDecoder({ ...this.codecOptions.decoder, compression });
     this.encoder = new MessageEncoder({
       role: this.role,

@@ -117,7 +117,10 @@ export interface MessageCompressor {
 }
 
 /** Both directions of one connection's compression, as `DeflateCodec` does them. */
-export interface MessageCodec extends MessageCompressor, MessageDecompressor {}
+export interface MessageCodec extends MessageCompressor, MessageDecompressor {
+  /** Free what the codec holds (its windows); `Connection` calls it once the connection is CLOSED. Optional. */
+  close?(): void;
+}
 
 /** What both sides agreed to for permessage-deflate (RFC 7692 §7.1): each direction's window and takeover. */
 export type { DeflateParams } from './deflate/negotiate.js';

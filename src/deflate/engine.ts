@@ -1,19 +1,23 @@
 /**
  * The permessage-deflate payload transformation (RFC 7692 §7.2), synchronous on every runtime: one message in, one
- * message out, no callbacks, no threads. The engine is pako's zlib port driven through its low-level `ZStream`
- * API (picked by bench/deflate.bench.mjs — see the README's permessage-deflate section): it compresses with a sync
- * flush and keeps or resets the LZ77 window per message as agreed, and it inflates into output buffers it sizes
- * itself, so a decompression bomb stops at `maxSize` + 1 bytes of output.
+ * message out, no callbacks, no threads. Compression runs on wsframe's DEFLATE kernel (src/deflate/kernel.ts:
+ * zlib's compressor as pako 3 implements it, in WASM, or its TS translation where WASM is unavailable), which writes
+ * exactly pako's bytes; level 0 (stored blocks only) stays on pako. Inflation is pako's zlib port driven through
+ * its low-level `ZStream` API: it inflates into output buffers it sizes itself, so a decompression bomb stops at
+ * `maxSize` + 1 bytes of output. The engines were picked by bench/deflate.bench.mjs (the README's
+ * permessage-deflate section).
  *
  * With the same level, memLevel and window (zlib's defaults: -1, 8, 15) pako writes exactly the bytes Node's
- * zlib — what `ws` uses — writes, message for message (checked by the bench and by test/deflate/engine.test.ts).
+ * zlib — what `ws` uses — writes, message for message (checked by the bench and by test/deflate/engine.test.ts),
+ * and the kernel writes pako's (test/deflate/kernel.test.ts).
  *
- * Memory: a compressor holds 2^(windowBits + 2) bytes of window and chains, a 64 KiB hash table (pako's default
- * hash never has fewer than 2^15 entries) and a 2^(memLevel + 8)-byte pending buffer: 256 KiB at 15/8, 130 KiB at
- * 9/8. An inflater holds 2^windowBits bytes of window plus ~7 KiB of tables. Both are allocated at first use.
- * Without context takeover nothing survives a message, so every MessageDeflater/MessageInflater with the same
- * settings shares one stream in the process (this is synchronous code: nothing else runs while it is in use) and
- * costs a connection only its own small object.
+ * Memory: a compressor holds 2^(windowBits + 1) bytes of window, 2^(windowBits + 1) of chains and a hash table of
+ * 2^(max(15, memLevel + 7) + 1) bytes (pako's hash never has fewer than 2^15 entries): 192 KiB at 15/8, 66 KiB at
+ * 9/8; in WASM it lives in the deflate module's memory until `close()` (the adapters close a connection's codec when
+ * it ends) or until the deflater is collected. An inflater holds 2^windowBits bytes of window plus ~7 KiB of
+ * tables. Both are allocated at first use. Without context takeover nothing survives a message, so every
+ * MessageDeflater/MessageInflater with the same settings shares one context in the process (this is synchronous
+ * code: nothing else runs while it is in use) and costs a connection only its own small object.
  */
 import {
   ZStream,
@@ -26,8 +30,9 @@ import {
   zlibInflateReset,
   zlibInflateSetDictionary,
 } from 'pako';
-import { describe, flag, integer, optionsObject } from '../arguments.js';
+import { describe, flag, integer, oneOf, optionsObject } from '../arguments.js';
 import { WebSocketError } from '../errors.js';
+import { type KernelBackend, type KernelContext, openKernel } from './kernel.js';
 import { STATUS_ERRORS, ST_INVALID_COMPRESSED_DATA, ST_MESSAGE_TOO_LARGE } from '../portable/layout.js';
 
 const Z_OK = 0;
@@ -118,7 +123,24 @@ export interface MessageDeflaterOptions {
   level?: number;
   /** zlib memLevel, 1–9. Default 8. */
   memLevel?: number;
+  /**
+   * What compresses: `'auto'` (default) the WASM kernel where WebAssembly works, else its TS translation;
+   * `'wasm'` or `'js'` one of them (`'wasm'` throws where the module does not compile); `'pako'` pako's zlib
+   * port, the engine before the kernel (kept for comparison). All write the same bytes. Level 0 always uses pako.
+   */
+  backend?: DeflateBackend;
 }
+
+/** The compressor of a `MessageDeflater`. */
+export type DeflateBackend = KernelBackend | 'pako';
+
+/** Kernel contexts without context takeover, shared by every deflater with the same settings. */
+const sharedContexts = new Map<string, KernelContext>();
+/** Returns the contexts of deflaters collected without `close()` (explicit release is the rule; this a net). */
+const contexts =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<KernelContext>((context) => context.release())
+    : null;
 
 /** Streams without context takeover, shared by every deflater with the same settings (see the top of the file). */
 const sharedDeflateStreams = new Map<number, ZStream>();
@@ -142,7 +164,10 @@ export class MessageDeflater {
   readonly level: number;
   /** zlib memLevel, 1–9. */
   readonly memLevel: number;
+  /** What compresses (see MessageDeflaterOptions.backend). */
+  readonly backend: DeflateBackend;
   private stream: ZStream | null = null;
+  private context: KernelContext | null = null;
 
   constructor(options: MessageDeflaterOptions = {}) {
     optionsObject(options, 'MessageDeflater');
@@ -150,6 +175,7 @@ export class MessageDeflater {
     this.noContextTakeover = flag('noContextTakeover', options.noContextTakeover, false);
     this.level = integer('level', options.level ?? -1, -1, 9);
     this.memLevel = integer('memLevel', options.memLevel ?? 8, 1, 9);
+    this.backend = oneOf('backend', options.backend ?? 'auto', ['auto', 'wasm', 'js', 'pako']);
   }
 
   /**
@@ -161,6 +187,7 @@ export class MessageDeflater {
       throw new TypeError(`wsframe: deflate takes a Uint8Array, got ${describe(payload)}`);
     // zlib writes nothing for an empty input after a flush; `00` is that message in any state (RFC 7692 §7.2.3.6).
     if (payload.length === 0) return EMPTY_MESSAGE.slice();
+    if (this.level !== 0 && this.backend !== 'pako') return this.kernelDeflate(payload);
     const strm = this.noContextTakeover ? this.shared() : (this.stream ??= this.open());
     const sink = new Sink();
     try {
@@ -204,6 +231,35 @@ export class MessageDeflater {
   /** Forget the context: the next message is compressed as if it were the first. Frees the stream's memory. */
   reset(): void {
     this.stream = null;
+    if (this.context !== null) {
+      contexts?.unregister(this);
+      this.context.release();
+      this.context = null;
+    }
+  }
+
+  /** Free the compressor's memory now (what `reset` does); the deflater still works, from an empty window. */
+  close(): void {
+    this.reset();
+  }
+
+  private kernelDeflate(payload: Uint8Array): Uint8Array {
+    const level = this.level === -1 ? 6 : this.level;
+    const backend = this.backend as KernelBackend;
+    if (this.noContextTakeover) {
+      const key = `${backend}/${this.windowBits}/${level}/${this.memLevel}`;
+      let context = sharedContexts.get(key);
+      if (context === undefined) {
+        context = openKernel(backend, this.windowBits, level, this.memLevel);
+        sharedContexts.set(key, context);
+      }
+      return context.deflate(payload, true);
+    }
+    if (this.context === null) {
+      this.context = openKernel(backend, this.windowBits, level, this.memLevel);
+      contexts?.register(this, this.context, this);
+    }
+    return this.context.deflate(payload, false);
   }
 
   private open(): ZStream {

@@ -31,7 +31,7 @@ export type {
   ResolvedDeflateOptions,
 } from './negotiate.js';
 export { INVALID_COMPRESSED_DATA, MessageDeflater, MessageInflater } from './engine.js';
-export type { MessageDeflaterOptions, MessageInflaterOptions } from './engine.js';
+export type { DeflateBackend, MessageDeflaterOptions, MessageInflaterOptions } from './engine.js';
 
 /**
  * One connection's permessage-deflate, set up from the agreement (`negotiateDeflate(...).params` on a server,
@@ -94,6 +94,12 @@ export class DeflateCodec implements MessageCodec {
     if (!(payload instanceof Uint8Array)) return this.deflater.deflate(payload); // throws its TypeError
     if (payload.length < this.threshold) return null;
     return this.deflater.deflate(payload);
+  }
+
+  /** Free the compressor's and the inflater's memory (`Connection` calls it once the connection is CLOSED). */
+  close(): void {
+    this.deflater.close();
+    this.inflater.reset();
   }
 
   /** A received compressed message's data (see MessageInflater.inflate for `maxSize` and the errors). */
