@@ -124,8 +124,8 @@ export const GROW_START = 4096;
 
 /**
  * How far ahead of the bytes received a split payload's buffer may be allocated: the most memory a peer gets per
- * byte it sent. Set by bench/decode-ab.mjs, 16 MiB frames in 64 KiB chunks against exact allocation from the
- * header: 3 → 0.53–0.68×, 8 → 0.80–1.10×, 16 → 0.89–0.98× (paired medians, busy machine).
+ * byte it sent. Set by bench/decode-ab.mjs, 1–16 MiB frames in 64 KiB chunks against exact allocation from the
+ * header: 3 → 0.53–0.68× (busy machine), 8 → 0.78–0.92×, 16 → 0.88–1.11× (quiet; paired medians).
  */
 export const GROW_AHEAD = 8;
 
