@@ -481,7 +481,10 @@ export class Fuzzer {
     }
     if (ec.closedByWrongEndpointIsFatal && ec.closedByMe !== this.closedByMe) this.behavior = 'FAILED';
     this.def.onConnectionLost?.(this);
-    if (this.unimplemented && this.violations.length === 0) this.behavior = 'UNIMPLEMENTED';
+    if (this.unimplemented && this.violations.length === 0) {
+      this.behavior = 'UNIMPLEMENTED';
+      this.result = 'The peer did not offer what this case needs; the case was skipped';
+    }
     if (this.violations.length > 0) {
       this.behavior = 'FAILED';
       this.result = `Protocol violation by the peer: ${this.violations.join('; ')}`;
